@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { calendarOf, configInput, configWith } from "../helpers/config";
+
+function problemsOf(change: (input: ConfigInput) => void): string[] {
+  const input = configInput();
+  change(input);
+  try {
+    validateConfig(input, {});
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("the repository's configuration", () => {
+  it("is valid and resolves every calendar entry", () => {
+    const config = loadConfig({});
+    expect(Object.keys(config.environments)).toEqual(["prod", "dev"]);
+    expect(config.events.calendar.map((e) => e.stackId)).toEqual(["event-dec-flash-sale", "event-concert-film-tickets"]);
+  });
+
+  it("takes the Terraform Cloud organization from TFC_ORG when set", () => {
+    expect(loadConfig({ TFC_ORG: "acme-retail" }).project.terraformCloud.organization).toBe("acme-retail");
+    expect(loadConfig({ TFC_ORG: "" }).project.terraformCloud.organization).toBe("flashcrowd");
+  });
+
+  it("defaults the Terraform Cloud project to the project name", () => {
+    expect(loadConfig({}).project.terraformCloud.project).toBe("flashcrowd");
+  });
+
+  it("accepts a staging environment that mirrors prod as config only", () => {
+    const config = configWith((c) => {
+      c.environments.staging = { ...structuredClone(c.environments.prod!), network: { ...c.environments.prod!.network, cidr: "10.2.0.0/16" } };
+    });
+    expect(Object.keys(config.environments)).toContain("staging");
+  });
+});
+
+describe("invalid configurations", () => {
+  const cases: [string, (c: ConfigInput) => void, string][] = [
+    [
+      "overlapping environment CIDRs",
+      (c) => (c.environments.dev!.network.cidr = "10.0.128.0/17"),
+      "environments.dev.network.cidr: 10.0.128.0/17 overlaps environments.prod.network.cidr (10.0.0.0/16)",
+    ],
+    [
+      "an event CIDR overlapping another event",
+      (c) => (calendarOf(c)[1]!.cidr = "10.64.8.0/21"),
+      'events.calendar[1].cidr (event "concert-film-tickets"): 10.64.8.0/21 overlaps events.calendar[0].cidr (10.64.0.0/20, event "dec-flash-sale"); 10.64.16.0/21 is free',
+    ],
+    [
+      "an event CIDR overlapping an environment",
+      (c) => (calendarOf(c)[0]!.cidr = "10.1.0.0/20"),
+      'events.calendar[0].cidr (event "dec-flash-sale"): 10.1.0.0/20 overlaps environments.dev.network.cidr (10.1.0.0/16)',
+    ],
+    [
+      "an event CIDR outside the pool",
+      (c) => (calendarOf(c)[0]!.cidr = "172.16.0.0/20"),
+      'events.calendar[0].cidr (event "dec-flash-sale"): 172.16.0.0/20 is outside events.platform.cidrPool 10.64.0.0/14; 10.64.0.0/20 is free',
+    ],
+    [
+      "an event pool overlapping an environment",
+      (c) => (c.events.platform.cidrPool = "10.0.0.0/8"),
+      "events.platform.cidrPool: 10.0.0.0/8 overlaps environments.prod.network.cidr (10.0.0.0/16)",
+    ],
+    [
+      "closes before opens",
+      (c) => (calendarOf(c)[0]!.closes = "2026-12-04T19:00"),
+      'events.calendar[0].closes (event "dec-flash-sale"): 2026-12-04T19:00 is not after opens (2026-12-04T20:00)',
+    ],
+    [
+      "a duplicate slug",
+      (c) => (calendarOf(c)[1]!.slug = "dec-flash-sale"),
+      'events.calendar[1].slug (event "dec-flash-sale"): duplicate of events.calendar[0].slug',
+    ],
+    [
+      "a slug that is not DNS-safe",
+      (c) => (calendarOf(c)[0]!.slug = "Dec_Sale"),
+      "events.calendar[0].slug (event \"Dec_Sale\"): slug must be DNS-safe",
+    ],
+    [
+      "a slug ending in a hyphen",
+      (c) => (calendarOf(c)[0]!.slug = "sale-"),
+      "events.calendar[0].slug (event \"sale-\"): slug must be DNS-safe",
+    ],
+    [
+      "an availability zone outside the region",
+      (c) => (c.environments.prod!.availabilityZones = ["ap-northeast-2a", "us-east-1b"]),
+      'environments.prod.availabilityZones[1]: "us-east-1b" is not an availability zone of ap-northeast-2',
+    ],
+    [
+      "a VPC CIDR too small for the subnets",
+      (c) => (c.environments.prod!.network.cidr = "10.0.0.0/20"),
+      "environments.prod.network: 10.0.0.0/20 holds 4096 addresses but 4 AZ slots of /20 private + /24 public + /24 data subnets need 18432; use a /17 or larger block",
+    ],
+    [
+      "an event CIDR too small for the event subnets",
+      (c) => (calendarOf(c)[0]!.cidr = "10.64.0.0/22"),
+      'events.calendar[0].cidr (event "dec-flash-sale"): 10.64.0.0/22 holds 1024 addresses',
+    ],
+    [
+      "more AZs than reserved slots",
+      (c) => (c.environments.prod!.network.azSlots = 2),
+      "environments.prod.network: 3 availability zones but azSlots is 2; raise azSlots to at least 3",
+    ],
+    [
+      "a CIDR with host bits set",
+      (c) => (c.environments.dev!.network.cidr = "10.1.0.1/16"),
+      'environments.dev.network.cidr: "10.1.0.1/16" has host bits set; the block starts at 10.1.0.0/16',
+    ],
+    [
+      "a misspelt field",
+      (c) => ((c.environments.dev!.network as Record<string, unknown>).natGateway = "single"),
+      'environments.dev.network: unknown field "natGateway"; check the spelling or remove it',
+    ],
+    [
+      "a missing field",
+      (c) => delete (c.environments.dev as Partial<typeof c.environments.dev>)!.account,
+      "environments.dev.account: is required (string)",
+    ],
+    [
+      "an account id that is not 12 digits",
+      (c) => (c.environments.prod!.account = "12345"),
+      "environments.prod.account: must be a 12-digit AWS account id",
+    ],
+    [
+      "the same primary and secondary region",
+      (c) => (c.environments.prod!.secondaryRegion = "ap-northeast-2"),
+      "environments.prod.secondaryRegion: must differ from region (ap-northeast-2)",
+    ],
+    [
+      "an unknown sync target",
+      (c) => (c.events.platform.syncTo = "production"),
+      'events.platform.syncTo: "production" is not an environment; use one of: prod, dev',
+    ],
+    [
+      "a local time with no time zone",
+      (c) => delete calendarOf(c)[0]!.timeZone,
+      'events.calendar[0].opens (event "dec-flash-sale"): "2026-12-04T20:00" has no UTC offset; add one (+09:00) or set timeZone',
+    ],
+    [
+      "an unknown time zone",
+      (c) => (calendarOf(c)[0]!.timeZone = "Korea/Seoul"),
+      'time zone "Korea/Seoul" is not an IANA time zone; use a name like Asia/Seoul',
+    ],
+    [
+      "an offset that disagrees with the time zone",
+      (c) => (calendarOf(c)[1]!.opens = "2027-01-15T10:00:00+08:00"),
+      'events.calendar[1].opens (event "concert-film-tickets"): "2027-01-15T10:00:00+08:00" has offset +08:00 but Asia/Seoul is +09:00 at that time',
+    ],
+    [
+      "a local time skipped by daylight saving",
+      (c) => Object.assign(calendarOf(c)[0]!, { timeZone: "America/New_York", opens: "2027-03-14T02:30", closes: "2027-03-14T08:00" }),
+      "2027-03-14T02:30 does not exist in America/New_York (skipped by a daylight-saving change)",
+    ],
+    [
+      "a lead time too short to apply the stack",
+      (c) => (calendarOf(c)[0]!.leadTime = "PT10M"),
+      'events.calendar[0].leadTime (event "dec-flash-sale"): PT10M is outside the allowed range of 30 to 10080 minutes',
+    ],
+    [
+      "a lead time that is not an ISO duration",
+      (c) => (calendarOf(c)[0]!.leadTime = "2h"),
+      "events.calendar[0].leadTime (event \"dec-flash-sale\"): must be an ISO-8601 duration",
+    ],
+    [
+      "a reserved environment id",
+      (c) => (c.environments.control = structuredClone(c.environments.dev!)),
+      'environments.control: "control" is reserved for another stack',
+    ],
+    [
+      "a non-positive expected peak",
+      (c) => (calendarOf(c)[0]!.expectedPeakRps = 0),
+      "events.calendar[0].expectedPeakRps (event \"dec-flash-sale\"): must be greater than 0",
+    ],
+    [
+      "an unsupported NAT mode",
+      (c) => ((c.environments.dev!.network as { natGateways: string }).natGateways = "none"),
+      'environments.dev.network.natGateways: must be "per-az" or "single"',
+    ],
+    [
+      "an invalid flow-log retention",
+      (c) => (c.environments.dev!.network.flowLogRetentionDays = 100),
+      "environments.dev.network.flowLogRetentionDays: must be a CloudWatch Logs retention period",
+    ],
+  ];
+
+  it.each(cases)("rejects %s", (_name, change, expected) => {
+    const problems = problemsOf(change);
+    expect(problems.some((p) => p.includes(expected)), `expected a problem containing:\n  ${expected}\ngot:\n  ${problems.join("\n  ")}`).toBe(true);
+  });
+
+  it("reports every problem at once, not just the first", () => {
+    const problems = problemsOf((c) => {
+      c.environments.prod!.account = "1";
+      calendarOf(c)[0]!.slug = "BAD";
+      calendarOf(c)[1]!.expectedPeakRps = -1;
+    });
+    expect(problems).toHaveLength(3);
+  });
+
+  it("throws a ConfigError whose message lists the problems", () => {
+    const input = configInput();
+    input.environments.prod!.account = "1";
+    expect(() => validateConfig(input)).toThrowError(/Invalid configuration \(1 problem\):\n {2}- environments\.prod\.account: /);
+  });
+});
+
+describe("event times", () => {
+  it("resolves a local time in its zone and derives spin-up and teardown", () => {
+    const [sale] = configWith().events.calendar;
+    expect(sale!.opensAt.toISO()).toBe("2026-12-04T20:00:00.000+09:00");
+    expect(sale!.spinUpAt.toISO()).toBe("2026-12-04T17:00:00.000+09:00"); // leadTime PT3H
+    expect(sale!.teardownAt.toISO()).toBe("2026-12-06T01:00:00.000+09:00"); // platform grace PT1H
+    expect(sale!.zone).toBe("Asia/Seoul");
+  });
+
+  it("uses UTC schedules when an event gives only offsets", () => {
+    const config = configWith((c) => {
+      delete calendarOf(c)[1]!.timeZone;
+    });
+    const tickets = config.events.calendar[1]!;
+    expect(tickets.zone).toBe("UTC");
+    expect(tickets.opensAt.toUTC().toISO()).toBe("2027-01-15T01:00:00.000Z");
+  });
+
+  it("keeps wall-clock lead times across a daylight-saving change in the event's zone", () => {
+    const config = configWith((c) => {
+      Object.assign(calendarOf(c)[0]!, {
+        timeZone: "America/New_York",
+        opens: "2027-03-14T09:00",
+        closes: "2027-03-14T12:00",
+        leadTime: "PT12H",
+      });
+    });
+    const sale = config.events.calendar[0]!;
+    // 12 elapsed hours before 09:00 EDT is 20:00 EST the day before (the clocks jumped at 02:00).
+    expect(sale.spinUpAt.toISO()).toBe("2027-03-13T20:00:00.000-05:00");
+  });
+});

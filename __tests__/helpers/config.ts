@@ -1,0 +1,19 @@
+import { defaultConfigInput, validateConfig, type Config, type ConfigInput } from "../../src/config";
+
+/** A fresh, mutable copy of the repository's config input. */
+export function configInput(): ConfigInput {
+  return structuredClone(defaultConfigInput);
+}
+
+/** The repository's config with `change` applied, validated. */
+export function configWith(change: (input: ConfigInput) => void = () => undefined): Config {
+  const input = configInput();
+  change(input);
+  return validateConfig(input, {});
+}
+
+/** Calendar of the repository's config (always an array in tests). */
+export function calendarOf(input: ConfigInput): NonNullable<ConfigInput["events"]["calendar"]> {
+  input.events.calendar ??= [];
+  return input.events.calendar;
+}

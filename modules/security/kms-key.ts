@@ -1,0 +1,75 @@
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { policyDocument, type PolicyCondition, type PolicyStatement } from "./policy-document";
+
+export interface KmsKeyProps {
+  /** Alias without the `alias/` prefix, usually from the naming helper. */
+  readonly alias: string;
+  readonly description: string;
+  /** Account whose root principal administers the key (IAM policies then delegate use). */
+  readonly accountId: string;
+  /** Waiting period before a deleted key is gone. @default 30 days, the maximum: a key deleted by mistake can be restored */
+  readonly deletionWindowInDays?: number;
+  /** Provider for another region. @default the stack's default provider */
+  readonly provider?: AwsProvider;
+}
+
+/**
+ * A customer-managed KMS key with yearly rotation and an alias. Services are granted use by the
+ * owner of the key ({@link allowService}), which adds a statement to the key policy; the policy is
+ * rendered when the stack is synthesized.
+ */
+export class KmsKey extends Construct {
+  readonly key: KmsKeyResource;
+  readonly alias: KmsAlias;
+  private readonly statements: PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    this.statements = [
+      {
+        sid: "AccountAdministers",
+        principals: { type: "AWS", identifiers: [`arn:aws:iam::${props.accountId}:root`] },
+        actions: ["kms:*"],
+        resources: ["*"],
+      },
+    ];
+    this.key = new KmsKeyResource(this, "key", {
+      provider: props.provider,
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+    });
+    this.alias = new KmsAlias(this, "alias", {
+      provider: props.provider,
+      name: `alias/${props.alias}`,
+      targetKeyId: this.key.keyId,
+    });
+  }
+
+  get arn(): string {
+    return this.key.arn;
+  }
+
+  get keyId(): string {
+    return this.key.keyId;
+  }
+
+  /**
+   * Lets an AWS service principal (e.g. `logs.ap-northeast-2.amazonaws.com`) encrypt and decrypt
+   * with this key, optionally only under `conditions`.
+   */
+  allowService(sid: string, servicePrincipal: string, conditions?: PolicyCondition): void {
+    this.statements.push({
+      sid,
+      principals: { type: "Service", identifiers: [servicePrincipal] },
+      actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      resources: ["*"],
+      conditions,
+    });
+  }
+}

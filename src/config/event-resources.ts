@@ -1,0 +1,43 @@
+/**
+ * Names shared between an event stack, which creates these resources, and the lifecycle (control
+ * stack, Lambda handlers, CLI), which finds them at run time. One place, so the two cannot drift.
+ */
+import type { Config, ResolvedEvent } from "./validate";
+import { Naming } from "./naming";
+
+export interface EventResourceNames {
+  /** Stack id and workspace suffix, `event-<slug>`. */
+  readonly stackId: string;
+  /** Terraform Cloud workspace, `{project}-event-<slug>`. */
+  readonly workspace: string;
+  /** Aurora cluster identifier of the event database. */
+  readonly auroraClusterId: string;
+  /**
+   * Final snapshot taken when the event database is destroyed: deterministic (from the slug and the
+   * planned teardown time) and unique per event.
+   */
+  readonly finalSnapshotId: string;
+  /** DMS replication instance identifier. */
+  readonly dmsReplicationInstanceId: string;
+  /** DMS replication task identifier (event -> prod). */
+  readonly dmsTaskId: string;
+  /** Public hostname of the sale (served by the permanent event edge). */
+  readonly publicHostname: string;
+  /** Hostname the event stack's ALB answers on behind CloudFront; exists only while the stack is up. */
+  readonly originHostname: string;
+}
+
+export function eventResourceNames(config: Config, event: ResolvedEvent): EventResourceNames {
+  const naming = new Naming(config.project.name, event.stackId);
+  const domain = config.events.platform.domain;
+  return {
+    stackId: event.stackId,
+    workspace: naming.workspace,
+    auroraClusterId: naming.name("db", 63),
+    finalSnapshotId: naming.name(`db-final-${event.teardownAt.toUTC().toFormat("yyyyLLdd'T'HHmm").toLowerCase()}`, 255),
+    dmsReplicationInstanceId: naming.name("dms", 63),
+    dmsTaskId: naming.name("sync", 255),
+    publicHostname: domain,
+    originHostname: `origin.${domain}`,
+  };
+}
