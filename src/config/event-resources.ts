@@ -25,6 +25,16 @@ export interface EventResourceNames {
   readonly publicHostname: string;
   /** Hostname the event stack's ALB answers on behind CloudFront; exists only while the stack is up. */
   readonly originHostname: string;
+  /**
+   * URL the lifecycle smoke-checks after spin-up: through CloudFront to the event's services. The
+   * static failover bucket has no such object, so a 200 means the event origin answered.
+   */
+  readonly smokeCheckUrl: string;
+  /**
+   * Lambda function created by the event stack (in its VPC) that runs the post-apply SQL step
+   * (binlog retention on the event Aurora); the lifecycle state machine invokes it after apply.
+   */
+  readonly postApplyFunctionName: string;
 }
 
 export function eventResourceNames(config: Config, event: ResolvedEvent): EventResourceNames {
@@ -39,5 +49,7 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
     dmsTaskId: naming.name("sync", 255),
     publicHostname: domain,
     originHostname: `origin.${domain}`,
+    smokeCheckUrl: `https://${domain}/healthz`,
+    postApplyFunctionName: naming.name("post-apply", 64),
   };
 }
