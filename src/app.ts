@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { App } from "cdktf";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
@@ -17,6 +18,7 @@ export interface FlashcrowdApp {
 
 /** Builds the App: one platform stack per environment and one stack per calendar event. */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
+  if (options.outdir) mkdirSync(options.outdir, { recursive: true });
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const platforms: Record<string, PlatformStack> = {};
   for (const environmentId of Object.keys(config.environments)) {

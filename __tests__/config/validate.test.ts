@@ -181,6 +181,11 @@ describe("invalid configurations", () => {
       'environments.dev.network.natGateways: must be "per-az" or "single"',
     ],
     [
+      "log expiry before the Glacier transition",
+      (c) => (c.environments.dev!.logs = { transitionToGlacierDays: 30, expireDays: 20 }),
+      "environments.dev.logs.expireDays: 20 must be greater than transitionToGlacierDays (30)",
+    ],
+    [
       "an invalid flow-log retention",
       (c) => (c.environments.dev!.network.flowLogRetentionDays = 100),
       "environments.dev.network.flowLogRetentionDays: must be a CloudWatch Logs retention period",

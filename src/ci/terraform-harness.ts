@@ -200,6 +200,27 @@ export function prepareStack(synthDir: string, stack: string, dir: string): void
     remoteStates[name] = { ...source, backend: "local", config: { path: statePath } };
   }
   writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
+
+  // Variables without a default (set in the workspace in real runs, often sensitive) get a
+  // placeholder of their type so the plan does not stop to ask.
+  const variables = (json.variable ?? {}) as Record<string, { default?: unknown; type?: string }>;
+  const placeholders = Object.fromEntries(
+    Object.entries(variables)
+      .filter(([, v]) => v.default === undefined)
+      .map(([name, v]) => [name, placeholderFor(name, v.type)]),
+  );
+  if (Object.keys(placeholders).length > 0) {
+    writeFileSync(join(dir, "fixture.auto.tfvars.json"), JSON.stringify(placeholders, null, 2));
+  }
+}
+
+function placeholderFor(name: string, type: string | undefined): unknown {
+  const t = (type ?? "string").replace(/\s/g, "");
+  if (t === "number") return 1;
+  if (t === "bool") return false;
+  if (t.startsWith("list") || t.startsWith("set") || t.startsWith("tuple")) return [];
+  if (t.startsWith("map") || t.startsWith("object")) return {};
+  return `fixture-${name}`;
 }
 
 function contextOf(json: TerraformJson): FixtureContext {

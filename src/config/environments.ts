@@ -17,6 +17,7 @@ export const environments: ConfigInput["environments"] = {
       flowLogRetentionDays: 365,
       interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts", "ssm", "ssmmessages", "ec2messages"],
     },
+    logs: { transitionToGlacierDays: 30, expireDays: 400 },
   },
   dev: {
     account: "310987654321",
@@ -30,5 +31,6 @@ export const environments: ConfigInput["environments"] = {
       flowLogRetentionDays: 90,
       interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages"],
     },
+    logs: { transitionToGlacierDays: 7, expireDays: 90 },
   },
 };

@@ -116,9 +116,18 @@ const awsTargetFields = {
     .min(2, { message: "needs at least two availability zones (Aurora and ALB need two)" }),
 };
 
+export const logsSchema = z.strictObject({
+  /** Days before log objects (ALB, CloudFront, S3 access logs) move to Glacier. */
+  transitionToGlacierDays: z.number().int().min(1).default(30),
+  /** Days before log objects are deleted; must exceed the Glacier transition. */
+  expireDays: z.number().int().min(2).default(400),
+});
+
 export const environmentSchema = z.strictObject({
   ...awsTargetFields,
   network: networkSchema,
+  /** The environment's log bucket. */
+  logs: logsSchema.default({ transitionToGlacierDays: 30, expireDays: 400 }),
 });
 
 export const projectSchema = z.strictObject({

@@ -129,6 +129,9 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     vpcs.push({ path: `${path}.network.cidr`, block, text: env.network.cidr });
     const plan = planSubnets({ ...env.network, availabilityZones: env.availabilityZones });
     if (typeof plan === "string") report(`${path}.network`, plan);
+    if (env.logs.expireDays <= env.logs.transitionToGlacierDays) {
+      report(`${path}.logs.expireDays`, `${env.logs.expireDays} must be greater than transitionToGlacierDays (${env.logs.transitionToGlacierDays}); Glacier objects are billed for at least 90 days`);
+    }
   }
 
   // Event platform.
