@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { main, type Io } from "../src/cli";
+
+function capture(env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env };
+  return { io, out, err };
+}
+
+describe("flashcrowd CLI", () => {
+  it("prints usage and exits 2 without a command", async () => {
+    const { io, out } = capture();
+    expect(await main([], io)).toBe(2);
+    expect(out.join("\n")).toContain("usage: flashcrowd <command>");
+  });
+
+  it("rejects an unknown command with exit 2", async () => {
+    const { io, err } = capture();
+    expect(await main(["deploy-everything"], io)).toBe(2);
+    expect(err.join("\n")).toContain('unknown command "deploy-everything"');
+  });
+
+  it("rejects an unknown option with the command's usage and exit 2", async () => {
+    const { io, err } = capture();
+    expect(await main(["stacks", "--bogus"], io)).toBe(2);
+    expect(err.join("\n")).toContain("usage: flashcrowd stacks");
+  });
+
+  it("lists stacks with workspaces and event schedules as JSON", async () => {
+    const { io, out } = capture({ TFC_ORG: "acme" });
+    expect(await main(["stacks", "--json"], io)).toBe(0);
+    const stacks = JSON.parse(out.join("")) as { stack: string; workspace: string; spinUpAt?: string }[];
+    expect(stacks.map((s) => s.stack)).toEqual(["prod", "dev", "event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(stacks.find((s) => s.stack === "event-dec-flash-sale")).toEqual(
+      expect.objectContaining({ workspace: "flashcrowd-event-dec-flash-sale", spinUpAt: "2026-12-04T17:00:00+09:00" }),
+    );
+  });
+
+  it("exits 2 from check when no Terraform CLI is on PATH", async () => {
+    const { io, err } = capture({ PATH: "/nonexistent" });
+    expect(await main(["check"], io)).toBe(2);
+    expect(err.join("\n")).toContain("no Terraform CLI on PATH");
+  });
+
+  it("exits 2 from check for an unknown stack, naming the stacks there are", async () => {
+    // Any existing file passes the CLI lookup; the stack is rejected before Terraform would run.
+    const { io, err } = capture({ TERRAFORM_BIN: process.execPath });
+    expect(await main(["check", "nope"], io)).toBe(2);
+    expect(err.join("\n")).toMatch(/unknown stack nope; stacks are: dev, event-concert-film-tickets, event-dec-flash-sale, prod/);
+  });
+});
