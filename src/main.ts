@@ -1,8 +1,9 @@
 import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
+import { withCheapStackTraces } from "./core/cheap-stack-traces";
 
 try {
-  buildApp(loadConfig()).app.synth();
+  withCheapStackTraces(() => buildApp(loadConfig()).synth());
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);

@@ -8,6 +8,6 @@ import { loadConfig } from "../../src/config";
 /** Synthesizes the whole app for `config` into a fresh temporary folder and returns that folder. */
 export function synthApp(config: Config = loadConfig({})): string {
   const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-synth-"));
-  buildApp(config, { outdir }).app.synth();
+  buildApp(config, { outdir }).synth();
   return outdir;
 }

@@ -111,7 +111,7 @@ describe("the calendar", () => {
 describe("stack synthesis", () => {
   it("writes one cdk.tf.json per stack", () => {
     const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-app-"));
-    buildApp(config, { outdir }).app.synth();
+    buildApp(config, { outdir }).synth();
     for (const id of synthesized.keys()) {
       expect(existsSync(join(outdir, "stacks", id, "cdk.tf.json")), id).toBe(true);
     }

@@ -34,7 +34,7 @@ export const checkCommand: Command = {
     let synthDir = values["synth-dir"];
     if (!synthDir) {
       synthDir = join(workDir, "cdktf.out");
-      buildApp(loadConfig(io.env), { outdir: synthDir }).app.synth();
+      buildApp(loadConfig(io.env), { outdir: synthDir }).synth();
     }
     const all = listStacks(synthDir);
     const unknown = positionals.filter((s) => !all.includes(s));

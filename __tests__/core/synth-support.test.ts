@@ -1,0 +1,66 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { buildApp } from "../../src/app";
+import { withCheapStackTraces } from "../../src/core/cheap-stack-traces";
+import { validateStacks } from "../../src/core/validate";
+import { calendarOf, configWith } from "../helpers/config";
+
+describe("validateStacks", () => {
+  it("reports a resource whose provider is missing", () => {
+    const app = new App({ skipValidation: true });
+    const stack = new TerraformStack(app, "orphan");
+    new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16" });
+    expect(() => validateStacks(app)).toThrow(/\[orphan\] Found resources without a matching provider construct.*aws/);
+  });
+});
+
+describe("withCheapStackTraces", () => {
+  it("restores the stack formatter and source maps afterwards", () => {
+    const before = Error.prepareStackTrace;
+    const sourceMaps = process.sourceMapsEnabled;
+    withCheapStackTraces(() => undefined);
+    expect(Error.prepareStackTrace).toBe(before);
+    expect(process.sourceMapsEnabled).toBe(sourceMaps);
+  });
+
+  it("lets an escaping error keep its full stack", () => {
+    let caught: Error | undefined;
+    try {
+      withCheapStackTraces(() => {
+        throw new Error("boom");
+      });
+    } catch (error) {
+      caught = error as Error;
+    }
+    expect(caught?.stack).toMatch(/^Error: boom\n\s+at /);
+  });
+});
+
+describe("npm run synth", () => {
+  it("synthesizes every stack with no Terraform CLI on PATH and no credentials", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-main-"));
+    const env = { PATH: dirname(process.execPath), HOME: process.env.HOME, CDKTF_OUTDIR: outdir };
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(__dirname, "..", ".."), env, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    for (const stack of ["prod", "dev", "event-dec-flash-sale", "event-concert-film-tickets"]) {
+      expect(existsSync(join(outdir, "stacks", stack, "cdk.tf.json")), stack).toBe(true);
+    }
+  });
+});
+
+describe("buildApp().synth()", () => {
+  it("removes stacks that are no longer configured from the output", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-stale-"));
+    buildApp(configWith(), { outdir }).synth();
+    expect(existsSync(join(outdir, "stacks", "event-dec-flash-sale"))).toBe(true);
+    buildApp(configWith((c) => calendarOf(c).splice(0, 1)), { outdir }).synth();
+    expect(existsSync(join(outdir, "stacks", "event-dec-flash-sale"))).toBe(false);
+    expect(existsSync(join(outdir, "stacks", "event-concert-film-tickets", "cdk.tf.json"))).toBe(true);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: wall time and peak RSS of whole synth processes (node start-up included),
+ * median of 5 runs after one warm-up, for the repository's config and for calendars of 1, 10 and
+ * 50 generated events. Prints a table and exits 1 when a target is missed.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "..", "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Scenario {
+  readonly name: string;
+  /** Script run with `node --import tsx`. */
+  readonly entry: string;
+  readonly maxSeconds?: number;
+  readonly maxMegabytes?: number;
+}
+
+interface Measurement {
+  readonly seconds: number;
+  readonly megabytes: number;
+  readonly stacks: number;
+}
+
+/** An entry script synthesizing the app with the repository's config and `events` generated events. */
+function generatedCalendarEntry(dir: string, events: number): string {
+  const path = join(dir, `calendar-${events}.ts`);
+  const src = (p: string) => JSON.stringify(join(ROOT, p));
+  writeFileSync(
+    path,
+    `import { buildApp } from ${src("src/app")};
+import { defaultConfigInput, validateConfig } from ${src("src/config")};
+
+const input = structuredClone(defaultConfigInput);
+input.events.calendar = Array.from({ length: ${events} }, (_, i) => ({
+  slug: \`bench-event-\${i}\`,
+  name: \`Benchmark event \${i}\`,
+  opens: \`2027-02-\${String((i % 28) + 1).padStart(2, "0")}T20:00\`,
+  closes: \`2027-02-\${String((i % 28) + 1).padStart(2, "0")}T23:00\`,
+  timeZone: "Asia/Seoul",
+  expectedPeakRps: 10000,
+  cidr: \`10.\${64 + Math.floor(i / 16)}.\${(i % 16) * 16}.0/20\`,
+}));
+buildApp(validateConfig(input, process.env), { outdir: process.argv[2] }).synth();
+`,
+  );
+  return path;
+}
+
+function measure(scenario: Scenario, outdir: string, reporter: string): Measurement {
+  rmSync(outdir, { recursive: true, force: true });
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--import", reporter, scenario.entry, outdir], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, FLASHCROWD_BENCH_RSS: join(outdir, "..", "rss.json") },
+    encoding: "utf8",
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${scenario.name} failed:\n${result.stderr}`);
+  const { maxRssKb } = JSON.parse(readFileSync(join(outdir, "..", "rss.json"), "utf8")) as { maxRssKb: number };
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  return { seconds, megabytes: maxRssKb / 1024, stacks: Object.keys(manifest.stacks).length };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function main(): number {
+  const dir = mkdtempSync(join(tmpdir(), "flashcrowd-bench-"));
+  // Peak RSS of the synth process itself, written when it exits.
+  const reporter = join(dir, "rss-reporter.mjs");
+  writeFileSync(
+    reporter,
+    `import { writeFileSync } from "node:fs";
+process.on("exit", () => writeFileSync(process.env.FLASHCROWD_BENCH_RSS, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })));
+`,
+  );
+  const scenarios: Scenario[] = [
+    { name: "default config (all stacks)", entry: join(ROOT, "src", "main.ts"), maxSeconds: 1.5, maxMegabytes: 250 },
+    { name: "calendar of 1 event", entry: generatedCalendarEntry(dir, 1) },
+    { name: "calendar of 10 events", entry: generatedCalendarEntry(dir, 10) },
+    { name: "calendar of 50 events", entry: generatedCalendarEntry(dir, 50), maxSeconds: 5 },
+  ];
+
+  const rows: string[][] = [];
+  let failed = false;
+  for (const scenario of scenarios) {
+    const outdir = join(dir, "out");
+    measure(scenario, outdir, reporter); // warm-up: tsx's transform cache, disk cache
+    const runs = Array.from({ length: RUNS }, () => measure(scenario, outdir, reporter));
+    const seconds = median(runs.map((r) => r.seconds));
+    const megabytes = median(runs.map((r) => r.megabytes));
+    const ok = (scenario.maxSeconds === undefined || seconds <= scenario.maxSeconds) && (scenario.maxMegabytes === undefined || megabytes <= scenario.maxMegabytes);
+    failed ||= !ok;
+    const target = [scenario.maxSeconds && `<= ${scenario.maxSeconds} s`, scenario.maxMegabytes && `<= ${scenario.maxMegabytes} MB`].filter(Boolean).join(", ");
+    rows.push([scenario.name, String(runs[0]!.stacks), seconds.toFixed(2), megabytes.toFixed(0), target || "-", target ? (ok ? "ok" : "MISSED") : "-"]);
+    process.stderr.write(`${scenario.name}: ${seconds.toFixed(2)} s, ${megabytes.toFixed(0)} MB\n`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+
+  const header = ["scenario", "stacks", `wall s (median of ${RUNS})`, "peak RSS MB", "target", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  process.stdout.write(`${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main();
