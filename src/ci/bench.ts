@@ -33,6 +33,7 @@ function generatedCalendarEntry(dir: string, events: number): string {
     path,
     `import { buildApp } from ${src("src/app")};
 import { defaultConfigInput, validateConfig } from ${src("src/config")};
+import { withCheapStackTraces } from ${src("src/core/cheap-stack-traces")};
 
 const input = structuredClone(defaultConfigInput);
 input.events.calendar = Array.from({ length: ${events} }, (_, i) => ({
@@ -44,7 +45,7 @@ input.events.calendar = Array.from({ length: ${events} }, (_, i) => ({
   expectedPeakRps: 10000,
   cidr: \`10.\${64 + Math.floor(i / 16)}.\${(i % 16) * 16}.0/20\`,
 }));
-buildApp(validateConfig(input, process.env), { outdir: process.argv[2] }).synth();
+withCheapStackTraces(() => buildApp(validateConfig(input, process.env), { outdir: process.argv[2] }).synth());
 `,
   );
   return path;
