@@ -1,0 +1,49 @@
+/**
+ * Suppressions declared in code, next to the resource: `suppress(bucket, "S3-ACCESS-LOGS", "...")`.
+ * They are written into the resource's `//` block (which Terraform ignores), so they travel with
+ * the synthesized JSON and the pack reads them back from there.
+ */
+import type { TerraformResource } from "cdktf";
+import { RULE_IDS, isRuleId, type RuleId } from "./ids";
+import { isObject } from "./terraform";
+import type { ResourceSuppression } from "./types";
+
+/** Key under the resource's `//` block. */
+export const SUPPRESSIONS_KEY = "policy_suppressions";
+
+const declared = new WeakMap<TerraformResource, ResourceSuppression[]>();
+
+/**
+ * Silences `rule` for this one resource. The reason is mandatory and is printed in every report:
+ * say why the rule does not apply here, not that it was inconvenient.
+ */
+export function suppress(resource: TerraformResource, rule: RuleId, reason: string): void {
+  const problem = suppressionProblem(rule, reason);
+  if (problem) throw new Error(`${resource.node.path}: ${problem}`);
+  const list = declared.get(resource) ?? [];
+  if (list.some((s) => s.rule === rule)) throw new Error(`${resource.node.path}: ${rule} is already suppressed on this resource`);
+  list.push({ rule, reason: reason.trim() });
+  declared.set(resource, list);
+  resource.addOverride(`//.${SUPPRESSIONS_KEY}`, list.map((s) => ({ ...s })));
+}
+
+/** Why a suppression is invalid, or undefined when it is fine. */
+export function suppressionProblem(rule: string, reason: unknown): string | undefined {
+  if (!isRuleId(rule)) return `unknown policy rule "${rule}"${suggestion(rule)}; the rules are listed in README "Policy pack"`;
+  if (typeof reason !== "string" || reason.trim() === "") return `suppressing ${rule} needs a written reason`;
+  return undefined;
+}
+
+/** The suppressions a synthesized resource carries (unvalidated: the runner checks them). */
+export function resourceSuppressions(config: Readonly<Record<string, unknown>>): ResourceSuppression[] {
+  const meta = config["//"];
+  const list = isObject(meta) ? meta[SUPPRESSIONS_KEY] : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.filter(isObject).map((s) => ({ rule: String(s.rule ?? ""), reason: typeof s.reason === "string" ? s.reason : "" }));
+}
+
+function suggestion(rule: string): string {
+  const upper = rule.toUpperCase();
+  const near = RULE_IDS.filter((id) => id === upper || id.startsWith(upper.split("-")[0] + "-"));
+  return near.length > 0 && near.length <= 8 ? ` (did you mean ${near.join(", ")}?)` : "";
+}
