@@ -1,21 +1,12 @@
 import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
-import { renderProblems, summaryLine } from "./policy/report";
-import { runPolicy } from "./policy/run";
+import { synthWithPolicy } from "./policy/gate";
 
 try {
   const config = loadConfig();
-  const { app } = buildApp(config);
-  app.synth();
-  // The policy pack runs on what was just written; an unsuppressed error fails synthesis.
-  const report = runPolicy({ synthDir: app.outdir, config });
-  const problems = renderProblems(report);
-  if (problems) process.stderr.write(`${problems}\n`);
-  process.stderr.write(`${summaryLine(report)}\n`);
-  if (!report.ok) {
-    process.stderr.write('Fix the errors above, or suppress one with a written reason (README "Policy pack"). `npx flashcrowd policy` shows the full report.\n');
-    process.exit(1);
-  }
+  // Synthesis fails on an unsuppressed policy error (the Terraform is still written, for inspection).
+  const { exitCode } = synthWithPolicy(buildApp(config).app, config, (text) => process.stderr.write(`${text}\n`));
+  if (exitCode !== 0) process.exit(exitCode);
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);

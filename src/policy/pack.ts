@@ -707,7 +707,7 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     severity: "error",
     title: "DMS replication instances not public (explicitly)",
     explanation: "DMS makes a replication instance public when publicly_accessible is left out; it holds credentials to both databases.",
-    fix: "Set publicly_accessible = false (compute_config.publicly_accessible = false for serverless replication configs).",
+    fix: "Set publicly_accessible = false on the aws_dms_replication_instance.",
     reference: { cdkNag: ["NIST.800.53.R5-DMSReplicationNotPublic"], checkov: ["CKV_AWS_89"] },
     rule: DmsReplicationInstanceNotPublic,
   },
