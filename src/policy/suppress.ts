@@ -42,8 +42,25 @@ export function resourceSuppressions(config: Readonly<Record<string, unknown>>):
   return list.filter(isObject).map((s) => ({ rule: String(s.rule ?? ""), reason: typeof s.reason === "string" ? s.reason : "" }));
 }
 
+/** The closest rule id, when the given one looks like a typo of it. */
 function suggestion(rule: string): string {
-  const upper = rule.toUpperCase();
-  const near = RULE_IDS.filter((id) => id === upper || id.startsWith(upper.split("-")[0] + "-"));
-  return near.length > 0 && near.length <= 8 ? ` (did you mean ${near.join(", ")}?)` : "";
+  const wanted = rule.toUpperCase();
+  let best: { id: string; distance: number } | undefined;
+  for (const id of RULE_IDS) {
+    const distance = editDistance(wanted, id);
+    if (!best || distance < best.distance) best = { id, distance };
+  }
+  return best && best.distance <= Math.max(3, Math.floor(best.id.length / 3)) ? ` (did you mean ${best.id}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
