@@ -18,9 +18,6 @@ export function notApplicable(resource: TfResource, message: string): RuleResult
   return { address: resource.address, status: "not_applicable", message };
 }
 
-/** Absent from the configuration: the provider's default applies. */
-export const ABSENT = Symbol("absent");
-
 export interface LiteralExpectation {
   /** Attribute path, e.g. `storage_encrypted` or `vpc_config.endpoint_public_access`. */
   readonly path: string;
