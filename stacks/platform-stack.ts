@@ -54,6 +54,7 @@ export class PlatformStack extends AwsStack {
       bucketName: this.naming.name(`logs-${env.account}`, 63),
       accountId: env.account,
       encryption: "s3-managed",
+      preventDestroy: true,
       lifecycle: {
         transitionToGlacierDays: env.logs.transitionToGlacierDays,
         expireDays: env.logs.expireDays,

@@ -9,6 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { suppress } from "../../src/policy/suppress";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyCondition, type PolicyStatement } from "../security/policy-document";
 
@@ -64,6 +65,11 @@ export interface S3BucketProps {
    * standard logging, which still writes with ACLs.
    */
   readonly objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred";
+  /**
+   * Refuse any plan that would destroy the bucket (Terraform `prevent_destroy`).
+   * @default false - set it for buckets of permanent environments that hold data or audit logs
+   */
+  readonly preventDestroy?: boolean;
   /** Provider for another region. @default the stack's default provider */
   readonly provider?: AwsProvider;
 }
@@ -96,6 +102,7 @@ export class S3Bucket extends Construct {
       provider,
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     const bucket = this.bucket.id;
 
@@ -194,6 +201,7 @@ export class S3Bucket extends Construct {
   /** Lets S3 deliver other buckets' server access logs into this one (under `s3-access/`). */
   allowServerAccessLogDelivery(): void {
     this.allowServiceWrite("S3ServerAccessLogs", "logging.s3.amazonaws.com", "s3-access/");
+    suppress(this.bucket, "S3-ACCESS-LOGS", "this bucket is the server access log target; logging it into itself would log its own log writes");
   }
 }
 

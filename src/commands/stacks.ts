@@ -3,6 +3,9 @@ import { buildApp } from "../app";
 import type { Command } from "../cli";
 import { loadConfig } from "../config";
 import { Naming } from "../config/naming";
+import { table } from "../core/table";
+
+export { table };
 
 export interface StackInfo {
   readonly stack: string;
@@ -53,10 +56,3 @@ export const stacksCommand: Command = {
     return 0;
   },
 };
-
-/** Plain-text table with padded columns. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}

@@ -10,6 +10,7 @@ export const environments: ConfigInput["environments"] = {
     region: "ap-northeast-2",
     secondaryRegion: "ap-northeast-1",
     availabilityZones: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"],
+    highAvailability: true,
     network: {
       cidr: "10.0.0.0/16",
       natGateways: "per-az",
@@ -24,6 +25,8 @@ export const environments: ConfigInput["environments"] = {
     region: "ap-northeast-2",
     secondaryRegion: "ap-northeast-1",
     availabilityZones: ["ap-northeast-2a", "ap-northeast-2c"],
+    // One NAT gateway and single-AZ data stores: dev may go down with an AZ.
+    highAvailability: false,
     network: {
       cidr: "10.1.0.0/16",
       natGateways: "single",

@@ -12,6 +12,8 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
   cidrPool: "10.64.0.0/14",
   syncTo: "prod",
   domain: "sale.flashcrowd.example",
+  // The sale must survive an AZ loss: multi-AZ database and cache, NAT per AZ.
+  highAvailability: true,
   network: {
     natGateways: "per-az",
     subnetPrefixLength: { public: 26, private: 23, data: 26 },

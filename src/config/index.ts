@@ -1,5 +1,6 @@
 import { calendar, eventPlatform } from "./events";
 import { environments } from "./environments";
+import { policy } from "./policy";
 import { project } from "./project";
 import type { ConfigInput } from "./schema";
 import { validateConfig, type Config, type ConfigEnv } from "./validate";
@@ -13,6 +14,7 @@ export const defaultConfigInput: ConfigInput = {
   project,
   environments,
   events: { platform: eventPlatform, calendar },
+  policy,
 };
 
 /** Validates the repository's configuration, applying environment overrides (TFC_ORG). */

@@ -123,8 +123,15 @@ export const logsSchema = z.strictObject({
   expireDays: z.number().int().min(2).default(400),
 });
 
+/**
+ * Data stores must survive the loss of an Availability Zone (Aurora writer + reader in another AZ,
+ * Redis with automatic failover); the policy pack holds the stack to it. Needs per-AZ NAT gateways.
+ */
+const highAvailability = z.boolean().default(true);
+
 export const environmentSchema = z.strictObject({
   ...awsTargetFields,
+  highAvailability,
   network: networkSchema,
   /** The environment's log bucket. */
   logs: logsSchema.default({ transitionToGlacierDays: 30, expireDays: 400 }),
@@ -188,11 +195,36 @@ export const eventPlatformSchema = z.strictObject({
   domain: z
     .string()
     .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "must be a lowercase DNS name like sale.example.com" }),
+  highAvailability,
   network: eventNetworkSchema,
   /** Default lead time before `opens`. */
   leadTime: isoDuration.default("PT2H"),
   /** Default grace period after `closes`. */
   grace: isoDuration.default("PT1H"),
+});
+
+/**
+ * A policy-pack suppression for whole stacks: the rule does not apply to the matched stacks (and,
+ * optionally, resources) for the reason given. Per-resource suppressions live in code (`suppress()`).
+ */
+export const policySuppressionSchema = z.strictObject({
+  /** Rule id from the pack, e.g. `REDIS-SNAPSHOTS`. */
+  rule: z.string(),
+  /** Stack id pattern, `*` matching any characters: `event-*`, `dev`. */
+  stacks: z
+    .string()
+    .regex(/^[a-z0-9*-]+$/, { message: "must be a stack id pattern of lowercase letters, digits, '-' and '*', e.g. event-*" })
+    .optional(),
+  /** Stack kind: `platform` (environments), `event` (calendar stacks) or `shared` (control, tfc, event-edge). */
+  kind: z.enum(["platform", "event", "shared"], { message: 'must be "platform", "event" or "shared"' }).optional(),
+  /** Resource address pattern within the matched stacks, e.g. `aws_elasticache_replication_group.*`. @default every resource */
+  resources: z.string().min(1).optional(),
+  /** Why the rule does not apply there. Printed in every report. */
+  reason: z.string().trim().min(1, { message: "must say why the rule does not apply there (a written reason is mandatory)" }),
+});
+
+export const policySchema = z.strictObject({
+  suppressions: z.array(policySuppressionSchema).default([]),
 });
 
 export const configSchema = z.strictObject({
@@ -203,6 +235,8 @@ export const configSchema = z.strictObject({
     platform: eventPlatformSchema,
     calendar: z.array(eventSchema).default([]),
   }),
+  /** Policy pack settings: suppressions for whole stacks. */
+  policy: policySchema.default({ suppressions: [] }),
 });
 
 /** What a config file is written as (defaults may be omitted). */
@@ -215,4 +249,6 @@ export type EventNetworkConfig = z.output<typeof eventNetworkSchema>;
 export type EventPlatformConfig = z.output<typeof eventPlatformSchema>;
 export type EventEntry = z.output<typeof eventSchema>;
 export type SubnetPrefixLength = z.output<typeof subnetPrefixLengthSchema>;
+export type PolicyConfig = z.output<typeof policySchema>;
+export type PolicySuppressionConfig = z.output<typeof policySuppressionSchema>;
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];

@@ -14,7 +14,9 @@ import {
   type EventEntry,
   type EventPlatformConfig,
   type ParsedConfig,
+  type PolicyConfig,
 } from "./schema";
+import { suppressionProblem } from "../policy/suppress";
 import { planSubnets } from "./subnet-plan";
 import { parseDuration, parseInstant } from "./time";
 
@@ -66,6 +68,7 @@ export interface Config {
     readonly platform: EventPlatformConfig;
     readonly calendar: readonly ResolvedEvent[];
   };
+  readonly policy: PolicyConfig;
 }
 
 /** Environment variables that override config. */
@@ -115,6 +118,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
   for (const [id, env] of Object.entries(cfg.environments)) {
     const path = `environments.${id}`;
     checkAwsTarget(path, env, report);
+    checkHighAvailability(path, env, report);
     const problem = cidrProblem(env.network.cidr);
     if (problem) {
       report(`${path}.network.cidr`, `${problem}; use a block like 10.0.0.0/16`);
@@ -137,6 +141,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
   // Event platform.
   const platform = cfg.events.platform;
   checkAwsTarget("events.platform", platform, report);
+  checkHighAvailability("events.platform", platform, report);
   if (!(platform.syncTo in cfg.environments)) {
     report(
       "events.platform.syncTo",
@@ -241,6 +246,15 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     }
   }
 
+  cfg.policy.suppressions.forEach((s, i) => {
+    const path = `policy.suppressions[${i}]`;
+    const problem = suppressionProblem(s.rule, s.reason);
+    if (problem) report(`${path}.rule`, problem);
+    if (s.stacks === undefined && s.kind === undefined) {
+      report(path, 'needs "stacks" (a stack id pattern such as event-*) or "kind" (platform, event, shared) to say where it applies');
+    }
+  });
+
   return {
     project: {
       ...cfg.project,
@@ -248,7 +262,21 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     },
     environments: cfg.environments,
     events: { platform, calendar },
+    policy: cfg.policy,
   };
+}
+
+function checkHighAvailability(
+  path: string,
+  target: { readonly highAvailability: boolean; readonly network: { readonly natGateways: "per-az" | "single" } },
+  report: (path: string, message: string) => void,
+): void {
+  if (target.highAvailability && target.network.natGateways === "single") {
+    report(
+      `${path}.network.natGateways`,
+      '"single" puts every AZ\'s egress in one AZ while highAvailability is true; use "per-az", or set highAvailability: false',
+    );
+  }
 }
 
 function checkAwsTarget(

@@ -100,6 +100,11 @@ describe("S3Bucket options", () => {
     expect(() => synthBucket({ lifecycle: { transitionToGlacierDays: 90, expireDays: 30 } })).toThrow(/expireDays \(30\) must be greater than transitionToGlacierDays \(90\)/);
   });
 
+  it("refuses to be destroyed when asked", () => {
+    expect(listOf(synthBucket({ preventDestroy: true }), "aws_s3_bucket")[0]!.lifecycle).toEqual({ prevent_destroy: true });
+    expect(listOf(synthBucket(), "aws_s3_bucket")[0]!).not.toHaveProperty("lifecycle");
+  });
+
   it("suspends versioning only when asked", () => {
     const json = synthBucket({ versioned: false });
     expect(listOf(json, "aws_s3_bucket_versioning")[0]!.versioning_configuration).toEqual({ status: "Suspended" });

@@ -1,0 +1,53 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main, type Io } from "../../src/cli";
+import { synthApp } from "../helpers/app";
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {} };
+}
+
+describe("flashcrowd policy", () => {
+  const synthDir = synthApp();
+
+  it("prints a table per stack, writes the JSON report and exits 0 on the repository's stacks", async () => {
+    const io = capture();
+    const jsonFile = join(mkdtempSync(join(tmpdir(), "flashcrowd-policy-cli-")), "policy.json");
+    expect(await main(["policy", "--synth-dir", synthDir, "--json", jsonFile], io)).toBe(0);
+    const text = io.stdout.join("\n");
+    for (const stack of ["prod", "dev", "event-dec-flash-sale", "event-concert-film-tickets"]) expect(text).toMatch(new RegExp(`^${stack} \\(`, "m"));
+    const report = JSON.parse(readFileSync(jsonFile, "utf8"));
+    expect(report).toMatchObject({ version: 1, ok: true, totals: { errors: 0 } });
+  });
+
+  it("exits 1 when a stack has an unsuppressed error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flashcrowd-policy-cli-"));
+    mkdirSync(join(dir, "stacks", "prod"), { recursive: true });
+    writeFileSync(join(dir, "stacks", "prod", "cdk.tf.json"), JSON.stringify({ resource: { aws_vpc: { vpc: { cidr_block: "10.0.0.0/16" } } } }));
+    const io = capture();
+    expect(await main(["policy", "--synth-dir", dir], io)).toBe(1);
+    expect(io.stdout.join("\n")).toMatch(/error\s+VPC-FLOW-LOGS\s+aws_vpc\.vpc/);
+  });
+
+  it("checks only the named stacks", async () => {
+    const io = capture();
+    expect(await main(["policy", "prod", "--synth-dir", synthDir], io)).toBe(0);
+    expect(io.stdout.join("\n")).not.toMatch(/^dev \(/m);
+  });
+
+  it("rejects an unknown stack", async () => {
+    const io = capture();
+    expect(await main(["policy", "staging", "--synth-dir", synthDir], io)).toBe(2);
+    expect(io.stderr.join("\n")).toContain("unknown stack staging");
+  });
+
+  it("lists the rules", async () => {
+    const io = capture();
+    expect(await main(["policy", "--rules"], io)).toBe(0);
+    expect(io.stdout.join("\n")).toMatch(/DMS-TARGET-PREP-DO-NOTHING\s+error\s+data-safety/);
+  });
+});

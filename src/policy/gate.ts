@@ -1,0 +1,24 @@
+import type { FlashcrowdApp } from "../app";
+import type { Config } from "../config";
+import { renderProblems, summaryLine } from "./report";
+import { runPolicy, type PolicyReport } from "./run";
+
+/**
+ * Synthesizes the app, then runs the pack on what was written: unsuppressed errors and warnings are
+ * printed through `err`; the exit code is 1 when any error is left, else 0.
+ */
+export function synthWithPolicy(
+  built: Pick<FlashcrowdApp, "app" | "synth">,
+  config: Config,
+  err: (text: string) => void,
+): { readonly exitCode: number; readonly report: PolicyReport } {
+  built.synth();
+  const report = runPolicy({ synthDir: built.app.outdir, config });
+  const problems = renderProblems(report);
+  if (problems) err(problems);
+  err(summaryLine(report));
+  if (!report.ok) {
+    err('Fix the errors above, or suppress one with a written reason (README "Policy pack"). `npx flashcrowd policy` shows the full report.');
+  }
+  return { exitCode: report.ok ? 0 : 1, report };
+}
