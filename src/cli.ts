@@ -4,6 +4,7 @@
  */
 import { checkCommand } from "./commands/check";
 import { stacksCommand } from "./commands/stacks";
+import { tfcCommand } from "./commands/tfc";
 import { ConfigError } from "./config";
 
 export interface Io {
@@ -21,6 +22,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   stacks: stacksCommand,
   check: checkCommand,
+  tfc: tfcCommand,
 };
 
 const defaultIo: Io = {
