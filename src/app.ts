@@ -1,4 +1,6 @@
 import { App } from "cdktf";
+import { DateTime } from "luxon";
+import { ControlStack } from "../stacks/control-stack";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
 import type { Config } from "./config";
@@ -6,6 +8,11 @@ import type { Config } from "./config";
 export interface BuildAppOptions {
   /** Where `synth()` writes; the cdktf CLI passes its own through CDKTF_OUTDIR. @default "cdktf.out" */
   readonly outdir?: string;
+  /**
+   * The clock: schedules at or before "now" are left out of the control stack. Tests pin it.
+   * @default DateTime.now
+   */
+  readonly clock?: () => DateTime;
 }
 
 /** Every stack of the product, built from a validated config. */
@@ -13,9 +20,11 @@ export interface FlashcrowdApp {
   readonly app: App;
   readonly platforms: Readonly<Record<string, PlatformStack>>;
   readonly events: Readonly<Record<string, EventStack>>;
+  /** The event lifecycle: schedules, state machine, functions. */
+  readonly control: ControlStack;
 }
 
-/** Builds the App: one platform stack per environment and one stack per calendar event. */
+/** Builds the App: one platform stack per environment, one stack per calendar event, and the control stack. */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const platforms: Record<string, PlatformStack> = {};
@@ -26,5 +35,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   for (const event of config.events.calendar) {
     events[event.slug] = new EventStack(app, { config, event });
   }
-  return { app, platforms, events };
+  const control = new ControlStack(app, { config, now: (options.clock ?? (() => DateTime.now()))() });
+  return { app, platforms, events, control };
 }

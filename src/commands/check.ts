@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp } from "../app";
@@ -34,6 +35,8 @@ export const checkCommand: Command = {
     let synthDir = values["synth-dir"];
     if (!synthDir) {
       synthDir = join(workDir, "cdktf.out");
+      // cdktf creates only the last folder of outdir.
+      mkdirSync(workDir, { recursive: true });
       buildApp(loadConfig(io.env), { outdir: synthDir }).app.synth();
     }
     const all = listStacks(synthDir);
