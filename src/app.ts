@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
+import { DateTime } from "luxon";
+import { ControlStack } from "../stacks/control-stack";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
 import type { Config } from "./config";
@@ -9,6 +11,11 @@ import { validateStacks } from "./core/validate";
 export interface BuildAppOptions {
   /** Where `synth()` writes; the cdktf CLI passes its own through CDKTF_OUTDIR. @default "cdktf.out" */
   readonly outdir?: string;
+  /**
+   * The clock: schedules at or before "now" are left out of the control stack. Tests pin it.
+   * @default DateTime.now
+   */
+  readonly clock?: () => DateTime;
 }
 
 /** Every stack of the product, built from a validated config. */
@@ -16,11 +23,13 @@ export interface FlashcrowdApp {
   readonly app: App;
   readonly platforms: Readonly<Record<string, PlatformStack>>;
   readonly events: Readonly<Record<string, EventStack>>;
+  /** The event lifecycle: schedules, state machine, functions. */
+  readonly control: ControlStack;
   /** Validates every stack, then writes them to the outdir, replacing the stacks written before. */
   synth(): void;
 }
 
-/** Builds the App: one platform stack per environment and one stack per calendar event. */
+/** Builds the App: one platform stack per environment, one stack per calendar event, and the control stack. */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   if (options.outdir) mkdirSync(options.outdir, { recursive: true });
   // cdktf's own validation pass is replaced by validateStacks() (see there why).
@@ -33,10 +42,12 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   for (const event of config.events.calendar) {
     events[event.slug] = new EventStack(app, { config, event });
   }
+  const control = new ControlStack(app, { config, now: (options.clock ?? (() => DateTime.now()))() });
   return {
     app,
     platforms,
     events,
+    control,
     synth: () => {
       validateStacks(app);
       // A stack removed from the config (a past event) must not linger in the output, where

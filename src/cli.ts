@@ -5,6 +5,7 @@
 import { checkCommand } from "./commands/check";
 import { policyCommand } from "./commands/policy";
 import { stacksCommand } from "./commands/stacks";
+import { tfcCommand } from "./commands/tfc";
 import { ConfigError } from "./config";
 
 export interface Io {
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   stacks: stacksCommand,
   check: checkCommand,
   policy: policyCommand,
+  tfc: tfcCommand,
 };
 
 const defaultIo: Io = {

@@ -10,7 +10,7 @@ export { table };
 export interface StackInfo {
   readonly stack: string;
   readonly workspace: string;
-  readonly kind: "platform" | "event";
+  readonly kind: "platform" | "event" | "control";
   readonly account: string;
   readonly region: string;
   /** For event stacks: spin-up and teardown instants (ISO-8601 in the event's zone). */
@@ -38,6 +38,13 @@ export function describeStacks(env: NodeJS.ProcessEnv): StackInfo[] {
       teardownAt: event.teardownAt.toISO({ suppressMilliseconds: true }) ?? undefined,
     });
   }
+  out.push({
+    stack: built.control.node.id,
+    workspace: built.control.naming.workspace,
+    kind: "control",
+    account: built.control.target.account,
+    region: built.control.target.region,
+  });
   return out;
 }
 

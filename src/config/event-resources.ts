@@ -53,3 +53,24 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
     postApplyFunctionName: naming.name("post-apply", 64),
   };
 }
+
+/**
+ * IAM resource-name patterns that match the names above for every event of the project, for the
+ * grants of the control stack (which serves all events with one set of functions). They hold
+ * because `Naming.fit` never shortens these names: project <= 16 and slug <= 24 characters keep
+ * each well under its cap (a test checks the longest case).
+ */
+export interface EventResourcePatterns {
+  readonly postApplyFunctionName: string;
+  readonly auroraClusterId: string;
+  readonly finalSnapshotId: string;
+}
+
+export function eventResourcePatterns(config: Config): EventResourcePatterns {
+  const prefix = `${config.project.name}-event-*`;
+  return {
+    postApplyFunctionName: `${prefix}-post-apply`,
+    auroraClusterId: `${prefix}-db`,
+    finalSnapshotId: `${prefix}-db-final-*`,
+  };
+}

@@ -1,0 +1,137 @@
+import { Lazy, TerraformAsset, AssetType } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { Naming } from "../../src/config/naming";
+import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
+import type { KmsKey } from "../security/kms-key";
+import { policyDocument, type PolicyStatement } from "../security/policy-document";
+
+/** A bundled handler: a zip holding `index.js`. */
+export interface FunctionCode {
+  /** Absolute path of the zip. */
+  readonly zipPath: string;
+  /** base64 SHA-256 of the zip (`source_code_hash`). */
+  readonly sha256Base64: string;
+  /** Short hash naming the asset folder. */
+  readonly hash: string;
+}
+
+export interface NodeFunctionProps {
+  readonly naming: Naming;
+  /** Name component: the function is `{project}-{stack}-{component}`. */
+  readonly component: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly code: FunctionCode;
+  /** Key encrypting the log group and the environment variables. */
+  readonly key: KmsKey;
+  /** Where failed asynchronous invocations go. */
+  readonly deadLetterQueue: DeadLetterQueue;
+  /** @default - no variables */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 30 seconds */
+  readonly timeoutSeconds?: number;
+  /** @default 256 MB */
+  readonly memoryMb?: number;
+  /** @default 90 days */
+  readonly logRetentionDays?: number;
+  /**
+   * Concurrent executions reserved for (and allowed to) this function.
+   * @default 1 - one at a time; raise it for functions called by several executions at once
+   */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * A Node.js 20 Lambda function from a bundled zip, with its own role (which starts with only its
+ * log group, X-Ray and its dead-letter queue; grant the rest with {@link addToPolicy}), a
+ * KMS-encrypted log group with retention, active X-Ray tracing, a dead-letter queue and reserved
+ * concurrency. Not in a VPC: the lifecycle's functions call public endpoints (Terraform Cloud,
+ * Slack, the sale's edge) and AWS APIs only.
+ */
+export class NodeFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly name: string;
+  private readonly statements: PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    this.name = props.naming.name(props.component, 64);
+    const logGroupName = `/aws/lambda/${this.name}`;
+    const logGroupArn = `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}`;
+    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, `logs.${props.region}.amazonaws.com`, {
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn },
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.key.arn,
+    });
+
+    this.statements = [
+      { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
+      // X-Ray's write actions do not support resource-level permissions.
+      { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      ...props.deadLetterQueue.sendStatements(props.region),
+      { sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [props.key.arn], conditions: { StringEquals: { "kms:ViaService": `lambda.${props.region}.amazonaws.com` } } },
+    ];
+    this.role = new IamRole(this, "role", {
+      name: props.naming.name(`${props.component}-fn`, 64),
+      description: `Runs ${this.name}`,
+      // Lambda's trust policy takes no source conditions: the service does not send them for execution roles.
+      assumeRolePolicy: policyDocument([{ principals: { type: "Service", identifiers: ["lambda.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),
+    });
+    const policy = new IamRolePolicy(this, "policy", {
+      name: "least-privilege",
+      role: this.role.id,
+      policy: Lazy.stringValue({ produce: () => policyDocument(uniqueSids(this.statements)) }),
+    });
+
+    const asset = new TerraformAsset(this, "code", { path: props.code.zipPath, type: AssetType.FILE, assetHash: props.code.hash });
+    this.function = new LambdaFunction(this, "function", {
+      functionName: this.name,
+      description: props.description,
+      role: this.role.arn,
+      runtime: "nodejs20.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: asset.path,
+      sourceCodeHash: props.code.sha256Base64,
+      timeout: props.timeoutSeconds ?? 30,
+      memorySize: props.memoryMb ?? 256,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
+      kmsKeyArn: props.key.arn,
+      environment: props.environment ? { variables: { ...props.environment } } : undefined,
+      tracingConfig: { mode: "Active" },
+      deadLetterConfig: { targetArn: props.deadLetterQueue.arn },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      dependsOn: [this.logGroup, policy],
+    });
+  }
+
+  get arn(): string {
+    return this.function.arn;
+  }
+
+  /** Grants the function's role more; the policy is rendered at synth. */
+  addToPolicy(...statements: PolicyStatement[]): void {
+    this.statements.push(...statements);
+  }
+}
+
+/** Statement ids must be unique within a policy: number repeats. */
+function uniqueSids(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const seen = new Map<string, number>();
+  return statements.map((s) => {
+    if (!s.sid) return s;
+    const n = (seen.get(s.sid) ?? 0) + 1;
+    seen.set(s.sid, n);
+    return n === 1 ? s : { ...s, sid: `${s.sid}${n}` };
+  });
+}

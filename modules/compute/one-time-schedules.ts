@@ -1,0 +1,89 @@
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
+import type { Naming } from "../../src/config/naming";
+import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+
+export interface OneTimeSchedulesProps {
+  readonly naming: Naming;
+  /** Name component of the schedule group and role. */
+  readonly component: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Target the schedules start (a state machine ARN). */
+  readonly targetArn: string;
+  /** What the schedules' role needs to start the target. */
+  readonly targetStatements: readonly PolicyStatement[];
+  /** Where an invocation that failed every retry goes. */
+  readonly deadLetterQueue: DeadLetterQueue;
+  /**
+   * How long and how often Scheduler retries a failed start.
+   * @default 1 hour, 10 attempts
+   */
+  readonly retry?: { readonly maximumEventAgeInSeconds: number; readonly maximumRetryAttempts: number };
+}
+
+export interface OneTimeSchedule {
+  /** Name component, unique within the group. */
+  readonly component: string;
+  readonly description: string;
+  /** `at(yyyy-mm-ddThh:mm:ss)`. */
+  readonly expression: string;
+  /** IANA zone the expression is read in. */
+  readonly timezone: string;
+  /** JSON input of the target. */
+  readonly input: string;
+}
+
+/**
+ * EventBridge Scheduler one-time schedules in their own group, sharing one role that may only start
+ * the target and write to the dead-letter queue.
+ */
+export class OneTimeSchedules extends Construct {
+  readonly group: SchedulerScheduleGroup;
+  readonly role: IamRole;
+  readonly schedules: SchedulerSchedule[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: OneTimeSchedulesProps,
+  ) {
+    super(scope, id);
+    this.group = new SchedulerScheduleGroup(this, "group", { name: props.naming.name(props.component, 64) });
+    this.role = new IamRole(this, "role", {
+      name: props.naming.name(`${props.component}-scheduler`, 64),
+      description: "Lets EventBridge Scheduler start the event lifecycle",
+      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", props.accountId),
+    });
+    new IamRolePolicy(this, "policy", {
+      name: "least-privilege",
+      role: this.role.id,
+      policy: policyDocument([...props.targetStatements, ...props.deadLetterQueue.sendStatements(props.region)]),
+    });
+  }
+
+  add(schedule: OneTimeSchedule): SchedulerSchedule {
+    const s = new SchedulerSchedule(this, schedule.component, {
+      name: this.props.naming.name(schedule.component, 64),
+      groupName: this.group.name,
+      description: schedule.description,
+      scheduleExpression: schedule.expression,
+      scheduleExpressionTimezone: schedule.timezone,
+      flexibleTimeWindow: { mode: "OFF" },
+      state: "ENABLED",
+      target: {
+        arn: this.props.targetArn,
+        roleArn: this.role.arn,
+        input: schedule.input,
+        retryPolicy: this.props.retry ?? { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+        deadLetterConfig: { arn: this.props.deadLetterQueue.arn },
+      },
+    });
+    this.schedules.push(s);
+    return s;
+  }
+}

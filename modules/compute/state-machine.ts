@@ -1,0 +1,123 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import type { Naming } from "../../src/config/naming";
+import type { KmsKey } from "../security/kms-key";
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+
+export interface StateMachineProps {
+  readonly naming: Naming;
+  /** Name component: the state machine is `{project}-{stack}-{component}`. */
+  readonly component: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The Amazon States Language definition (serialized here). */
+  readonly definition: object;
+  /** Function ARNs the definition invokes. */
+  readonly invokes: readonly string[];
+  /**
+   * Further functions it may invoke by name, as ARN patterns (functions other stacks create).
+   * @default - none
+   */
+  readonly invokePatterns?: readonly string[];
+  /** Key encrypting the log group. */
+  readonly key: KmsKey;
+  /** @default 90 days */
+  readonly logRetentionDays?: number;
+  /**
+   * Log each state's input and output. Helps debugging; off because inputs may carry data that
+   * should not sit in logs.
+   * @default false
+   */
+  readonly logExecutionData?: boolean;
+}
+
+/**
+ * A STANDARD Step Functions state machine with a role that may invoke only the given functions,
+ * logging of every event to a KMS-encrypted log group, and X-Ray tracing.
+ */
+export class StateMachine extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: StateMachineProps) {
+    super(scope, id);
+    const name = props.naming.name(props.component, 80);
+    const logGroupName = `/aws/vendedlogs/states/${name}`;
+    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}StateMachine`, `logs.${props.region}.amazonaws.com`, {
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}` },
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays ?? 90, kmsKeyId: props.key.arn });
+
+    const invokable = [...props.invokes, ...props.invokes.map((arn) => `${arn}:*`), ...(props.invokePatterns ?? [])];
+    const statements: PolicyStatement[] = [
+      { sid: "InvokeSteps", actions: ["lambda:InvokeFunction"], resources: invokable },
+      // Log delivery and X-Ray actions do not support resource-level permissions.
+      {
+        sid: "DeliverLogs",
+        actions: [
+          "logs:CreateLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies",
+          "logs:DescribeLogGroups",
+        ],
+        resources: ["*"],
+      },
+      { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], resources: ["*"] },
+    ];
+    this.role = new IamRole(this, "role", {
+      name: props.naming.name(`${props.component}-sfn`, 64),
+      description: `Runs the ${name} state machine`,
+      assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com", props.accountId),
+    });
+    const policy = new IamRolePolicy(this, "policy", { name: "least-privilege", role: this.role.id, policy: policyDocument(statements) });
+
+    this.stateMachine = new SfnStateMachine(this, "state-machine", {
+      name,
+      type: "STANDARD",
+      roleArn: this.role.arn,
+      definition: JSON.stringify(props.definition),
+      loggingConfiguration: { logDestination: `${this.logGroup.arn}:*`, includeExecutionData: props.logExecutionData ?? false, level: "ALL" },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [policy],
+    });
+  }
+
+  get arn(): string {
+    return this.stateMachine.arn;
+  }
+
+  /** What a role needs to start executions. */
+  startStatements(): PolicyStatement[] {
+    return [{ sid: "StartLifecycle", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] }];
+  }
+
+  /** Alarms to `topicArn` when an execution fails, times out or is aborted. */
+  alarmOnFailures(topicArn: string): CloudwatchMetricAlarm[] {
+    return ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"].map(
+      (metric) =>
+        new CloudwatchMetricAlarm(this, `alarm-${metric.toLowerCase()}`, {
+          alarmName: `${this.stateMachine.name}-${metric.replace("Executions", "").toLowerCase()}`,
+          alarmDescription: `An execution of ${this.stateMachine.name} ended ${metric.replace("Executions", "").toLowerCase()}: open its history, fix the cause, use the manual workflow if the sale is near`,
+          namespace: "AWS/States",
+          metricName: metric,
+          dimensions: { StateMachineArn: this.stateMachine.arn },
+          statistic: "Sum",
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 0,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [topicArn],
+        }),
+    );
+  }
+}

@@ -1,0 +1,194 @@
+import type { Construct } from "constructs";
+import type { DateTime } from "luxon";
+import { NodeFunction, type FunctionCode } from "../modules/compute/node-function";
+import { OneTimeSchedules } from "../modules/compute/one-time-schedules";
+import { StateMachine } from "../modules/compute/state-machine";
+import { AlertTopic } from "../modules/messaging/alert-topic";
+import { DeadLetterQueue } from "../modules/messaging/dead-letter-queue";
+import { KmsKey } from "../modules/security/kms-key";
+import type { PolicyStatement } from "../modules/security/policy-document";
+import { Secret } from "../modules/security/secret";
+import type { Config } from "../src/config";
+import { eventResourcePatterns } from "../src/config/event-resources";
+import { AwsStack } from "../src/core/aws-stack";
+import { lambdaBundles, type HandlerKey } from "../src/lifecycle/bundle";
+import { lifecycleInput } from "../src/lifecycle/input";
+import { planSchedules } from "../src/lifecycle/schedules";
+import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../src/lifecycle/settings";
+import { lifecycleDefinition } from "../src/lifecycle/state-machine";
+
+export interface ControlStackProps {
+  readonly config: Config;
+  /** "Now": schedules whose time is not after it are left out. */
+  readonly now: DateTime;
+  /** @default DEFAULT_LIFECYCLE_SETTINGS */
+  readonly settings?: Partial<LifecycleSettings>;
+  /** Bundled handlers. @default lambdaBundles() (built once, cached on disk) */
+  readonly code?: Readonly<Record<HandlerKey, FunctionCode>>;
+}
+
+/**
+ * `control`: the event lifecycle. One-time schedules from the calendar start a state machine that
+ * applies an event's workspace before the sale and, after it, destroys it once the event's data is
+ * verified in prod. Runs in the events platform's account and region, next to the event stacks it
+ * drives.
+ */
+export class ControlStack extends AwsStack {
+  readonly settings: LifecycleSettings;
+  readonly functions: Readonly<Record<HandlerKey, NodeFunction>>;
+  readonly stateMachine: StateMachine;
+  readonly schedules: OneTimeSchedules;
+  readonly tfcToken: Secret;
+  readonly slackWebhook: Secret;
+  readonly alerts: AlertTopic;
+
+  constructor(scope: Construct, props: ControlStackProps) {
+    const platform = props.config.events.platform;
+    super(scope, { config: props.config, stackId: "control", environment: "control", target: platform });
+    const settings = { ...DEFAULT_LIFECYCLE_SETTINGS, ...props.settings };
+    this.settings = settings;
+    const { naming } = this;
+    const project = props.config.project.name;
+    const account = platform.account;
+    const region = platform.region;
+    const code = props.code ?? lambdaBundles();
+
+    const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues", accountId: account });
+    this.tfcToken = new Secret(this, "tfc-token", {
+      name: `${project}/control/tfc-token`,
+      description: "Terraform Cloud team token with apply rights on the event workspaces; set the value outside Terraform (README, Event lifecycle)",
+      key,
+      issuer: "Terraform Cloud (a team API token; regenerate it in the team's settings and put the new value here)",
+    });
+    this.slackWebhook = new Secret(this, "slack-webhook", {
+      name: `${project}/control/slack-webhook`,
+      description: "Slack incoming-webhook URL for lifecycle notifications; set the value outside Terraform (README, Event lifecycle)",
+      key,
+      issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
+    });
+    this.alerts = new AlertTopic(this, "alerts", { naming, component: "lifecycle-alerts", key });
+    const dlq = new DeadLetterQueue(this, "dlq", { name: naming.name("lifecycle-dlq", 80), key });
+    dlq.alarmWhenNotEmpty(this.alerts.arn);
+
+    const fn = (id: HandlerKey, component: string, description: string, extra: { environment?: Record<string, string>; timeoutSeconds?: number } = {}) =>
+      new NodeFunction(this, id, {
+        naming,
+        component,
+        description,
+        accountId: account,
+        region,
+        code: code[id],
+        key,
+        deadLetterQueue: dlq,
+        logRetentionDays: settings.logRetentionDays,
+        reservedConcurrency: settings.reservedConcurrency,
+        ...extra,
+      });
+    const functions = {
+      tfcRun: fn("tfcRun", "tfc-run", "Starts and reads Terraform Cloud runs of event workspaces", {
+        timeoutSeconds: 240,
+        environment: {
+          TFC_ADDRESS: `https://${props.config.project.terraformCloud.hostname}`,
+          TFC_ORG: props.config.project.terraformCloud.organization,
+          TFC_TOKEN_SECRET_ARN: this.tfcToken.arn,
+        },
+      }),
+      dmsReplication: fn("dmsReplication", "dms-check", "Checks that an event's DMS replication has caught up and is validated; stops it", { timeoutSeconds: 90 }),
+      finalSnapshot: fn("finalSnapshot", "final-snapshot", "Confirms an event database's final snapshot exists", { timeoutSeconds: 60 }),
+      smokeCheck: fn("smokeCheck", "smoke-check", "GETs an event's health URL through the public edge", { timeoutSeconds: 30 }),
+      notify: fn("notify", "notify", "Sends lifecycle notifications to Slack and the alert topic", {
+        timeoutSeconds: 30,
+        environment: { SLACK_WEBHOOK_SECRET_ARN: this.slackWebhook.arn, ALERT_TOPIC_ARN: this.alerts.arn },
+      }),
+    };
+    this.functions = functions;
+
+    functions.tfcRun.addToPolicy(...this.tfcToken.readStatements(region));
+    functions.notify.addToPolicy(...this.slackWebhook.readStatements(region), ...this.alerts.publishStatements(region));
+    functions.dmsReplication.addToPolicy(...dmsStatements(props.config, account, region));
+    const patterns = eventResourcePatterns(props.config);
+    functions.finalSnapshot.addToPolicy({
+      sid: "DescribeEventFinalSnapshots",
+      actions: ["rds:DescribeDBClusterSnapshots"],
+      resources: [
+        `arn:aws:rds:${region}:${account}:cluster-snapshot:${patterns.finalSnapshotId}`,
+        `arn:aws:rds:${region}:${account}:cluster:${patterns.auroraClusterId}`,
+      ],
+    });
+
+    this.stateMachine = new StateMachine(this, "lifecycle", {
+      naming,
+      component: "lifecycle",
+      accountId: account,
+      region,
+      key,
+      logRetentionDays: settings.logRetentionDays,
+      definition: lifecycleDefinition({
+        settings,
+        functions: {
+          tfcRun: functions.tfcRun.arn,
+          dmsReplication: functions.dmsReplication.arn,
+          finalSnapshot: functions.finalSnapshot.arn,
+          smokeCheck: functions.smokeCheck.arn,
+          notify: functions.notify.arn,
+        },
+      }),
+      invokes: Object.values(functions).map((f) => f.arn),
+      // The post-apply step is a function each event stack creates in its own VPC.
+      invokePatterns: [`arn:aws:lambda:${region}:${account}:function:${patterns.postApplyFunctionName}`],
+    });
+    this.stateMachine.alarmOnFailures(this.alerts.arn);
+
+    this.schedules = new OneTimeSchedules(this, "schedules", {
+      naming,
+      component: "events",
+      accountId: account,
+      region,
+      targetArn: this.stateMachine.arn,
+      targetStatements: this.stateMachine.startStatements(),
+      deadLetterQueue: dlq,
+    });
+    for (const s of planSchedules(props.config, props.now)) {
+      const input = lifecycleInput(props.config, s.event, s.action);
+      this.schedules.add({
+        component: `${s.event.slug}-${s.action}`,
+        description: `${s.action === "up" ? "Spin-up" : "Teardown"} of ${s.event.name} at ${input.scheduledAt}`,
+        expression: s.expression,
+        timezone: s.timezone,
+        input: JSON.stringify(input),
+      });
+    }
+  }
+}
+
+/**
+ * DMS access of the data-check function: describe and stop only the event environments' tasks.
+ * Task ARNs carry a random resource id, not the task's name, so the scope is the tags every event
+ * stack puts on its resources (default_tags): this project, environment `event`, and one of the
+ * calendar's events.
+ */
+function dmsStatements(config: Config, account: string, region: string): PolicyStatement[] {
+  const statements: PolicyStatement[] = [
+    // DescribeReplicationTasks is a list call without resource-level permissions; the handler
+    // filters it to the event's task id.
+    { sid: "FindReplicationTask", actions: ["dms:DescribeReplicationTasks"], resources: ["*"] },
+    // GetMetricData does not support resource-level permissions; it only reads metrics.
+    { sid: "ReadReplicationLatency", actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
+  ];
+  const slugs = config.events.calendar.map((e) => e.slug);
+  if (slugs.length > 0) {
+    statements.push({
+      sid: "EventReplicationTasksOnly",
+      actions: ["dms:DescribeTableStatistics", "dms:StopReplicationTask"],
+      resources: [`arn:aws:dms:${region}:${account}:task:*`],
+      conditions: {
+        StringEquals: {
+          "aws:ResourceTag/Project": config.project.name,
+          "aws:ResourceTag/Environment": "event",
+          "aws:ResourceTag/Event": slugs,
+        },
+      },
+    });
+  }
+  return statements;
+}
