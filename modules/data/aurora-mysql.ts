@@ -188,10 +188,10 @@ export class AuroraMysql extends Construct {
     const logExports = props.logExports ?? ["audit", "error", "slowquery"];
 
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: fit(`${identifier}-db`, 255),
+      name: identifier,
       description: `Aurora MySQL ${identifier}: ingress only from security groups granted through allowFrom`,
       vpcId: props.vpcId,
-      tags: { Name: fit(`${identifier}-db`, 255) },
+      tags: { Name: identifier },
     });
 
     const subnetGroup = new DbSubnetGroup(this, "subnets", {

@@ -124,10 +124,10 @@ export class Redis extends Construct {
     this.port = props.port ?? 6379;
 
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: fit(`${groupId}-redis`, 255),
+      name: groupId,
       description: `Redis ${groupId}: ingress only from security groups granted through allowFrom`,
       vpcId: props.vpcId,
-      tags: { Name: fit(`${groupId}-redis`, 255) },
+      tags: { Name: groupId },
     });
 
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnets", {
