@@ -1,6 +1,18 @@
 import type { Construct } from "constructs";
+import { OffHours } from "../modules/compute/off-hours";
+import { AuroraMysql } from "../modules/data/aurora-mysql";
+import { Backup } from "../modules/data/backup";
+import { Redis } from "../modules/data/redis";
 import { S3Bucket } from "../modules/data/s3-bucket";
 import { Network } from "../modules/network/network";
+import { AlertTopic } from "../modules/observability/alert-topic";
+import { AuroraAlarms } from "../modules/observability/aurora-alarms";
+import { NatGatewayAlarms } from "../modules/observability/nat-gateway-alarms";
+import { PlatformDashboard } from "../modules/observability/platform-dashboard";
+import { RedisAlarms } from "../modules/observability/redis-alarms";
+import { AuditTrail } from "../modules/security/audit-trail";
+import { Bastion } from "../modules/security/bastion";
+import { DmsAccountRoles } from "../modules/security/dms-account-roles";
 import { KmsKey } from "../modules/security/kms-key";
 import type { Config, EnvironmentConfig } from "../src/config";
 import { AwsStack } from "../src/core/aws-stack";
@@ -23,6 +35,26 @@ export class PlatformStack extends AwsStack {
    * customer key): ALB and CloudFront logs and every other bucket's server access logs.
    */
   readonly logsBucket: S3Bucket;
+
+  // ---- Data, audit, backup, monitoring, access ----
+  /** AWS Backup vault and plan; resources tagged with `backup.tags` are backed up. */
+  readonly backup: Backup;
+  /** The platform database. */
+  readonly aurora: AuroraMysql;
+  /** The platform cache. */
+  readonly redis: Redis;
+  /** Multi-region CloudTrail to S3 and CloudWatch Logs. */
+  readonly auditTrail: AuditTrail;
+  /** Where every alarm of the environment goes (e-mail, Slack). */
+  readonly alerts: AlertTopic;
+  readonly dashboard: PlatformDashboard;
+  /** SSM-only bastion, when `bastion` is configured. */
+  readonly bastion?: Bastion;
+  /** The account-wide DMS roles, only in the environment events synchronize into. */
+  readonly dmsAccountRoles?: DmsAccountRoles;
+  /** Off-hours stop/start, when `offHours` is configured. */
+  readonly offHours?: OffHours;
+  // ---- end: data, audit, backup, monitoring, access ----
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const env = props.config.environments[props.environmentId];
@@ -62,5 +94,141 @@ export class PlatformStack extends AwsStack {
       },
     });
     this.logsBucket.allowServerAccessLogDelivery();
+
+    // ---- Data, audit, backup, monitoring, access ----
+    const naming = this.naming;
+    const dataSubnets = this.network.subnetIds("data");
+
+    this.backup = new Backup(this, "backup", {
+      naming,
+      accountId: env.account,
+      kmsKey: this.dataKey,
+      copyTo: env.backup.copyToSecondaryRegion ? { provider: this.secondaryProvider, region: env.secondaryRegion } : undefined,
+      timeZone: env.backup.timeZone,
+      dailyCron: env.backup.dailyCron,
+      weeklyCron: env.backup.weeklyCron,
+      dailyRetentionDays: env.backup.dailyRetentionDays,
+      weeklyRetentionDays: env.backup.weeklyRetentionDays,
+    });
+
+    this.aurora = new AuroraMysql(this, "aurora", {
+      identifier: naming.name("db", 63),
+      accountId: env.account,
+      region: env.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: dataSubnets,
+      availabilityZones: env.availabilityZones,
+      engineVersion: env.aurora.engineVersion,
+      instanceClass: env.aurora.instanceClass,
+      serverless: env.aurora.serverless,
+      readers: env.aurora.readers,
+      kmsKey: this.dataKey,
+      backupRetentionDays: env.aurora.backupRetentionDays,
+      permanent: env.aurora.permanent,
+      logRetentionDays: env.aurora.logRetentionDays,
+      performanceInsightsRetentionDays: env.aurora.performanceInsightsRetentionDays,
+      monitoringIntervalSeconds: env.aurora.monitoringIntervalSeconds,
+      tags: this.backup.tags,
+    });
+
+    this.redis = new Redis(this, "redis", {
+      replicationGroupId: naming.name("redis", 40),
+      accountId: env.account,
+      region: env.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: dataSubnets,
+      availabilityZones: env.availabilityZones,
+      nodeType: env.redis.nodeType,
+      engineVersion: env.redis.engineVersion,
+      replicas: env.redis.replicas,
+      multiAz: env.redis.multiAz,
+      kmsKey: this.dataKey,
+      snapshotRetentionDays: env.redis.snapshotRetentionDays,
+    });
+
+    this.auditTrail = new AuditTrail(this, "audit", {
+      naming,
+      accountId: env.account,
+      region: env.region,
+      accessLogsBucket: this.logsBucket,
+      cloudWatchRetentionDays: env.audit.cloudWatchRetentionDays,
+      transitionToGlacierDays: env.audit.transitionToGlacierDays,
+      expireDays: env.audit.expireDays,
+    });
+
+    const monitoring = env.monitoring;
+    this.alerts = new AlertTopic(this, "alerts", {
+      naming,
+      accountId: env.account,
+      kmsKey: this.dataKey,
+      emails: monitoring.emails,
+      slack: monitoring.slack
+        ? {
+            workspaceId: monitoring.slack.workspaceId,
+            channelId: monitoring.slack.channelId,
+            provider: this.aliasedProvider("chatbot", monitoring.slack.apiRegion),
+          }
+        : undefined,
+    });
+    const topicArns = [this.alerts.topicArn];
+    const t = monitoring.thresholds;
+    new AuroraAlarms(this, "aurora-alarms", {
+      naming,
+      clusterIdentifier: this.aurora.identifier,
+      readers: env.aurora.readers,
+      thresholds: {
+        cpuPercent: t.auroraCpuPercent,
+        connections: t.auroraConnections,
+        replicaLagMs: t.auroraReplicaLagMs,
+        freeableMemoryMiB: t.auroraFreeableMemoryMiB,
+      },
+      topicArns,
+    });
+    new RedisAlarms(this, "redis-alarms", {
+      naming,
+      memberClusterIds: this.redis.memberClusterIds,
+      thresholds: { cpuPercent: t.redisCpuPercent, memoryPercent: t.redisMemoryPercent, evictions: t.redisEvictions },
+      topicArns,
+    });
+    const natGateways = this.network.natGateways.map((nat, i) => ({ name: this.network.subnets.public[i]!.az.slice(-1), id: nat.id }));
+    new NatGatewayAlarms(this, "nat-alarms", { naming, natGateways, packetsDroppedThreshold: t.natPacketsDropped, topicArns });
+    this.dashboard = new PlatformDashboard(this, "dashboard", {
+      dashboardName: naming.workspace,
+      region: env.region,
+      aurora: { clusterIdentifier: this.aurora.identifier },
+      redis: { memberClusterIds: this.redis.memberClusterIds },
+      natGateways,
+    });
+
+    if (env.bastion) {
+      const bastion = new Bastion(this, "bastion", {
+        naming,
+        vpcId: this.network.vpc.id,
+        vpcCidr: env.network.cidr,
+        subnetIds: this.network.subnetIds("private"),
+        instanceType: env.bastion.instanceType,
+      });
+      this.aurora.allowFrom(bastion.securityGroupId, "SSM bastion");
+      bastion.allowTo(this.aurora.securityGroupId, this.aurora.port, "Aurora MySQL");
+      this.redis.allowFrom(bastion.securityGroupId, "SSM bastion");
+      bastion.allowTo(this.redis.securityGroupId, this.redis.port, "Redis");
+      this.bastion = bastion;
+    }
+
+    // IAM role names are account-wide: only the environment events sync into creates these.
+    if (props.config.events.platform.syncTo === props.environmentId) {
+      this.dmsAccountRoles = new DmsAccountRoles(this, "dms-account-roles");
+    }
+
+    if (env.offHours) {
+      this.offHours = new OffHours(this, "off-hours", {
+        naming,
+        accountId: env.account,
+        region: env.region,
+        ...env.offHours,
+      });
+      this.offHours.addAuroraCluster(this.aurora.identifier);
+    }
+    // ---- end: data, audit, backup, monitoring, access ----
   }
 }

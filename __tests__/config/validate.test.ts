@@ -190,6 +190,137 @@ describe("invalid configurations", () => {
       (c) => (c.environments.dev!.network.flowLogRetentionDays = 100),
       "environments.dev.network.flowLogRetentionDays: must be a CloudWatch Logs retention period",
     ],
+    // Platform data, audit, backup, monitoring, access.
+    [
+      "Serverless v2 together with an instance class",
+      (c) => (c.environments.dev!.aurora.instanceClass = "db.r7g.large"),
+      "environments.dev.aurora: sets both instanceClass and serverless",
+    ],
+    [
+      "an Aurora cluster with neither instance class nor serverless",
+      (c) => delete c.environments.dev!.aurora.serverless,
+      "environments.dev.aurora: needs instanceClass (provisioned, e.g. db.r7g.large) or serverless",
+    ],
+    [
+      "db.serverless given as an instance class",
+      (c) => (c.environments.prod!.aurora.instanceClass = "db.serverless"),
+      "environments.prod.aurora.instanceClass: db.serverless is set through serverless",
+    ],
+    [
+      "a minimum ACU above the maximum",
+      (c) => (c.environments.dev!.aurora.serverless = { minCapacity: 8, maxCapacity: 4 }),
+      "environments.dev.aurora.serverless.minCapacity: 8 ACU is more than maxCapacity (4 ACU)",
+    ],
+    [
+      "an ACU that is not a multiple of 0.5",
+      (c) => (c.environments.dev!.aurora.serverless = { minCapacity: 0.75, maxCapacity: 4 }),
+      "environments.dev.aurora.serverless.minCapacity: must be a multiple of 0.5 ACU",
+    ],
+    [
+      "more readers than other AZs",
+      (c) => (c.environments.dev!.aurora.readers = 2),
+      "environments.dev.aurora.readers: 2 readers need 3 availability zones (one per instance) but only 2 are configured; use at most 1",
+    ],
+    [
+      "an Aurora version that is not Aurora MySQL 3",
+      (c) => (c.environments.prod!.aurora.engineVersion = "5.7.mysql_aurora.2.11.2"),
+      "environments.prod.aurora.engineVersion: must be an Aurora MySQL 3 version",
+    ],
+    [
+      "a Performance Insights retention AWS does not offer",
+      (c) => (c.environments.prod!.aurora.performanceInsightsRetentionDays = 30),
+      "environments.prod.aurora.performanceInsightsRetentionDays: must be 7, a multiple of 31 up to 713, or 731",
+    ],
+    [
+      "an Enhanced Monitoring interval RDS does not offer",
+      (c) => (c.environments.prod!.aurora.monitoringIntervalSeconds = 20),
+      "environments.prod.aurora.monitoringIntervalSeconds: must be one of 1, 5, 10, 15, 30, 60 seconds",
+    ],
+    [
+      "Multi-AZ Redis without a replica",
+      (c) => (c.environments.dev!.redis.multiAz = true),
+      "environments.dev.redis.multiAz: needs at least one replica to fail over to",
+    ],
+    [
+      "more than five Redis replicas",
+      (c) => (c.environments.prod!.redis.replicas = 6),
+      "environments.prod.redis.replicas: must be between 0 and 5",
+    ],
+    [
+      "a Redis version without IAM authentication",
+      (c) => (c.environments.prod!.redis.engineVersion = "6.2"),
+      "environments.prod.redis.engineVersion: must be Redis OSS 7.x",
+    ],
+    [
+      "monitoring with nowhere to send alarms",
+      (c) => (c.environments.dev!.monitoring = { emails: [] }),
+      "environments.dev.monitoring: has no alarm destination; add at least one address to emails or configure slack",
+    ],
+    [
+      "an alarm e-mail that is not an address",
+      (c) => (c.environments.dev!.monitoring.emails = ["oncall"]),
+      "environments.dev.monitoring.emails[0]: must be an e-mail address",
+    ],
+    [
+      "a Slack configuration in a region without the Chatbot API",
+      (c) => (c.environments.prod!.monitoring.slack!.apiRegion = "ap-northeast-2" as never),
+      "environments.prod.monitoring.slack.apiRegion: must be one of us-east-2, us-west-2, eu-west-1, ap-southeast-1",
+    ],
+    [
+      "a CPU alarm threshold above 100%",
+      (c) => (c.environments.prod!.monitoring.thresholds = { auroraCpuPercent: 120 }),
+      "environments.prod.monitoring.thresholds.auroraCpuPercent:",
+    ],
+    [
+      "a backup cron with five fields",
+      (c) => (c.environments.prod!.backup!.dailyCron = "cron(0 4 * * ?)"),
+      'environments.prod.backup.dailyCron: "cron(0 4 * * ?)" has 5 fields; AWS cron needs 6',
+    ],
+    [
+      "a backup time zone that does not exist",
+      (c) => (c.environments.prod!.backup!.timeZone = "Seoul"),
+      'environments.prod.backup.timeZone: "Seoul" is not an IANA time zone',
+    ],
+    [
+      "trail files expiring before they reach Glacier",
+      (c) => (c.environments.prod!.audit = { transitionToGlacierDays: 90, expireDays: 60 }),
+      "environments.prod.audit.expireDays: 60 must be greater than transitionToGlacierDays (90)",
+    ],
+    [
+      "a bastion without the Session Manager endpoints",
+      (c) => (c.environments.dev!.network.interfaceEndpoints = ["ssm"]),
+      'environments.dev.network.interfaceEndpoints: the bastion reaches Session Manager only through interface endpoints; add "ssmmessages", "ec2messages"',
+    ],
+    [
+      "an off-hours cron with both day fields set",
+      (c) => (c.environments.dev!.offHours!.stopCron = "cron(0 21 * * MON-FRI *)"),
+      'environments.dev.offHours.stopCron: "cron(0 21 * * MON-FRI *)": exactly one of day-of-month and day-of-week must be "?"',
+    ],
+    [
+      "an off-hours cron hour out of range",
+      (c) => (c.environments.dev!.offHours!.startCron = "cron(0 25 ? * MON-FRI *)"),
+      'environments.dev.offHours.startCron: "cron(0 25 ? * MON-FRI *)": hours "25" is outside 0-23',
+    ],
+    [
+      "an off-hours schedule that is not cron",
+      (c) => (c.environments.dev!.offHours!.stopCron = "0 21 * * 1-5"),
+      "environments.dev.offHours.stopCron: must be an AWS cron expression like cron(0 21 ? * MON-FRI *)",
+    ],
+    [
+      "an off-hours time zone that does not exist",
+      (c) => (c.environments.dev!.offHours!.timeZone = "KST"),
+      'environments.dev.offHours.timeZone: "KST" is not an IANA time zone',
+    ],
+    [
+      "off-hours that start when they stop",
+      (c) => (c.environments.dev!.offHours!.startCron = c.environments.dev!.offHours!.stopCron),
+      "environments.dev.offHours.startCron: is the same as stopCron",
+    ],
+    [
+      "events in another account than the environment they sync to",
+      (c) => (c.events.platform.account = "999999999999"),
+      "events.platform.account: 999999999999 differs from the account of environments.prod (210987654321); the account-wide DMS roles are created by the syncTo environment",
+    ],
   ];
 
   it.each(cases)("rejects %s", (_name, change, expected) => {

@@ -83,6 +83,8 @@ export interface S3BucketProps {
  */
 export class S3Bucket extends Construct {
   readonly bucket: S3BucketResource;
+  /** The bucket policy (rendered at synth); services that check it on create depend on it. */
+  readonly policy: S3BucketPolicy;
   private readonly statements: PolicyStatement[];
   private readonly accountId: string;
 
@@ -159,7 +161,7 @@ export class S3Bucket extends Construct {
         conditions: { Bool: { "aws:SecureTransport": "false" } },
       },
     ];
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       provider,
       bucket,
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),

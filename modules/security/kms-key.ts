@@ -60,11 +60,22 @@ export class KmsKey extends Construct {
   }
 
   /**
+   * Adds a statement to the key policy, for grants narrower than {@link allowService} (e.g. only
+   * `kms:GenerateDataKey*` under an encryption-context condition). Sids must be unique.
+   */
+  addToPolicy(statement: PolicyStatement): void {
+    if (statement.sid && this.statements.some((s) => s.sid === statement.sid)) {
+      throw new Error(`${this.node.path}: key policy already has a statement "${statement.sid}"`);
+    }
+    this.statements.push(statement);
+  }
+
+  /**
    * Lets an AWS service principal (e.g. `logs.ap-northeast-2.amazonaws.com`) encrypt and decrypt
    * with this key, optionally only under `conditions`.
    */
   allowService(sid: string, servicePrincipal: string, conditions?: PolicyCondition): void {
-    this.statements.push({
+    this.addToPolicy({
       sid,
       principals: { type: "Service", identifiers: [servicePrincipal] },
       actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],

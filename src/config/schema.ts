@@ -129,12 +129,177 @@ export const logsSchema = z.strictObject({
  */
 const highAvailability = z.boolean().default(true);
 
+// ---- Platform data, audit, backup, monitoring, access -------------------------------------------
+
+/** Regions that serve the AWS Chatbot API (the Slack channel configuration itself is global). */
+export const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"] as const;
+
+/** Enhanced Monitoring intervals RDS accepts (seconds). */
+export const RDS_MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60] as const;
+
+const logRetention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  message: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
+/** Aurora Serverless v2 capacity in ACUs: 0.5 to 256 in steps of 0.5. */
+const acu = z
+  .number()
+  .min(0.5, { message: "must be at least 0.5 ACU" })
+  .max(256, { message: "must be at most 256 ACU" })
+  .refine((v) => Number.isInteger(v * 2), { message: "must be a multiple of 0.5 ACU" });
+
+/** AWS cron expression; checked field by field in validate.ts. */
+const awsCron = z.string().startsWith("cron(", { message: "must be an AWS cron expression like cron(0 21 ? * MON-FRI *)" });
+
+export const auroraSchema = z.strictObject({
+  /** Aurora MySQL 3 engine version (MySQL 8.0 compatible), e.g. 8.0.mysql_aurora.3.08.2. */
+  engineVersion: z.string().regex(/^8\.0\.mysql_aurora\.3\.\d{2}\.\d+$/, {
+    message: "must be an Aurora MySQL 3 version like 8.0.mysql_aurora.3.08.2",
+  }),
+  /** Provisioned instance class of every instance (db.r7g.large). Exactly one of this and `serverless`. */
+  instanceClass: z
+    .string()
+    .refine((c) => c !== "db.serverless", { message: "db.serverless is set through serverless: { minCapacity, maxCapacity }, not instanceClass", abort: true })
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS instance class like db.r7g.large" })
+    .optional(),
+  /** Serverless v2 capacity range in ACUs. Exactly one of this and `instanceClass`. */
+  serverless: z.strictObject({ minCapacity: acu, maxCapacity: acu }).optional(),
+  /** Reader instances, each in another AZ than the writer; at most the number of AZs minus one. */
+  readers: z.number().int({ message: "must be a whole number" }).min(0).max(15).default(0),
+  /** Days of automated backups (point-in-time recovery window), 1-35. */
+  backupRetentionDays: z.number().int().min(1, { message: "must be between 1 and 35" }).max(35, { message: "must be between 1 and 35" }).default(14),
+  /** Deletion protection plus Terraform `prevent_destroy`. A final snapshot is taken either way. */
+  permanent: z.boolean().default(true),
+  /** Retention of the exported audit, error and slow-query logs. */
+  logRetentionDays: logRetention.default(365),
+  /** Performance Insights retention: 7 (free tier), a multiple of 31 up to 713, or 731 days. */
+  performanceInsightsRetentionDays: z
+    .number()
+    .int()
+    .refine((d) => d === 7 || d === 731 || (d % 31 === 0 && d >= 31 && d <= 713), {
+      message: "must be 7, a multiple of 31 up to 713, or 731 (Performance Insights retention periods)",
+    })
+    .default(7),
+  /** Enhanced Monitoring granularity in seconds. */
+  monitoringIntervalSeconds: z
+    .number()
+    .refine((s) => (RDS_MONITORING_INTERVALS as readonly number[]).includes(s), {
+      message: `must be one of ${RDS_MONITORING_INTERVALS.join(", ")} seconds`,
+    })
+    .default(60),
+});
+
+export const redisSchema = z.strictObject({
+  /** Redis OSS engine version; 7.0 or later (IAM authentication needs it). */
+  engineVersion: z.string().regex(/^7\.\d+$/, { message: "must be Redis OSS 7.x (IAM authentication needs 7.0 or later), e.g. 7.1" }).default("7.1"),
+  /** Node type of every node (cache.r7g.large, cache.t4g.small). */
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an ElastiCache node type like cache.r7g.large" }),
+  /** Read replicas besides the primary, 0-5. */
+  replicas: z.number().int().min(0, { message: "must be between 0 and 5" }).max(5, { message: "must be between 0 and 5" }).default(1),
+  /** Multi-AZ with automatic failover to a replica in another AZ; needs `replicas` >= 1. */
+  multiAz: z.boolean().default(true),
+  /** Days of daily snapshots kept, 0-35 (0 turns snapshots off). */
+  snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
+});
+
+export const alarmThresholdsSchema = z.strictObject({
+  /** Aurora CPUUtilization (%), average over 5 minutes, per cluster. */
+  auroraCpuPercent: z.number().min(1).max(100).default(80),
+  /** Aurora DatabaseConnections, maximum over 5 minutes. */
+  auroraConnections: z.number().int().min(1).default(1000),
+  /** Aurora AuroraReplicaLagMaximum in milliseconds (only with readers). */
+  auroraReplicaLagMs: z.number().min(1).default(1000),
+  /** Aurora FreeableMemory floor in MiB, minimum over 5 minutes. */
+  auroraFreeableMemoryMiB: z.number().min(1).default(256),
+  /** Redis EngineCPUUtilization (%) per node. */
+  redisCpuPercent: z.number().min(1).max(100).default(75),
+  /** Redis DatabaseMemoryUsagePercentage per node. */
+  redisMemoryPercent: z.number().min(1).max(100).default(80),
+  /** Redis Evictions per node summed over 5 minutes; above this alarms. */
+  redisEvictions: z.number().int().min(0).default(0),
+  /** NAT gateway PacketsDropCount summed over 5 minutes; above this alarms (ErrorPortAllocation alarms on any). */
+  natPacketsDropped: z.number().int().min(0).default(100),
+  /** ALB 5xx responses (load balancer + targets) per minute; above this alarms. */
+  alb5xxPerMinute: z.number().int().min(0).default(10),
+  /** ALB TargetResponseTime p99 in seconds. */
+  albLatencyP99Seconds: z.number().positive().default(2),
+});
+
+export const monitoringSchema = z.strictObject({
+  /** Addresses subscribed to the alarm topic (each must confirm the subscription once). */
+  emails: z.array(z.email({ message: "must be an e-mail address" })).default([]),
+  /** Slack channel that gets alarms through AWS Chatbot; the workspace must be authorized in the console once. */
+  slack: z
+    .strictObject({
+      /** Slack workspace (team) id, e.g. T07EA123LEP. */
+      workspaceId: z.string().regex(/^[A-Z0-9]+$/, { message: "must be a Slack workspace id like T07EA123LEP" }),
+      /** Slack channel id, e.g. C07EZ1ABC23. */
+      channelId: z.string().regex(/^[A-Z0-9]+$/, { message: "must be a Slack channel id like C07EZ1ABC23" }),
+      /** Region whose Chatbot API endpoint manages the configuration. */
+      apiRegion: z.enum(CHATBOT_API_REGIONS, { message: `must be one of ${CHATBOT_API_REGIONS.join(", ")} (regions with a Chatbot API)` }).default("ap-southeast-1"),
+    })
+    .optional(),
+  thresholds: alarmThresholdsSchema.prefault({}),
+});
+
+export const backupSchema = z.strictObject({
+  /** IANA time zone of the backup schedules. */
+  timeZone: z.string().default("UTC"),
+  /** When the daily backup starts (AWS cron). */
+  dailyCron: awsCron.default("cron(0 3 * * ? *)"),
+  /** When the weekly backup starts (AWS cron). */
+  weeklyCron: awsCron.default("cron(0 4 ? * SUN *)"),
+  /** Days daily recovery points (and their copies) are kept. */
+  dailyRetentionDays: z.number().int().min(1).default(35),
+  /** Days weekly recovery points (and their copies) are kept. */
+  weeklyRetentionDays: z.number().int().min(1).default(90),
+  /** Copy every recovery point to a vault in `secondaryRegion`. */
+  copyToSecondaryRegion: z.boolean().default(true),
+});
+
+export const auditSchema = z.strictObject({
+  /** Retention of the CloudTrail log group in CloudWatch Logs. */
+  cloudWatchRetentionDays: logRetention.default(365),
+  /** Days before trail files in S3 move to Glacier. */
+  transitionToGlacierDays: z.number().int().min(1).default(90),
+  /** Days before trail files in S3 are deleted (7 years by default). */
+  expireDays: z.number().int().min(2).default(2557),
+});
+
+export const bastionSchema = z.strictObject({
+  /** x86_64 instance type (the AMI is Amazon Linux 2023 x86_64). */
+  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type like t3.micro" }).default("t3.micro"),
+});
+
+export const offHoursSchema = z.strictObject({
+  /** IANA time zone the cron expressions are read in (daylight saving followed). */
+  timeZone: z.string(),
+  /** When to stop (AWS cron), e.g. cron(0 21 ? * MON-FRI *). */
+  stopCron: awsCron,
+  /** When to start again (AWS cron), e.g. cron(0 8 ? * MON-FRI *). */
+  startCron: awsCron,
+});
+
 export const environmentSchema = z.strictObject({
   ...awsTargetFields,
   highAvailability,
   network: networkSchema,
   /** The environment's log bucket. */
   logs: logsSchema.default({ transitionToGlacierDays: 30, expireDays: 400 }),
+  /** The platform database. */
+  aurora: auroraSchema,
+  /** The platform cache. */
+  redis: redisSchema,
+  /** Alarm destinations and thresholds. */
+  monitoring: monitoringSchema,
+  /** AWS Backup plan. */
+  backup: backupSchema.prefault({}),
+  /** CloudTrail retention. */
+  audit: auditSchema.prefault({}),
+  /** SSM-only bastion for reaching the databases; omit for none. */
+  bastion: bastionSchema.optional(),
+  /** Stop the database (and, once wired, the node group) outside working hours; omit to run always. */
+  offHours: offHoursSchema.optional(),
 });
 
 export const projectSchema = z.strictObject({
@@ -252,3 +417,12 @@ export type SubnetPrefixLength = z.output<typeof subnetPrefixLengthSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type PolicySuppressionConfig = z.output<typeof policySuppressionSchema>;
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+export type AuroraConfig = z.output<typeof auroraSchema>;
+export type RedisConfig = z.output<typeof redisSchema>;
+export type MonitoringConfig = z.output<typeof monitoringSchema>;
+export type AlarmThresholds = z.output<typeof alarmThresholdsSchema>;
+export type BackupConfig = z.output<typeof backupSchema>;
+export type AuditConfig = z.output<typeof auditSchema>;
+export type BastionConfig = z.output<typeof bastionSchema>;
+export type OffHoursConfig = z.output<typeof offHoursSchema>;
+export type ChatbotApiRegion = (typeof CHATBOT_API_REGIONS)[number];

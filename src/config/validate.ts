@@ -5,6 +5,7 @@
  */
 import type { DateTime, Duration } from "luxon";
 import type { z } from "zod";
+import { cronProblem } from "./cron";
 import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type Ipv4Block } from "./cidr";
 import {
   RESERVED_STACK_IDS,
@@ -18,7 +19,7 @@ import {
 } from "./schema";
 import { suppressionProblem } from "../policy/suppress";
 import { planSubnets } from "./subnet-plan";
-import { parseDuration, parseInstant } from "./time";
+import { isValidTimeZone, parseDuration, parseInstant } from "./time";
 
 /** Longest workspace name Terraform Cloud accepts. */
 const MAX_WORKSPACE_NAME = 90;
@@ -136,6 +137,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     if (env.logs.expireDays <= env.logs.transitionToGlacierDays) {
       report(`${path}.logs.expireDays`, `${env.logs.expireDays} must be greater than transitionToGlacierDays (${env.logs.transitionToGlacierDays}); Glacier objects are billed for at least 90 days`);
     }
+    checkPlatformServices(path, env, report);
   }
 
   // Event platform.
@@ -146,6 +148,13 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     report(
       "events.platform.syncTo",
       `"${platform.syncTo}" is not an environment; use one of: ${Object.keys(cfg.environments).join(", ") || "(none)"}`,
+    );
+  }
+  const syncTarget = cfg.environments[platform.syncTo];
+  if (syncTarget && syncTarget.account !== platform.account) {
+    report(
+      "events.platform.account",
+      `${platform.account} differs from the account of environments.${platform.syncTo} (${syncTarget.account}); the account-wide DMS roles are created by the syncTo environment, so events must run in its account`,
     );
   }
   const defaultLead = checkDuration("events.platform.leadTime", platform.leadTime, MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, report);
@@ -298,6 +307,66 @@ function checkAwsTarget(
     if (seen.has(az)) report(`${path}.availabilityZones[${i}]`, `"${az}" is listed twice; list each zone once`);
     seen.add(az);
   });
+}
+
+/** Interface endpoints the SSM-only bastion needs, since it has no route to the SSM public endpoints. */
+const BASTION_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+function checkPlatformServices(path: string, env: EnvironmentConfig, report: (path: string, message: string) => void): void {
+  const { aurora, redis, monitoring, backup, audit, offHours } = env;
+  const azs = env.availabilityZones.length;
+
+  if (aurora.instanceClass !== undefined && aurora.serverless !== undefined) {
+    report(`${path}.aurora`, "sets both instanceClass and serverless; keep instanceClass for provisioned instances or serverless for Serverless v2, not both");
+  } else if (aurora.instanceClass === undefined && aurora.serverless === undefined) {
+    report(`${path}.aurora`, "needs instanceClass (provisioned, e.g. db.r7g.large) or serverless ({ minCapacity, maxCapacity } in ACUs)");
+  }
+  if (aurora.serverless && aurora.serverless.minCapacity > aurora.serverless.maxCapacity) {
+    report(`${path}.aurora.serverless.minCapacity`, `${aurora.serverless.minCapacity} ACU is more than maxCapacity (${aurora.serverless.maxCapacity} ACU); lower minCapacity or raise maxCapacity`);
+  }
+  if (aurora.readers > azs - 1) {
+    report(`${path}.aurora.readers`, `${aurora.readers} readers need ${aurora.readers + 1} availability zones (one per instance) but only ${azs} are configured; use at most ${azs - 1} or add zones`);
+  }
+
+  if (redis.multiAz && redis.replicas === 0) {
+    report(`${path}.redis.multiAz`, "needs at least one replica to fail over to; set replicas to 1 or more, or multiAz to false");
+  }
+
+  if (monitoring.emails.length === 0 && monitoring.slack === undefined) {
+    report(`${path}.monitoring`, "has no alarm destination; add at least one address to emails or configure slack");
+  }
+
+  if (!isValidTimeZone(backup.timeZone)) {
+    report(`${path}.backup.timeZone`, `"${backup.timeZone}" is not an IANA time zone; use a name like Asia/Seoul or UTC`);
+  }
+  for (const field of ["dailyCron", "weeklyCron"] as const) {
+    const problem = cronProblem(backup[field]);
+    if (problem) report(`${path}.backup.${field}`, problem);
+  }
+
+  if (audit.expireDays <= audit.transitionToGlacierDays) {
+    report(`${path}.audit.expireDays`, `${audit.expireDays} must be greater than transitionToGlacierDays (${audit.transitionToGlacierDays})`);
+  }
+
+  if (env.bastion) {
+    const missing = BASTION_ENDPOINTS.filter((e) => !env.network.interfaceEndpoints.includes(e));
+    if (missing.length > 0) {
+      report(`${path}.network.interfaceEndpoints`, `the bastion reaches Session Manager only through interface endpoints; add ${missing.map((e) => `"${e}"`).join(", ")} or remove bastion`);
+    }
+  }
+
+  if (offHours) {
+    if (!isValidTimeZone(offHours.timeZone)) {
+      report(`${path}.offHours.timeZone`, `"${offHours.timeZone}" is not an IANA time zone; use a name like Asia/Seoul`);
+    }
+    for (const field of ["stopCron", "startCron"] as const) {
+      const problem = cronProblem(offHours[field]);
+      if (problem) report(`${path}.offHours.${field}`, problem);
+    }
+    if (offHours.stopCron.replace(/\s+/g, " ") === offHours.startCron.replace(/\s+/g, " ")) {
+      report(`${path}.offHours.startCron`, "is the same as stopCron; start and stop at different times");
+    }
+  }
 }
 
 function checkDuration(

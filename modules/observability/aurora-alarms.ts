@@ -1,0 +1,85 @@
+import { Construct } from "constructs";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { Naming } from "../../src/config/naming";
+import { metricAlarm } from "./metric-alarm";
+
+export interface AuroraAlarmThresholds {
+  /** CPUUtilization (%), 5-minute average, three periods in a row. */
+  readonly cpuPercent: number;
+  /** DatabaseConnections, 5-minute maximum, three periods in a row. */
+  readonly connections: number;
+  /** AuroraReplicaLagMaximum (ms), 5-minute maximum, three periods in a row. */
+  readonly replicaLagMs: number;
+  /** FreeableMemory floor (MiB) of the most constrained instance, 5-minute minimum. */
+  readonly freeableMemoryMiB: number;
+}
+
+export interface AuroraAlarmsProps {
+  /** Names the alarms `{project}-{stack}-aurora-<metric>`. */
+  readonly naming: Naming;
+  /** The cluster's identifier (the `DBClusterIdentifier` dimension). */
+  readonly clusterIdentifier: string;
+  /** Reader count: the replica-lag alarm exists only with readers. */
+  readonly readers: number;
+  readonly thresholds: AuroraAlarmThresholds;
+  /** Topics notified on alarm and on recovery. */
+  readonly topicArns: readonly string[];
+}
+
+/** CPU, connection, replica-lag and freeable-memory alarms of an Aurora cluster. */
+export class AuroraAlarms extends Construct {
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: AuroraAlarmsProps) {
+    super(scope, id);
+    const { naming, clusterIdentifier, thresholds: t, topicArns } = props;
+    const base = { namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: clusterIdentifier } };
+    const alarms = [
+      metricAlarm(this, {
+        ...base,
+        id: "cpu",
+        name: naming.name("aurora-cpu", 255),
+        description: `Aurora ${clusterIdentifier} CPU above ${t.cpuPercent}% for 15 minutes: check Performance Insights for the top SQL, or scale the instance class`,
+        metricName: "CPUUtilization",
+        statistic: "Average",
+        comparison: "GreaterThanThreshold",
+        threshold: t.cpuPercent,
+      }, topicArns),
+      metricAlarm(this, {
+        ...base,
+        id: "connections",
+        name: naming.name("aurora-connections", 255),
+        description: `Aurora ${clusterIdentifier} above ${t.connections} connections for 15 minutes: look for connection leaks or pool sizes`,
+        metricName: "DatabaseConnections",
+        statistic: "Maximum",
+        comparison: "GreaterThanThreshold",
+        threshold: t.connections,
+      }, topicArns),
+      metricAlarm(this, {
+        ...base,
+        id: "freeable-memory",
+        name: naming.name("aurora-freeable-memory", 255),
+        description: `An instance of Aurora ${clusterIdentifier} has less than ${t.freeableMemoryMiB} MiB freeable memory: risk of swapping or restarts`,
+        metricName: "FreeableMemory",
+        statistic: "Minimum",
+        comparison: "LessThanThreshold",
+        threshold: t.freeableMemoryMiB * 1024 * 1024,
+      }, topicArns),
+    ];
+    if (props.readers > 0) {
+      alarms.push(
+        metricAlarm(this, {
+          ...base,
+          id: "replica-lag",
+          name: naming.name("aurora-replica-lag", 255),
+          description: `Aurora ${clusterIdentifier} readers lag the writer by more than ${t.replicaLagMs} ms: readers serve stale data`,
+          metricName: "AuroraReplicaLagMaximum",
+          statistic: "Maximum",
+          comparison: "GreaterThanThreshold",
+          threshold: t.replicaLagMs,
+        }, topicArns),
+      );
+    }
+    this.alarms = alarms;
+  }
+}

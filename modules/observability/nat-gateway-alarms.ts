@@ -1,0 +1,61 @@
+import { Construct } from "constructs";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { Naming } from "../../src/config/naming";
+import { metricAlarm } from "./metric-alarm";
+
+/** A NAT gateway to watch. */
+export interface WatchedNatGateway {
+  /** Short stable name for alarm names and construct ids (the AZ letter, e.g. `a`). */
+  readonly name: string;
+  /** The gateway id (the `NatGatewayId` dimension). */
+  readonly id: string;
+}
+
+export interface NatGatewayAlarmsProps {
+  /** Names the alarms `{project}-{stack}-nat-<metric>-<name>`. */
+  readonly naming: Naming;
+  readonly natGateways: readonly WatchedNatGateway[];
+  /** PacketsDropCount summed over 5 minutes; more than this alarms. */
+  readonly packetsDroppedThreshold: number;
+  /** Topics notified on alarm and on recovery. */
+  readonly topicArns: readonly string[];
+}
+
+/**
+ * Per NAT gateway: any ErrorPortAllocation (the gateway ran out of source ports to one
+ * destination, so new connections fail) and PacketsDropCount above a threshold.
+ */
+export class NatGatewayAlarms extends Construct {
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: NatGatewayAlarmsProps) {
+    super(scope, id);
+    const { naming, topicArns } = props;
+    this.alarms = props.natGateways.flatMap((nat) => {
+      const base = { namespace: "AWS/NATGateway", dimensions: { NatGatewayId: nat.id }, statistic: "Sum" as const };
+      return [
+        metricAlarm(this, {
+          ...base,
+          id: `port-allocation-${nat.name}`,
+          name: naming.name(`nat-port-allocation-${nat.name}`, 255),
+          description: `NAT gateway ${nat.name} could not allocate a source port: new outbound connections are failing; spread traffic over more destinations or add an IP to the gateway`,
+          metricName: "ErrorPortAllocation",
+          comparison: "GreaterThanThreshold",
+          threshold: 0,
+          evaluationPeriods: 1,
+        }, topicArns),
+        metricAlarm(this, {
+          ...base,
+          id: `packets-dropped-${nat.name}`,
+          name: naming.name(`nat-packets-dropped-${nat.name}`, 255),
+          description: `NAT gateway ${nat.name} dropped more than ${props.packetsDroppedThreshold} packets in 5 minutes, twice in 15 minutes`,
+          metricName: "PacketsDropCount",
+          comparison: "GreaterThanThreshold",
+          threshold: props.packetsDroppedThreshold,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+        }, topicArns),
+      ];
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { Construct } from "constructs";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { Naming } from "../../src/config/naming";
+import { metricAlarm } from "./metric-alarm";
+
+export interface RedisAlarmThresholds {
+  /** EngineCPUUtilization (%) of a node, 5-minute average, three periods in a row. */
+  readonly cpuPercent: number;
+  /** DatabaseMemoryUsagePercentage of a node, 5-minute maximum, three periods in a row. */
+  readonly memoryPercent: number;
+  /** Evictions of a node summed over 5 minutes; more than this alarms at once. */
+  readonly evictions: number;
+}
+
+export interface RedisAlarmsProps {
+  /** Names the alarms `{project}-{stack}-redis-<metric>-<node>`. */
+  readonly naming: Naming;
+  /** Member cluster ids of the replication group (the `CacheClusterId` dimension), one per node. */
+  readonly memberClusterIds: readonly string[];
+  readonly thresholds: RedisAlarmThresholds;
+  /** Topics notified on alarm and on recovery. */
+  readonly topicArns: readonly string[];
+}
+
+/** Engine CPU, memory and eviction alarms for every node of a Redis replication group. */
+export class RedisAlarms extends Construct {
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: RedisAlarmsProps) {
+    super(scope, id);
+    const { naming, thresholds: t, topicArns } = props;
+    this.alarms = props.memberClusterIds.flatMap((node) => {
+      const suffix = node.slice(-3);
+      const base = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: node } };
+      return [
+        metricAlarm(this, {
+          ...base,
+          id: `cpu-${suffix}`,
+          name: naming.name(`redis-cpu-${suffix}`, 255),
+          description: `Redis node ${node} engine CPU above ${t.cpuPercent}% for 15 minutes: Redis is single-threaded, look for slow commands (SLOWLOG) or hot keys`,
+          metricName: "EngineCPUUtilization",
+          statistic: "Average",
+          comparison: "GreaterThanThreshold",
+          threshold: t.cpuPercent,
+        }, topicArns),
+        metricAlarm(this, {
+          ...base,
+          id: `memory-${suffix}`,
+          name: naming.name(`redis-memory-${suffix}`, 255),
+          description: `Redis node ${node} uses more than ${t.memoryPercent}% of its memory: evictions follow; check TTLs or scale the node type`,
+          metricName: "DatabaseMemoryUsagePercentage",
+          statistic: "Maximum",
+          comparison: "GreaterThanThreshold",
+          threshold: t.memoryPercent,
+        }, topicArns),
+        metricAlarm(this, {
+          ...base,
+          id: `evictions-${suffix}`,
+          name: naming.name(`redis-evictions-${suffix}`, 255),
+          description: `Redis node ${node} evicted more than ${t.evictions} keys in 5 minutes: the cache is too small for its working set`,
+          metricName: "Evictions",
+          statistic: "Sum",
+          comparison: "GreaterThanThreshold",
+          threshold: t.evictions,
+          evaluationPeriods: 1,
+        }, topicArns),
+      ];
+    });
+  }
+}
