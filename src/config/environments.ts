@@ -17,6 +17,8 @@ export const environments: ConfigInput["environments"] = {
       flowLogRetentionDays: 365,
       interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts", "ssm", "ssmmessages", "ec2messages"],
     },
+    // Every prod run waits for a person to confirm it in Terraform Cloud.
+    autoApply: false,
   },
   dev: {
     account: "310987654321",
@@ -30,5 +32,6 @@ export const environments: ConfigInput["environments"] = {
       flowLogRetentionDays: 90,
       interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages"],
     },
+    autoApply: true,
   },
 };

@@ -23,6 +23,9 @@ const MAX_WORKSPACE_NAME = 90;
 const MIN_LEAD_MINUTES = 30;
 const MAX_LEAD_MINUTES = 7 * 24 * 60;
 const MAX_GRACE_MINUTES = 2 * 24 * 60;
+/** The auto-destroy safety net must leave the verified teardown time to retry, but not linger for weeks. */
+const MIN_AUTO_DESTROY_DELAY_MINUTES = 60;
+const MAX_AUTO_DESTROY_DELAY_MINUTES = 7 * 24 * 60;
 
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `events.calendar[1].cidr`. */
@@ -130,6 +133,15 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     const plan = planSubnets({ ...env.network, availabilityZones: env.availabilityZones });
     if (typeof plan === "string") report(`${path}.network`, plan);
   }
+
+  // Terraform Cloud.
+  checkDuration(
+    "project.terraformCloud.eventAutoDestroyDelay",
+    cfg.project.terraformCloud.eventAutoDestroyDelay,
+    MIN_AUTO_DESTROY_DELAY_MINUTES,
+    MAX_AUTO_DESTROY_DELAY_MINUTES,
+    report,
+  );
 
   // Event platform.
   const platform = cfg.events.platform;
