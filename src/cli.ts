@@ -3,6 +3,7 @@
  * arguments and an output sink, returning the exit code (0 ok, 1 failure, 2 usage error).
  */
 import { checkCommand } from "./commands/check";
+import { planCommentCommand } from "./commands/plan-comment";
 import { stacksCommand } from "./commands/stacks";
 import { ConfigError } from "./config";
 
@@ -21,6 +22,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   stacks: stacksCommand,
   check: checkCommand,
+  "plan-comment": planCommentCommand,
 };
 
 const defaultIo: Io = {
