@@ -2,6 +2,7 @@
  * `npx flashcrowd <command>`: the operator's command line. Each command is a function of its
  * arguments and an output sink, returning the exit code (0 ok, 1 failure, 2 usage error).
  */
+import { changedStacksCommand } from "./commands/changed-stacks";
 import { checkCommand } from "./commands/check";
 import { planCommentCommand } from "./commands/plan-comment";
 import { stacksCommand } from "./commands/stacks";
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   stacks: stacksCommand,
   check: checkCommand,
   "plan-comment": planCommentCommand,
+  "changed-stacks": changedStacksCommand,
 };
 
 const defaultIo: Io = {
