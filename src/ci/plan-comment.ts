@@ -301,6 +301,7 @@ function render(input: PlanCommentInput, cap: number): Rendered {
     body.push(
       [
         "#### Destroy previews",
+        "",
         "What each event's scheduled teardown will remove (the event environment is destroyed after the sale, once its data is verified in prod):",
         "",
         "| Stack | Delete | Run |",
