@@ -13,6 +13,7 @@ import { Naming } from "../src/config/naming";
 import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/config/stack-catalog";
 
 export interface TfcStackProps {
+  /** Validated config: the stack catalog, organization, Terraform version and notification settings come from it. */
   readonly config: Config;
 }
 
