@@ -5,6 +5,7 @@ import { DateTime } from "luxon";
 import { ControlStack } from "../stacks/control-stack";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
+import { TfcStack } from "../stacks/tfc-stack";
 import type { Config } from "./config";
 import { validateStacks } from "./core/validate";
 
@@ -21,6 +22,8 @@ export interface BuildAppOptions {
 /** Every stack of the product, built from a validated config. */
 export interface FlashcrowdApp {
   readonly app: App;
+  /** Terraform Cloud: the project and every stack's workspace. */
+  readonly tfc: TfcStack;
   readonly platforms: Readonly<Record<string, PlatformStack>>;
   readonly events: Readonly<Record<string, EventStack>>;
   /** The event lifecycle: schedules, state machine, functions. */
@@ -29,11 +32,15 @@ export interface FlashcrowdApp {
   synth(): void;
 }
 
-/** Builds the App: one platform stack per environment, one stack per calendar event, and the control stack. */
+/**
+ * Builds the App: the Terraform Cloud stack, one platform stack per environment, one stack per
+ * calendar event, and the control stack.
+ */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   if (options.outdir) mkdirSync(options.outdir, { recursive: true });
   // cdktf's own validation pass is replaced by validateStacks() (see there why).
   const app = new App({ outdir: options.outdir, skipValidation: true });
+  const tfc = new TfcStack(app, { config });
   const platforms: Record<string, PlatformStack> = {};
   for (const environmentId of Object.keys(config.environments)) {
     platforms[environmentId] = new PlatformStack(app, { config, environmentId });
@@ -45,6 +52,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   const control = new ControlStack(app, { config, now: (options.clock ?? (() => DateTime.now()))() });
   return {
     app,
+    tfc,
     platforms,
     events,
     control,

@@ -2,8 +2,10 @@
  * `npx flashcrowd <command>`: the operator's command line. Each command is a function of its
  * arguments and an output sink, returning the exit code (0 ok, 1 failure, 2 usage error).
  */
+import { changedStacksCommand } from "./commands/changed-stacks";
 import { checkCommand } from "./commands/check";
 import { policyCommand } from "./commands/policy";
+import { planCommentCommand } from "./commands/plan-comment";
 import { stacksCommand } from "./commands/stacks";
 import { tfcCommand } from "./commands/tfc";
 import { ConfigError } from "./config";
@@ -25,6 +27,8 @@ export const commands: Record<string, Command> = {
   check: checkCommand,
   policy: policyCommand,
   tfc: tfcCommand,
+  "plan-comment": planCommentCommand,
+  "changed-stacks": changedStacksCommand,
 };
 
 const defaultIo: Io = {

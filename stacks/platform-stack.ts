@@ -13,9 +13,12 @@ import { RedisAlarms } from "../modules/observability/redis-alarms";
 import { AuditTrail } from "../modules/security/audit-trail";
 import { Bastion } from "../modules/security/bastion";
 import { DmsAccountRoles } from "../modules/security/dms-account-roles";
+import { stackCatalog } from "../src/config/stack-catalog";
 import { KmsKey } from "../modules/security/kms-key";
+import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";
 import type { Config, EnvironmentConfig } from "../src/config";
 import { AwsStack } from "../src/core/aws-stack";
+import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
 
 export interface PlatformStackProps {
   readonly config: Config;
@@ -55,6 +58,8 @@ export class PlatformStack extends AwsStack {
   /** Off-hours stop/start, when `offHours` is configured. */
   readonly offHours?: OffHours;
   // ---- end: data, audit, backup, monitoring, access ----
+  /** Terraform Cloud OIDC provider and run roles, on the first environment of each AWS account. */
+  readonly tfcIdentity?: TfcWorkloadIdentity;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const env = props.config.environments[props.environmentId];
@@ -215,8 +220,9 @@ export class PlatformStack extends AwsStack {
       this.bastion = bastion;
     }
 
-    // IAM role names are account-wide: only the environment events sync into creates these.
-    if (props.config.events.platform.syncTo === props.environmentId) {
+    // Account-wide roles exist once per account: the first permanent stack of the events'
+    // account creates them (this environment, or event-edge for an events account of its own).
+    if (stackCatalog(props.config).identityHostOf(props.config.events.platform.account) === props.environmentId) {
       this.dmsAccountRoles = new DmsAccountRoles(this, "dms-account-roles");
     }
 
@@ -230,5 +236,8 @@ export class PlatformStack extends AwsStack {
       this.offHours.addAuroraCluster(this.aurora.identifier);
     }
     // ---- end: data, audit, backup, monitoring, access ----
+    // Terraform Cloud dynamic credentials: the OIDC provider and the run role of every workspace
+    // that applies into this account, when this stack is the account's host (see StackCatalog).
+    this.tfcIdentity = attachTfcWorkloadIdentity(this);
   }
 }

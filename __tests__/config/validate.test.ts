@@ -316,11 +316,6 @@ describe("invalid configurations", () => {
       (c) => (c.environments.dev!.offHours!.startCron = c.environments.dev!.offHours!.stopCron),
       "environments.dev.offHours.startCron: is the same as stopCron",
     ],
-    [
-      "events in another account than the environment they sync to",
-      (c) => (c.events.platform.account = "999999999999"),
-      "events.platform.account: 999999999999 differs from the account of environments.prod (210987654321); the account-wide DMS roles are created by the syncTo environment",
-    ],
   ];
 
   it.each(cases)("rejects %s", (_name, change, expected) => {

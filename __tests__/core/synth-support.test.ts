@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { buildApp } from "../../src/app";
 import { withCheapStackTraces } from "../../src/core/cheap-stack-traces";
@@ -16,6 +17,19 @@ describe("validateStacks", () => {
     const stack = new TerraformStack(app, "orphan");
     new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16" });
     expect(() => validateStacks(app)).toThrow(/\[orphan\] Found resources without a matching provider construct.*aws/);
+  });
+});
+
+describe("validateStacks and Terraform version checks", () => {
+  it("runs a module's own validations but not the local Terraform version probes", () => {
+    const app = new App({ skipValidation: true });
+    const stack = new TerraformStack(app, "probe");
+    new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
+    const vpc = new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16" });
+    vpc.importFrom("vpc-0123456789abcdef0"); // import blocks register a `terraform version` probe
+    expect(() => validateStacks(app)).not.toThrow();
+    vpc.node.addValidation({ validate: () => ["module rule broken"] });
+    expect(() => validateStacks(app)).toThrow(/\[probe\/vpc\] module rule broken/);
   });
 });
 

@@ -55,6 +55,7 @@ describe("the app", () => {
     expect(providers.map((p) => [p.alias ?? "(default)", p.region])).toEqual([
       ["(default)", "ap-northeast-2"],
       ["secondary", "ap-northeast-1"],
+      ["chatbot", "ap-southeast-1"],
       ["us_east_1", "us-east-1"],
     ]);
   });

@@ -107,7 +107,7 @@ describe("platform stacks from the repository's config", () => {
 });
 
 describe("platform stacks from other configs", () => {
-  it("create the DMS roles in whichever environment events sync to", () => {
+  it("create the DMS roles in the first environment of the events' account", () => {
     const { prod, dev } = synthPlatforms(
       configWith((c) => {
         c.events.platform.syncTo = "dev";
@@ -116,6 +116,12 @@ describe("platform stacks from other configs", () => {
     );
     expect(roleNames(dev)).toContain("dms-vpc-role");
     expect(roleNames(prod)).not.toContain("dms-vpc-role");
+  });
+
+  it("create no DMS roles in any environment when events run in an account of their own (event-edge hosts them)", () => {
+    const { prod, dev } = synthPlatforms(configWith((c) => (c.events.platform.account = "510987654321")));
+    expect(roleNames(prod)).not.toContain("dms-vpc-role");
+    expect(roleNames(dev)).not.toContain("dms-vpc-role");
   });
 
   it("build no bastion and no off-hours schedules where they are not configured", () => {

@@ -9,7 +9,6 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { suppress } from "../../src/policy/suppress";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyCondition, type PolicyStatement } from "../security/policy-document";
 
@@ -203,7 +202,6 @@ export class S3Bucket extends Construct {
   /** Lets S3 deliver other buckets' server access logs into this one (under `s3-access/`). */
   allowServerAccessLogDelivery(): void {
     this.allowServiceWrite("S3ServerAccessLogs", "logging.s3.amazonaws.com", "s3-access/");
-    suppress(this.bucket, "S3-ACCESS-LOGS", "this bucket is the server access log target; logging it into itself would log its own log writes");
   }
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { buildApp } from "../app";
 import type { Command } from "../cli";
 import { loadConfig } from "../config";
-import { Naming } from "../config/naming";
+import { stackCatalog, type StackKind, type StackType } from "../config/stack-catalog";
 import { table } from "../core/table";
 
 export { table };
@@ -10,42 +10,40 @@ export { table };
 export interface StackInfo {
   readonly stack: string;
   readonly workspace: string;
-  readonly kind: "platform" | "event" | "control";
-  readonly account: string;
-  readonly region: string;
+  /** What the stack is: tfc, platform, addons, event-edge, control or event. */
+  readonly kind: StackType;
+  /** Permanent, or ephemeral (event stacks). */
+  readonly lifetime: StackKind;
+  /** Where its AWS resources live; absent for stacks without AWS (tfc). */
+  readonly account?: string;
+  readonly region?: string;
   /** For event stacks: spin-up and teardown instants (ISO-8601 in the event's zone). */
   readonly spinUpAt?: string;
   readonly teardownAt?: string;
 }
 
-/** Every stack of the configured app with its workspace and, for events, its schedule. */
+/**
+ * Every stack the configured app builds, in deploy order (from the stack catalog), with its
+ * workspace and, for events, its schedule.
+ */
 export function describeStacks(env: NodeJS.ProcessEnv): StackInfo[] {
   const config = loadConfig(env);
-  const built = buildApp(config);
-  const out: StackInfo[] = [];
-  for (const [id, stack] of Object.entries(built.platforms)) {
-    out.push({ stack: id, workspace: stack.naming.workspace, kind: "platform", account: stack.target.account, region: stack.target.region });
-  }
-  for (const event of config.events.calendar) {
-    const platform = config.events.platform;
-    out.push({
-      stack: event.stackId,
-      workspace: Naming.workspace(config.project.name, event.stackId),
-      kind: "event",
-      account: platform.account,
-      region: platform.region,
-      spinUpAt: event.spinUpAt.toISO({ suppressMilliseconds: true }) ?? undefined,
-      teardownAt: event.teardownAt.toISO({ suppressMilliseconds: true }) ?? undefined,
-    });
-  }
-  out.push({
-    stack: built.control.node.id,
-    workspace: built.control.naming.workspace,
-    kind: "control",
-    account: built.control.target.account,
-    region: built.control.target.region,
-  });
-  return out;
+  const built = new Set(buildApp(config).app.node.children.map((c) => c.node.id));
+  return stackCatalog(config)
+    .stacks.filter((s) => built.has(s.id))
+    .map((s) => ({
+      stack: s.id,
+      workspace: s.workspace,
+      kind: s.type,
+      lifetime: s.kind,
+      ...(s.aws ? { account: s.aws.account, region: s.aws.region } : {}),
+      ...(s.event
+        ? {
+            spinUpAt: s.event.spinUpAt.toISO({ suppressMilliseconds: true }) ?? undefined,
+            teardownAt: s.event.teardownAt.toISO({ suppressMilliseconds: true }) ?? undefined,
+          }
+        : {}),
+    }));
 }
 
 export const stacksCommand: Command = {
@@ -58,7 +56,7 @@ export const stacksCommand: Command = {
       io.out(JSON.stringify(stacks, null, 2));
       return 0;
     }
-    const rows = stacks.map((s) => [s.stack, s.workspace, s.kind, `${s.account}/${s.region}`, s.spinUpAt ?? "", s.teardownAt ?? ""]);
+    const rows = stacks.map((s) => [s.stack, s.workspace, s.kind, s.account ? `${s.account}/${s.region}` : "-", s.spinUpAt ?? "", s.teardownAt ?? ""]);
     io.out(table(["stack", "workspace", "kind", "account/region", "spin-up", "teardown"], rows));
     return 0;
   },

@@ -45,6 +45,8 @@ export const environments: ConfigInput["environments"] = {
     },
     audit: { cloudWatchRetentionDays: 365, transitionToGlacierDays: 90, expireDays: 2557 },
     bastion: { instanceType: "t3.micro" },
+    // Every prod run waits for a person to confirm it in Terraform Cloud.
+    autoApply: false,
   },
   dev: {
     account: "310987654321",
@@ -83,5 +85,6 @@ export const environments: ConfigInput["environments"] = {
     audit: { cloudWatchRetentionDays: 90, transitionToGlacierDays: 30, expireDays: 400 },
     bastion: { instanceType: "t3.micro" },
     offHours: { timeZone: "Asia/Seoul", stopCron: "cron(0 21 ? * MON-FRI *)", startCron: "cron(0 8 ? * MON-FRI *)" },
+    autoApply: true,
   },
 };

@@ -22,6 +22,8 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
   },
   leadTime: "PT2H",
   grace: "PT1H",
+  // event-edge serves the sale domain and control runs the lifecycle: confirm their runs by hand.
+  autoApply: false,
 };
 
 /**

@@ -56,6 +56,20 @@ const isoDuration = z
     message: "must be an ISO-8601 duration in days, hours and minutes, e.g. PT2H, PT30M or P1DT6H",
   });
 
+/** Kinds of stack that run in AWS, each with its own Terraform Cloud run-role permissions. */
+export const RUN_ROLE_KINDS = ["platform", "addons", "eventEdge", "control", "event"] as const;
+
+/** AWS-managed administrator policy: what a workspace that creates IAM roles effectively needs. */
+export const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+const managedPolicyArns = z
+  .array(
+    z.string().regex(/^arn:aws:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
+      message: "must be an IAM managed policy ARN like arn:aws:iam::aws:policy/AdministratorAccess",
+    }),
+  )
+  .min(1, { message: "needs at least one managed policy ARN; a run role without permissions cannot apply anything" });
+
 const prefixLength = z
   .number()
   .int({ message: "must be a whole prefix length" })
@@ -300,6 +314,11 @@ export const environmentSchema = z.strictObject({
   bastion: bastionSchema.optional(),
   /** Stop the database (and, once wired, the node group) outside working hours; omit to run always. */
   offHours: offHoursSchema.optional(),
+  /**
+   * Whether the environment's workspaces (`<env>` and `<env>-addons`) apply a successful plan
+   * without confirmation in Terraform Cloud. @default false: every run waits for a person to confirm
+   */
+  autoApply: z.boolean().default(false),
 });
 
 export const projectSchema = z.strictObject({
@@ -316,6 +335,38 @@ export const projectSchema = z.strictObject({
     hostname: z.string().default("app.terraform.io"),
     /** Terraform Cloud project the workspaces belong to. @default the project name */
     project: z.string().optional(),
+    /** Terraform version every workspace runs: an exact version, so runs are reproducible. */
+    terraformVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact Terraform version like 1.11.4 (no constraint operators); pin it" })
+      .default("1.11.4"),
+    /** Whether the `tfc` workspace applies a successful plan without confirmation. @default false */
+    autoApply: z.boolean().default(false),
+    /**
+     * Safety net: each event workspace gets `auto_destroy_at` this long after the event's planned
+     * teardown (`closes + grace`), in case the verified teardown never happens. 1 hour to 7 days.
+     */
+    eventAutoDestroyDelay: isoDuration.default("PT6H"),
+    /**
+     * Slack notifications on every workspace (errored runs, runs needing attention, auto-destroy
+     * reminders). The webhook URL is the sensitive variable `slack_webhook_url` of the `tfc`
+     * workspace, set once by hand; it is never in code or config. @default true
+     */
+    slackNotifications: z.boolean().default(true),
+    /**
+     * Managed policies attached to the AWS role each workspace runs as (Terraform Cloud dynamic
+     * credentials), by kind of stack. @default AdministratorAccess for every kind: stacks create
+     * IAM roles, which is administrator-equivalent anyway; narrow a kind with your own policy
+     */
+    runRolePolicyArns: z
+      .strictObject({
+        platform: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
+        addons: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
+        eventEdge: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
+        control: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
+        event: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
+      })
+      .prefault({}),
   }),
   /** Extra tags put on every AWS resource, after the standard ones. */
   tags: z.record(z.string(), z.string()).default({}),
@@ -366,6 +417,12 @@ export const eventPlatformSchema = z.strictObject({
   leadTime: isoDuration.default("PT2H"),
   /** Default grace period after `closes`. */
   grace: isoDuration.default("PT1H"),
+  /**
+   * Whether the shared event stacks (`event-edge`, `control`) and the event workspaces apply a
+   * successful plan without confirmation. The lifecycle asks for auto-apply on the runs it creates,
+   * whatever this says. @default false
+   */
+  autoApply: z.boolean().default(false),
 });
 
 /**
@@ -416,6 +473,7 @@ export type EventEntry = z.output<typeof eventSchema>;
 export type SubnetPrefixLength = z.output<typeof subnetPrefixLengthSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type PolicySuppressionConfig = z.output<typeof policySuppressionSchema>;
+export type RunRoleKind = (typeof RUN_ROLE_KINDS)[number];
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 export type AuroraConfig = z.output<typeof auroraSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;

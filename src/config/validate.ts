@@ -26,6 +26,9 @@ const MAX_WORKSPACE_NAME = 90;
 const MIN_LEAD_MINUTES = 30;
 const MAX_LEAD_MINUTES = 7 * 24 * 60;
 const MAX_GRACE_MINUTES = 2 * 24 * 60;
+/** The auto-destroy safety net must leave the verified teardown time to retry, but not linger for weeks. */
+const MIN_AUTO_DESTROY_DELAY_MINUTES = 60;
+const MAX_AUTO_DESTROY_DELAY_MINUTES = 7 * 24 * 60;
 
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `events.calendar[1].cidr`. */
@@ -140,6 +143,15 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     checkPlatformServices(path, env, report);
   }
 
+  // Terraform Cloud.
+  checkDuration(
+    "project.terraformCloud.eventAutoDestroyDelay",
+    cfg.project.terraformCloud.eventAutoDestroyDelay,
+    MIN_AUTO_DESTROY_DELAY_MINUTES,
+    MAX_AUTO_DESTROY_DELAY_MINUTES,
+    report,
+  );
+
   // Event platform.
   const platform = cfg.events.platform;
   checkAwsTarget("events.platform", platform, report);
@@ -148,13 +160,6 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     report(
       "events.platform.syncTo",
       `"${platform.syncTo}" is not an environment; use one of: ${Object.keys(cfg.environments).join(", ") || "(none)"}`,
-    );
-  }
-  const syncTarget = cfg.environments[platform.syncTo];
-  if (syncTarget && syncTarget.account !== platform.account) {
-    report(
-      "events.platform.account",
-      `${platform.account} differs from the account of environments.${platform.syncTo} (${syncTarget.account}); the account-wide DMS roles are created by the syncTo environment, so events must run in its account`,
     );
   }
   const defaultLead = checkDuration("events.platform.leadTime", platform.leadTime, MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, report);

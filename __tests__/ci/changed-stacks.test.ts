@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { changedStacks } from "../../src/ci/changed-stacks";
+import { main, type Io } from "../../src/cli";
+import { loadConfig, type ConfigInput } from "../../src/config";
+import { stackCatalog } from "../../src/config/stack-catalog";
+import { synthApp } from "../helpers/app";
+import { calendarOf, configWith } from "../helpers/config";
+
+const catalog = stackCatalog(loadConfig({}));
+const base = synthApp(loadConfig({}));
+const headWith = (change: (c: ConfigInput) => void) => synthApp(configWith(change));
+
+describe("changed stacks", () => {
+  it("finds none between two syntheses of the same code", () => {
+    expect(changedStacks(base, synthApp(loadConfig({})), catalog).changed).toEqual([]);
+  });
+
+  it("finds the one stack whose configuration changed", () => {
+    const head = headWith((c) => (c.environments.dev!.network.flowLogRetentionDays = 30));
+    expect(changedStacks(base, head, catalog)).toMatchObject({ changed: ["dev"], permanent: ["dev"], ephemeral: [], added: [], removed: [] });
+  });
+
+  it("sees a new event as a new stack plus the tfc workspace and prod's run role for it, in deploy order", () => {
+    const addSpringSale = (c: ConfigInput) =>
+      calendarOf(c).push({ ...structuredClone(calendarOf(c)[1]!), slug: "spring-sale", name: "Spring sale", cidr: "10.64.32.0/20" });
+    const changes = changedStacks(base, headWith(addSpringSale), stackCatalog(configWith(addSpringSale)));
+    expect(changes.changed).toEqual(["tfc", "prod", "control", "event-spring-sale"]);
+    expect(changes.added).toEqual(["event-spring-sale"]);
+    expect(changes.permanent).toEqual(["tfc", "prod", "control"]);
+    expect(changes.ephemeral).toEqual(["event-spring-sale"]);
+  });
+
+  it("reports a stack that is gone", () => {
+    const head = headWith((c) => calendarOf(c).splice(1, 1));
+    const changes = changedStacks(base, head, catalog);
+    expect(changes.removed).toEqual(["event-concert-film-tickets"]);
+    expect(changes.changed).toEqual(["tfc", "prod", "control"]);
+  });
+
+  it("ignores cdktf's // comments, which Terraform never reads", () => {
+    const head = synthApp(loadConfig({}));
+    const file = join(head, "stacks", "dev", "cdk.tf.json");
+    const json = JSON.parse(readFileSync(file, "utf8")) as { "//": { metadata: Record<string, unknown> } };
+    json["//"].metadata.version = "9.9.9";
+    writeFileSync(file, JSON.stringify(json, null, 4));
+    expect(changedStacks(base, head, catalog).changed).toEqual([]);
+  });
+
+  it("treats every stack as new when the base has no synthesized app", () => {
+    const changes = changedStacks(mkdtempSync(join(tmpdir(), "empty-")), base, catalog);
+    expect(changes.added).toEqual(changes.changed);
+    expect(changes.changed).toEqual(["tfc", "prod", "dev", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
+  });
+});
+
+describe("npx flashcrowd changed-stacks", () => {
+  async function run(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), env: {} };
+    return { code: await main(["changed-stacks", ...args], io), out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it("prints the changes as JSON for the workflows", async () => {
+    const head = headWith((c) => (c.environments.prod!.network.flowLogRetentionDays = 400));
+    const result = await run("--base", base, "--head", head, "--json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ changed: ["prod"], added: [], removed: [], permanent: ["prod"], ephemeral: [], unknown: [] });
+  });
+
+  it("prints a table by default", async () => {
+    const result = await run("--base", mkdtempSync(join(tmpdir(), "empty-")), "--head", base);
+    expect(result.out).toMatch(/^stack\s+change\s+kind\n/);
+    expect(result.out).toMatch(/event-dec-flash-sale\s+added\s+ephemeral/);
+    expect(result.err).toContain("every stack counts as new");
+  });
+
+  it.each([
+    [["--head", "x"], "--base and --head are required"],
+    [["--base", "x", "--head", "/nonexistent"], "holds no synthesized stacks"],
+  ])("exits 2 for %j", async (args, message) => {
+    const result = await run(...args);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+  });
+});

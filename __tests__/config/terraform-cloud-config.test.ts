@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { configInput } from "../helpers/config";
+
+function problemsOf(change: (input: ConfigInput) => void): string[] {
+  const input = configInput();
+  change(input);
+  try {
+    validateConfig(input, {});
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("Terraform Cloud settings", () => {
+  it("pin the Terraform version and default the safety net to 6 hours", () => {
+    const tfc = loadConfig({}).project.terraformCloud;
+    expect(tfc.terraformVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(tfc.eventAutoDestroyDelay).toBe("PT6H");
+    expect(tfc.slackNotifications).toBe(true);
+  });
+
+  it("default every run-role policy to AdministratorAccess when none is configured", () => {
+    const input = configInput();
+    delete input.project.terraformCloud.runRolePolicyArns;
+    const tfc = validateConfig(input, {}).project.terraformCloud;
+    expect(Object.values(tfc.runRolePolicyArns)).toEqual(Array(5).fill(["arn:aws:iam::aws:policy/AdministratorAccess"]));
+  });
+
+  it("default auto-apply to off where config is silent", () => {
+    const input = configInput();
+    delete input.environments.dev!.autoApply;
+    delete input.events.platform.autoApply;
+    delete input.project.terraformCloud.autoApply;
+    const config = validateConfig(input, {});
+    expect([config.environments.dev!.autoApply, config.events.platform.autoApply, config.project.terraformCloud.autoApply]).toEqual([false, false, false]);
+  });
+
+  const cases: [string, (c: ConfigInput) => void, string][] = [
+    [
+      "a Terraform version constraint instead of a version",
+      (c) => (c.project.terraformCloud.terraformVersion = "~> 1.11"),
+      "project.terraformCloud.terraformVersion: must be an exact Terraform version like 1.11.4",
+    ],
+    [
+      "an auto-destroy delay under an hour",
+      (c) => (c.project.terraformCloud.eventAutoDestroyDelay = "PT30M"),
+      "project.terraformCloud.eventAutoDestroyDelay: PT30M is outside the allowed range of 60 to 10080 minutes",
+    ],
+    [
+      "an auto-destroy delay that is not an ISO duration",
+      (c) => (c.project.terraformCloud.eventAutoDestroyDelay = "6h"),
+      "project.terraformCloud.eventAutoDestroyDelay: must be an ISO-8601 duration",
+    ],
+    [
+      "a run role without policies",
+      (c) => (c.project.terraformCloud.runRolePolicyArns = { event: [] }),
+      "project.terraformCloud.runRolePolicyArns.event: needs at least one managed policy ARN",
+    ],
+    [
+      "a policy name instead of an ARN",
+      (c) => (c.project.terraformCloud.runRolePolicyArns = { platform: ["AdministratorAccess"] }),
+      "project.terraformCloud.runRolePolicyArns.platform[0]: must be an IAM managed policy ARN",
+    ],
+    [
+      "an unknown kind of stack for run-role policies",
+      (c) => (c.project.terraformCloud.runRolePolicyArns = { events: [] } as never),
+      'project.terraformCloud.runRolePolicyArns: unknown field "events"',
+    ],
+    [
+      "auto-apply that is not a boolean",
+      (c) => ((c.environments.prod as Record<string, unknown>).autoApply = "no"),
+      "environments.prod.autoApply: ",
+    ],
+  ];
+
+  it.each(cases)("rejects %s", (_name, change, expected) => {
+    const problems = problemsOf(change);
+    expect(problems.some((p) => p.includes(expected)), `expected a problem containing:\n  ${expected}\ngot:\n  ${problems.join("\n  ")}`).toBe(true);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app";
+import { loadConfig, type Config } from "../../src/config";
+import { stackCatalog } from "../../src/config/stack-catalog";
+import { configWith } from "../helpers/config";
+import { listOf, synthJson } from "../helpers/synth";
+
+function platformJson(config: Config, env: string) {
+  return synthJson(buildApp(config).platforms[env]!);
+}
+
+const roleNames = (json: ReturnType<typeof platformJson>) =>
+  listOf(json, "aws_iam_role")
+    .map((r) => String(r.name))
+    .filter((n) => n.endsWith("-tfc-run"))
+    .sort();
+
+describe("Terraform Cloud workload identity in the platform stacks", () => {
+  const config = loadConfig({});
+  const catalog = stackCatalog(config);
+
+  it("creates the OIDC provider once in each account, on its first environment", () => {
+    expect(listOf(platformJson(config, "prod"), "aws_iam_openid_connect_provider")).toHaveLength(1);
+    expect(listOf(platformJson(config, "dev"), "aws_iam_openid_connect_provider")).toHaveLength(1);
+  });
+
+  it("creates in prod's account the run roles of every workspace applying there, events included", () => {
+    expect(roleNames(platformJson(config, "prod"))).toEqual(catalog.runRolesIn("210987654321").map((s) => s.runRole!.name).sort());
+    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-dec-flash-sale-tfc-run");
+  });
+
+  it("creates in dev's account only dev's run roles", () => {
+    expect(roleNames(platformJson(config, "dev"))).toEqual(["flashcrowd-dev-addons-tfc-run", "flashcrowd-dev-tfc-run"]);
+  });
+
+  it("leaves a second environment in the same account to the first one", () => {
+    const shared = configWith((c) => (c.environments.dev!.account = c.environments.prod!.account));
+    expect(listOf(platformJson(shared, "dev"), "aws_iam_openid_connect_provider")).toEqual([]);
+    expect(roleNames(platformJson(shared, "prod"))).toContain("flashcrowd-dev-tfc-run");
+  });
+
+  it("leaves an events account of its own to event-edge, whose account no platform stack touches", () => {
+    const separate = configWith((c) => (c.events.platform.account = "510987654321"));
+    const prodRoles = roleNames(platformJson(separate, "prod"));
+    expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-run", "flashcrowd-prod-tfc-run"]);
+    expect(stackCatalog(separate).identityHostOf("510987654321")).toBe("event-edge");
+  });
+});

@@ -1,0 +1,265 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { DateTime } from "luxon";
+import { describe, expect, it } from "vitest";
+import { remoteStateReads } from "../../src/ci/catalog-drift";
+import { listStacks } from "../../src/ci/terraform-harness";
+import { loadConfig, type Config } from "../../src/config";
+import { stackCatalog } from "../../src/config/stack-catalog";
+import { TfcStack } from "../../stacks/tfc-stack";
+import { synthApp } from "../helpers/app";
+import { configWith } from "../helpers/config";
+import { listOf, resourcesOf, synthJson, type TerraformJson } from "../helpers/synth";
+
+const config = loadConfig({});
+const catalog = stackCatalog(config);
+
+function synthTfc(cfg: Config = config): TerraformJson {
+  return synthJson(new TfcStack(new App(), { config: cfg }));
+}
+
+type Resource = Record<string, unknown>;
+
+const json = synthTfc();
+let appDir: string | undefined;
+/** The whole app synthesized once for the tests that need the other stacks. */
+const synthesizedApp = (): string => (appDir ??= synthApp(config));
+const workspaces = resourcesOf(json, "tfe_workspace");
+/** Workspace resource by workspace name. */
+const workspaceNamed = (name: string): Resource => Object.values(workspaces).find((w) => w.name === name)!;
+/** Workspace name a `${tfe_workspace.<id>.id}` reference points at. */
+const workspaceOf = (ref: unknown): string => {
+  const id = /^\$\{tfe_workspace\.([^.]+)\.id\}$/.exec(String(ref))?.[1];
+  const ws = id ? workspaces[id] : undefined;
+  if (!ws) throw new Error(`not a workspace reference: ${String(ref)}`);
+  return ws.name as string;
+};
+const byWorkspace = (type: string): Map<string, Resource[]> => {
+  const out = new Map<string, Resource[]>();
+  for (const r of listOf(json, type)) {
+    if (r.workspace_id === undefined) continue;
+    const name = workspaceOf(r.workspace_id);
+    out.set(name, [...(out.get(name) ?? []), r]);
+  }
+  return out;
+};
+
+describe("the tfc stack", () => {
+  it("creates one workspace per stack of the catalog, and only those", () => {
+    expect(listOf(json, "tfe_workspace").map((w) => w.name).sort()).toEqual(catalog.stacks.map((s) => s.workspace).sort());
+  });
+
+  it("puts every workspace in the project it creates", () => {
+    const [project] = listOf(json, "tfe_project");
+    expect(project).toMatchObject({ name: "flashcrowd", organization: "flashcrowd", lifecycle: { prevent_destroy: true } });
+    for (const ws of listOf(json, "tfe_workspace")) expect(ws.project_id).toBe("${tfe_project.project.id}");
+  });
+
+  it("pins every workspace to the configured Terraform version", () => {
+    const versions = new Set(listOf(json, "tfe_workspace").map((w) => w.terraform_version));
+    expect([...versions]).toEqual([config.project.terraformCloud.terraformVersion]);
+  });
+
+  it("runs every workspace remotely and shares no state organization-wide", () => {
+    const settings = listOf(json, "tfe_workspace_settings");
+    expect(settings).toHaveLength(catalog.stacks.length);
+    for (const s of settings) expect(s).toMatchObject({ execution_mode: "remote", global_remote_state: false });
+  });
+
+  it("tags every workspace with its environment, kind and stack", () => {
+    expect(workspaceNamed("flashcrowd-prod").tags).toEqual({ environment: "prod", kind: "permanent", stack: "prod" });
+    expect(workspaceNamed("flashcrowd-dev-addons").tags).toEqual({ environment: "dev", kind: "permanent", stack: "dev-addons" });
+    expect(workspaceNamed("flashcrowd-event-dec-flash-sale").tags).toEqual({
+      environment: "event",
+      kind: "ephemeral",
+      stack: "event-dec-flash-sale",
+    });
+  });
+
+  it.each([
+    ["flashcrowd-prod", false],
+    ["flashcrowd-prod-addons", false],
+    ["flashcrowd-dev", true],
+    ["flashcrowd-dev-addons", true],
+    ["flashcrowd-tfc", true],
+  ])("sets auto-apply of %s to %s as configured", (name, autoApply) => {
+    expect(workspaceNamed(name).auto_apply).toBe(autoApply);
+  });
+
+  it("allows destroy plans on event workspaces only", () => {
+    for (const stack of catalog.stacks) {
+      expect(workspaceNamed(stack.workspace).allow_destroy_plan, stack.id).toBe(stack.kind === "ephemeral");
+    }
+  });
+
+  it("protects every permanent workspace from deletion and never force-deletes", () => {
+    for (const stack of catalog.stacks) {
+      const ws = workspaceNamed(stack.workspace);
+      expect(ws.force_delete, stack.id).toBe(false);
+      expect((ws.lifecycle as Resource | undefined)?.prevent_destroy === true, stack.id).toBe(stack.kind === "permanent");
+    }
+  });
+
+  it("sets auto_destroy_at on event workspaces only", () => {
+    const withAutoDestroy = listOf(json, "tfe_workspace").filter((w) => w.auto_destroy_at !== undefined).map((w) => w.name);
+    expect(withAutoDestroy.sort()).toEqual(["flashcrowd-event-concert-film-tickets", "flashcrowd-event-dec-flash-sale"]);
+  });
+
+  it.each(config.events.calendar.map((e) => [e.stackId, e] as const))(
+    "destroys %s some hours after its planned teardown, as an RFC 3339 UTC time",
+    (_id, event) => {
+      const at = workspaceNamed(`flashcrowd-${event.stackId}`).auto_destroy_at as string;
+      expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      const hours = DateTime.fromISO(at).diff(event.teardownAt, "hours").hours;
+      expect(hours).toBe(6);
+    },
+  );
+
+  it("ignores Terraform Cloud's own changes to auto_destroy_at but stops a plan that would destroy too early", () => {
+    const ws = workspaceNamed("flashcrowd-event-dec-flash-sale");
+    const lifecycle = ws.lifecycle as { ignore_changes: string[]; postcondition: { condition: string; error_message: string }[] };
+    expect(lifecycle.ignore_changes).toEqual(["auto_destroy_at"]);
+    expect(lifecycle.postcondition).toHaveLength(1);
+    expect(lifecycle.postcondition[0]!.condition).toBe(
+      '${self.auto_destroy_at == null ? true : timecmp(self.auto_destroy_at, "2026-12-05T22:00:00Z") >= 0}',
+    );
+    expect(lifecycle.postcondition[0]!.error_message).toContain("Set the workspace's auto-destroy time to 2026-12-05T22:00:00Z");
+  });
+
+  it("shares each workspace's state with exactly the consumers the catalog lists", () => {
+    for (const settings of listOf(json, "tfe_workspace_settings")) {
+      const producer = workspaceOf(settings.workspace_id);
+      const stack = catalog.stacks.find((s) => s.workspace === producer)!;
+      const consumers = (settings.remote_state_consumer_ids as string[]).map(workspaceOf).sort();
+      expect(consumers, producer).toEqual(catalog.consumersOf(stack.id).map((id) => catalog.get(id).workspace).sort());
+    }
+  });
+
+  it("lets every stack of the app read the state its cross-stack references need", () => {
+    // GIVEN the synthesized app, WHEN a stack reads a producer through terraform_remote_state,
+    // THEN the producer's workspace lists the consumer.
+    const dir = synthesizedApp();
+    const consumersOf = new Map(
+      listOf(json, "tfe_workspace_settings").map((s) => [workspaceOf(s.workspace_id), (s.remote_state_consumer_ids as string[]).map(workspaceOf)]),
+    );
+    let checked = 0;
+    for (const id of listStacks(dir)) {
+      const stackJson = JSON.parse(readFileSync(join(dir, "stacks", id, "cdk.tf.json"), "utf8")) as TerraformJson;
+      for (const producer of remoteStateReads(stackJson)) {
+        expect(consumersOf.get(catalog.get(producer).workspace), `${producer} -> ${id}`).toContain(catalog.get(id).workspace);
+        checked++;
+      }
+    }
+    console.log(`cross-stack reads in the app checked against consumers: ${checked}`);
+  });
+
+  it("gives the tfc and platform workspaces no consumers but the ones that read them", () => {
+    const settingsOf = (name: string) => listOf(json, "tfe_workspace_settings").find((s) => workspaceOf(s.workspace_id) === name)!;
+    expect(settingsOf("flashcrowd-tfc").remote_state_consumer_ids).toEqual([]);
+    expect((settingsOf("flashcrowd-prod").remote_state_consumer_ids as string[]).map(workspaceOf)).toEqual([
+      "flashcrowd-prod-addons",
+      "flashcrowd-event-dec-flash-sale",
+      "flashcrowd-event-concert-film-tickets",
+    ]);
+  });
+
+  it("adopts its own workspace through an import block instead of creating it", () => {
+    const tfcId = Object.entries(workspaces).find(([, w]) => w.name === "flashcrowd-tfc")![0];
+    expect(json.import).toEqual([{ id: "flashcrowd/flashcrowd-tfc", to: `tfe_workspace.${tfcId}` }]);
+    expect(workspaceNamed("flashcrowd-tfc").lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("imports its workspace from the organization TFC_ORG names", () => {
+    const other = synthTfc(loadConfig({ TFC_ORG: "acme-retail" }));
+    expect((other.import as { id: string }[])[0]!.id).toBe("acme-retail/flashcrowd-tfc");
+  });
+
+  it("keeps its own state in the tfc workspace, outside any project until its first apply moves it", () => {
+    expect(json.terraform?.cloud).toEqual({ hostname: "app.terraform.io", organization: "flashcrowd", workspaces: { name: "flashcrowd-tfc" } });
+  });
+
+  it("uses only the pinned tfe provider", () => {
+    expect(json.terraform?.required_providers).toEqual({ tfe: { source: "hashicorp/tfe", version: "0.71.0" } });
+    expect(json.provider).toEqual({ tfe: [{ hostname: "app.terraform.io", organization: "flashcrowd" }] });
+  });
+});
+
+describe("dynamic AWS credentials in the tfc stack", () => {
+  const [variableSet] = listOf(json, "tfe_variable_set");
+  const setVariables = listOf(json, "tfe_variable").filter((v) => v.variable_set_id !== undefined);
+  const awsStacks = catalog.stacks.filter((s) => s.runRole);
+
+  it("holds TFC_AWS_PROVIDER_AUTH=true in a project variable set", () => {
+    expect(variableSet).toMatchObject({ name: "flashcrowd-tfc-aws-dynamic-credentials", parent_project_id: "${tfe_project.project.id}" });
+    expect(variableSet!.global).toBeUndefined();
+    expect(setVariables).toEqual([expect.objectContaining({ key: "TFC_AWS_PROVIDER_AUTH", value: "true", category: "env" })]);
+  });
+
+  it("attaches the variable set to every workspace that uses AWS and not to the tfc workspace", () => {
+    const attached = listOf(json, "tfe_workspace_variable_set").map((a) => workspaceOf(a.workspace_id)).sort();
+    expect(attached).toEqual(awsStacks.map((s) => s.workspace).sort());
+    expect(attached).not.toContain("flashcrowd-tfc");
+  });
+
+  it("sets TFC_AWS_RUN_ROLE_ARN on each AWS workspace to the role computed for it", () => {
+    const roleArns = byWorkspace("tfe_variable");
+    for (const stack of awsStacks) {
+      expect(roleArns.get(stack.workspace), stack.id).toEqual([
+        expect.objectContaining({ key: "TFC_AWS_RUN_ROLE_ARN", value: stack.runRole!.arn, category: "env" }),
+      ]);
+    }
+    expect(roleArns.get("flashcrowd-tfc")).toBeUndefined();
+  });
+
+  it("points each workspace at a role its account's platform stack creates", () => {
+    const dir = synthesizedApp();
+    const rolesIn = (stack: string) => {
+      const stackJson = JSON.parse(readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson;
+      const account = (stackJson.provider!.aws![0]!.allowed_account_ids as string[])[0];
+      return listOf(stackJson, "aws_iam_role").map((r) => `arn:aws:iam::${account}:role/${String(r.name)}`);
+    };
+    const created = [...rolesIn("prod"), ...rolesIn("dev")];
+    for (const v of listOf(json, "tfe_variable").filter((v) => v.key === "TFC_AWS_RUN_ROLE_ARN")) {
+      expect(created, workspaceOf(v.workspace_id)).toContain(v.value);
+    }
+  });
+
+  it("holds no static AWS keys anywhere", () => {
+    const keys = listOf(json, "tfe_variable").map((v) => String(v.key));
+    expect(keys.filter((k) => /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(k))).toEqual([]);
+  });
+});
+
+describe("Slack notifications in the tfc stack", () => {
+  it("read the webhook URL from a sensitive variable with no default", () => {
+    const variable = json.variable as Record<string, Resource>;
+    expect(variable.slack_webhook_url).toMatchObject({ type: "string", sensitive: true, nullable: false });
+    expect(variable.slack_webhook_url!.default).toBeUndefined();
+  });
+
+  it("never hold a webhook URL literally", () => {
+    expect(JSON.stringify(json)).not.toMatch(/https:\/\/hooks\.slack\.com\/services/);
+  });
+
+  it("notify Slack from every workspace, enabled, with errored runs and auto-destroy reminders", () => {
+    const configs = byWorkspace("tfe_notification_configuration");
+    expect([...configs.keys()].sort()).toEqual(catalog.stacks.map((s) => s.workspace).sort());
+    for (const [name, [nc]] of configs) {
+      expect(nc, name).toMatchObject({ destination_type: "slack", enabled: true, url: "${var.slack_webhook_url}" });
+      expect(nc!.triggers, name).toEqual(expect.arrayContaining(["run:errored", "run:needs_attention", "workspace:auto_destroy_reminder"]));
+    }
+  });
+
+  it("tell the sale's team when an event run completes", () => {
+    const configs = byWorkspace("tfe_notification_configuration");
+    expect(configs.get("flashcrowd-event-dec-flash-sale")![0]!.triggers).toContain("run:completed");
+    expect(configs.get("flashcrowd-prod")![0]!.triggers).not.toContain("run:completed");
+  });
+
+  it("are left out, with their variable, when switched off in config", () => {
+    const off = synthTfc(configWith((c) => (c.project.terraformCloud.slackNotifications = false)));
+    expect(listOf(off, "tfe_notification_configuration")).toEqual([]);
+    expect(off.variable).toBeUndefined();
+  });
+});

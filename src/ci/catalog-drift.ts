@@ -1,0 +1,64 @@
+/**
+ * Compares the stack catalog with what the synthesized stacks really do: the cross-stack
+ * `terraform_remote_state` sources each reads and the providers each requires. A read missing
+ * from the catalog would leave the producer's workspace without that consumer, and the consumer's
+ * runs would fail to read the state; so that is an error. A dependency the catalog declares but
+ * the code does not (yet) use only shares state more widely than needed; that is reported apart.
+ */
+import type { StackCatalog } from "../config/stack-catalog";
+import type { TerraformJson } from "./remote-state-fixtures";
+
+/** Producers whose state `json` reads through cdktf cross-stack references. */
+export function remoteStateReads(json: TerraformJson): string[] {
+  const sources = json.data?.terraform_remote_state ?? {};
+  return Object.keys(sources)
+    .map((name) => /^cross-stack-reference-input-(.+)$/.exec(name)?.[1])
+    .filter((producer): producer is string => producer !== undefined)
+    .sort();
+}
+
+/** Local names of the providers `json` requires, sorted. */
+export function requiredProviders(json: TerraformJson): string[] {
+  return Object.keys((json.terraform?.required_providers ?? {}) as Record<string, unknown>).sort();
+}
+
+export interface CatalogDrift {
+  /** Differences that break runs or leak state: reads or providers the catalog does not know. */
+  readonly errors: readonly string[];
+  /** Catalog entries the app does not (yet) build, and declared reads the code does not make. */
+  readonly notes: readonly string[];
+}
+
+/** Drift between the catalog and synthesized stacks (by stack id). */
+export function catalogDrift(catalog: StackCatalog, synthesized: Readonly<Record<string, TerraformJson>>): CatalogDrift {
+  const errors: string[] = [];
+  const notes: string[] = [];
+  for (const [id, json] of Object.entries(synthesized)) {
+    const entry = catalog.find(id);
+    if (!entry) {
+      errors.push(`${id}: the app builds this stack but the catalog does not list it; add it to src/config/stack-catalog.ts`);
+      continue;
+    }
+    const reads = remoteStateReads(json);
+    for (const producer of reads.filter((p) => !entry.reads.includes(p))) {
+      errors.push(
+        `${id}: reads the state of ${producer} (terraform_remote_state cross-stack-reference-input-${producer}) but the catalog does not list ${producer} in its reads; ` +
+          `add it, or the ${producer} workspace will not share its state with ${id}`,
+      );
+    }
+    for (const producer of entry.reads.filter((p) => !reads.includes(p) && p in synthesized)) {
+      notes.push(`${id}: the catalog says it reads ${producer}, but no cross-stack reference does yet`);
+    }
+    const providers = requiredProviders(json);
+    const unknown = providers.filter((p) => !(entry.providers as readonly string[]).includes(p));
+    if (unknown.length > 0) {
+      errors.push(`${id}: requires provider(s) ${unknown.join(", ")} that the catalog does not list (${entry.providers.join(", ")})`);
+    }
+    const unused = entry.providers.filter((p) => !providers.includes(p));
+    if (unused.length > 0) notes.push(`${id}: the catalog lists provider(s) ${unused.join(", ")} the stack does not require yet`);
+  }
+  for (const id of catalog.ids().filter((s) => !(s in synthesized))) {
+    notes.push(`${id}: in the catalog, not built by the app yet`);
+  }
+  return { errors, notes };
+}

@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { changedStacks } from "../ci/changed-stacks";
+import type { Command } from "../cli";
+import { loadConfig } from "../config";
+import { stackCatalog } from "../config/stack-catalog";
+import { table } from "./stacks";
+
+export const changedStacksCommand: Command = {
+  summary: "List the stacks whose synthesized configuration differs between two synth folders, in deploy order",
+  usage:
+    "flashcrowd changed-stacks --base DIR --head DIR [--json]\n" +
+    "  --base DIR  cdktf.out of the base (a folder without stacks/ counts as empty: every stack is new)\n" +
+    "  --head DIR  cdktf.out of the head\n" +
+    "  --json      print { changed, added, removed, permanent, ephemeral, unknown } as JSON",
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      options: { base: { type: "string" }, head: { type: "string" }, json: { type: "boolean", default: false } },
+    });
+    if (!values.base || !values.head) {
+      io.err(`flashcrowd changed-stacks: --base and --head are required\nusage: ${this.usage}`);
+      return 2;
+    }
+    if (!existsSync(join(values.head, "stacks"))) {
+      io.err(`flashcrowd changed-stacks: ${values.head} holds no synthesized stacks (no stacks/ folder); run npm run synth first`);
+      return 2;
+    }
+    if (!existsSync(join(values.base, "stacks"))) io.err(`changed-stacks: ${values.base} holds no synthesized stacks; every stack counts as new`);
+    const changes = changedStacks(values.base, values.head, stackCatalog(loadConfig(io.env)));
+    for (const id of changes.unknown) io.err(`changed-stacks: ${id} changed but is not in the stack catalog; the workflows will not apply it`);
+    if (values.json) {
+      io.out(JSON.stringify(changes));
+      return 0;
+    }
+    const kindOf = (id: string) => (changes.permanent.includes(id) ? "permanent" : changes.ephemeral.includes(id) ? "ephemeral" : "unknown");
+    const rows = [
+      ...changes.changed.map((id) => [id, changes.added.includes(id) ? "added" : "changed", kindOf(id)]),
+      ...changes.removed.map((id) => [id, "removed", ""]),
+    ];
+    io.out(rows.length > 0 ? table(["stack", "change", "kind"], rows) : "no stack changed");
+    return 0;
+  },
+};

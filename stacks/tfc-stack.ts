@@ -1,0 +1,210 @@
+import { CloudBackend, NamedCloudWorkspace, TerraformStack, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { NotificationConfiguration } from "@cdktf/provider-tfe/lib/notification-configuration";
+import { Project } from "@cdktf/provider-tfe/lib/project";
+import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
+import { Variable } from "@cdktf/provider-tfe/lib/variable";
+import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
+import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
+import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
+import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
+import type { Config } from "../src/config";
+import { Naming } from "../src/config/naming";
+import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/config/stack-catalog";
+
+export interface TfcStackProps {
+  /** Validated config: the stack catalog, organization, Terraform version and notification settings come from it. */
+  readonly config: Config;
+}
+
+/** Notification triggers of every workspace. Auto-destroy ones too: on a permanent workspace an auto-destroy can only have been set by hand, which someone must hear about. */
+export const COMMON_TRIGGERS = [
+  "run:needs_attention",
+  "run:errored",
+  "workspace:auto_destroy_reminder",
+  "workspace:auto_destroy_run_results",
+] as const;
+
+/** Extra triggers of event workspaces: each spin-up and teardown is news for the sale's team. */
+export const EVENT_TRIGGERS = ["run:completed"] as const;
+
+/** Terraform variable of the `tfc` workspace holding the Slack webhook URL (sensitive, set by hand). */
+export const SLACK_WEBHOOK_VARIABLE = "slack_webhook_url";
+
+const DESCRIPTION: Record<CatalogStack["type"], string> = {
+  tfc: "Terraform Cloud itself: the project, every workspace, their settings, variables and notifications",
+  platform: "permanent platform",
+  addons: "permanent cluster add-ons (Helm, Kubernetes) of the platform",
+  "event-edge": "permanent event edge: CloudFront, WAF, certificates, the 'sale not open' page",
+  control: "permanent event lifecycle: schedules, state machine, Terraform Cloud runs",
+  event: "ephemeral event environment, applied before the sale and destroyed after it",
+};
+
+/**
+ * The `tfc` stack: every stack's Terraform Cloud workspace as code, from the stack catalog.
+ *
+ * - a project; one workspace per stack (remote execution, pinned Terraform version, tags, auto-apply
+ *   as configured, destroy plans only on event workspaces, deletion only when empty);
+ * - state shared only with the stacks that read it (`remote_state_consumer_ids`);
+ * - event workspaces carry `auto_destroy_at` some hours after their planned teardown as a safety net;
+ * - dynamic AWS credentials: a variable set with `TFC_AWS_PROVIDER_AUTH` on every AWS workspace and
+ *   `TFC_AWS_RUN_ROLE_ARN` per workspace (the role is created by the account's platform stack);
+ * - Slack notifications, the webhook URL coming from a sensitive variable of this workspace.
+ *
+ * Its own workspace exists before its first run (it is this stack's backend); the stack adopts it
+ * with an import block instead of creating it.
+ */
+export class TfcStack extends TerraformStack {
+  readonly catalog: StackCatalog;
+  readonly naming: Naming;
+  readonly project: Project;
+  /** Workspaces by stack id. */
+  readonly workspaces: Readonly<Record<string, Workspace>>;
+  readonly settings: Readonly<Record<string, WorkspaceSettings>>;
+  /** Variable set with `TFC_AWS_PROVIDER_AUTH`, attached to every workspace that uses AWS. */
+  readonly awsCredentials: VariableSet;
+  /** Sensitive input with the Slack webhook URL; undefined when notifications are off. */
+  readonly slackWebhookUrl?: TerraformVariable;
+
+  constructor(scope: Construct, props: TfcStackProps) {
+    super(scope, "tfc");
+    const config = props.config;
+    const tfc = config.project.terraformCloud;
+    const organization = tfc.organization;
+    this.catalog = stackCatalog(config);
+    this.naming = new Naming(config.project.name, "tfc");
+
+    // No project in the cloud block: this workspace is created by the first `terraform init`,
+    // before this stack has created the project, and is moved into the project by its first apply.
+    new CloudBackend(this, {
+      hostname: tfc.hostname,
+      organization,
+      workspaces: new NamedCloudWorkspace(this.naming.workspace),
+    });
+    // The token comes from the TFE_TOKEN environment variable of this workspace (set by hand).
+    new TfeProvider(this, "tfe", { hostname: tfc.hostname, organization });
+
+    this.project = new Project(this, "project", {
+      name: tfc.project,
+      organization,
+      description: `${config.project.name}: every workspace of the flashcrowd-infra repository. Managed by its tfc stack.`,
+      lifecycle: { preventDestroy: true },
+    });
+
+    if (tfc.slackNotifications) {
+      this.slackWebhookUrl = new TerraformVariable(this, SLACK_WEBHOOK_VARIABLE, {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description:
+          "Slack incoming-webhook URL for workspace notifications. Set it once as a sensitive Terraform variable of this workspace; it is never in code or config.",
+        validation: [
+          {
+            condition: `\${can(regex("^https://hooks\\\\.slack\\\\.com/", var.${SLACK_WEBHOOK_VARIABLE}))}`,
+            errorMessage: "slack_webhook_url must be a Slack incoming-webhook URL (https://hooks.slack.com/...).",
+          },
+        ],
+      });
+    }
+
+    this.awsCredentials = new VariableSet(this, "aws-dynamic-credentials", {
+      name: this.naming.name("aws-dynamic-credentials", 128),
+      organization,
+      parentProjectId: this.project.id,
+      description:
+        "Terraform Cloud dynamic AWS credentials: runs assume the role in TFC_AWS_RUN_ROLE_ARN (a workspace variable) with an OIDC token. No static keys.",
+    });
+    new Variable(this, "aws-provider-auth", {
+      variableSetId: this.awsCredentials.id,
+      key: "TFC_AWS_PROVIDER_AUTH",
+      value: "true",
+      category: "env",
+      description: "Use Terraform Cloud dynamic credentials for the AWS provider.",
+    });
+
+    const workspaces: Record<string, Workspace> = {};
+    const settings: Record<string, WorkspaceSettings> = {};
+    for (const stack of this.catalog.stacks) {
+      const scopeOfStack = new Construct(this, stack.id);
+      const workspace = new Workspace(scopeOfStack, "workspace", {
+        name: stack.workspace,
+        organization,
+        projectId: this.project.id,
+        description: `${config.project.name} ${stack.id}: ${DESCRIPTION[stack.type]}. Managed by the tfc stack; change it in code.`,
+        terraformVersion: tfc.terraformVersion,
+        autoApply: stack.autoApply,
+        allowDestroyPlan: stack.kind === "ephemeral",
+        // API- and CLI-driven workspaces: nothing runs until a configuration is uploaded on purpose.
+        queueAllRuns: false,
+        speculativeEnabled: true,
+        // Safe delete: Terraform Cloud refuses to delete a workspace that still manages resources.
+        forceDelete: false,
+        tags: { environment: stack.environment, kind: stack.kind, stack: stack.id },
+        ...(stack.autoDestroyAt ? { autoDestroyAt: stack.autoDestroyAt } : {}),
+        lifecycle: stack.kind === "permanent" ? { preventDestroy: true } : autoDestroyLifecycle(stack),
+      });
+      if (stack.type === "tfc") workspace.importFrom(`${organization}/${stack.workspace}`);
+      workspaces[stack.id] = workspace;
+    }
+
+    for (const stack of this.catalog.stacks) {
+      const scopeOfStack = this.node.findChild(stack.id);
+      const workspaceId = workspaces[stack.id]!.id;
+      settings[stack.id] = new WorkspaceSettings(scopeOfStack, "settings", {
+        workspaceId,
+        executionMode: "remote",
+        // Least privilege: only the stacks that read this one's outputs may read its state.
+        globalRemoteState: false,
+        remoteStateConsumerIds: this.catalog.consumersOf(stack.id).map((consumer) => workspaces[consumer]!.id),
+      });
+
+      if (stack.runRole) {
+        new WorkspaceVariableSet(scopeOfStack, "aws-dynamic-credentials", { workspaceId, variableSetId: this.awsCredentials.id });
+        new Variable(scopeOfStack, "aws-run-role-arn", {
+          workspaceId,
+          key: "TFC_AWS_RUN_ROLE_ARN",
+          value: stack.runRole.arn,
+          category: "env",
+          description: `AWS role this workspace's runs assume; created by the ${this.catalog.identityHostOf(stack.runRole.account)} stack.`,
+        });
+      }
+
+      if (this.slackWebhookUrl) {
+        new NotificationConfiguration(scopeOfStack, "slack", {
+          workspaceId,
+          name: "slack",
+          destinationType: "slack",
+          enabled: true,
+          url: this.slackWebhookUrl.stringValue,
+          triggers: [...COMMON_TRIGGERS, ...(stack.kind === "ephemeral" ? EVENT_TRIGGERS : [])],
+        });
+      }
+    }
+    this.workspaces = workspaces;
+    this.settings = settings;
+  }
+}
+
+/**
+ * Lifecycle of an event workspace. Terraform Cloud manages `auto_destroy_at` in part (it clears it
+ * once the auto-destroy has run), so, as the provider documentation advises, changes to it are
+ * ignored; otherwise every plan after an event would try to set a time in the past again.
+ * Ignoring it would also keep the old time of an event moved to a later date, and the safety net
+ * would then destroy the environment before the new teardown: the postcondition stops any plan in
+ * that case and says how to fix it.
+ */
+function autoDestroyLifecycle(stack: CatalogStack) {
+  const wanted = stack.autoDestroyAt!;
+  return {
+    ignoreChanges: ["auto_destroy_at"],
+    postcondition: [
+      {
+        condition: `\${self.auto_destroy_at == null ? true : timecmp(self.auto_destroy_at, "${wanted}") >= 0}`,
+        errorMessage:
+          `Workspace ${stack.workspace} would auto-destroy before ${wanted}, the safety-net time of its event's current teardown: ` +
+          `the event was moved later after the workspace was created. Set the workspace's auto-destroy time to ${wanted} ` +
+          `(Settings > Destruction and Deletion, or PATCH /api/v2/workspaces/<id> with auto-destroy-at), then plan again.`,
+      },
+    ],
+  };
+}
