@@ -32,7 +32,9 @@ describe("the repository's configuration", () => {
 
   it("accepts a staging environment that mirrors prod as config only", () => {
     const config = configWith((c) => {
-      c.environments.staging = { ...structuredClone(c.environments.prod!), network: { ...c.environments.prod!.network, cidr: "10.2.0.0/16" } };
+      const prod = structuredClone(c.environments.prod!);
+      // Same account as prod: prod keeps owning the account's registry replication.
+      c.environments.staging = { ...prod, network: { ...prod.network, cidr: "10.2.0.0/16" }, ecr: { ...prod.ecr, ownsRegistryReplication: false } };
     });
     expect(Object.keys(config.environments)).toContain("staging");
   });
