@@ -160,7 +160,7 @@ describe("invalid platform configurations", () => {
     ],
     [
       "a missing origin-facing prefix list id",
-      (c) => delete (prod(c).edge as Partial<typeof c.environments.prod.edge>).originFacingPrefixListId,
+      (c) => delete (prod(c).edge as Partial<NonNullable<typeof c.environments.prod>["edge"]>).originFacingPrefixListId,
       "environments.prod.edge.originFacingPrefixListId: is required",
     ],
     [
