@@ -60,6 +60,14 @@ export class KmsKey extends Construct {
   }
 
   /**
+   * Adds a statement to the key policy, for grants narrower or wider than {@link allowService}
+   * (e.g. decrypt-only for CloudFront, or any principal of the account through one service).
+   */
+  addToPolicy(statement: PolicyStatement): void {
+    this.statements.push(statement);
+  }
+
+  /**
    * Lets an AWS service principal (e.g. `logs.ap-northeast-2.amazonaws.com`) encrypt and decrypt
    * with this key, optionally only under `conditions`.
    */
