@@ -2,11 +2,20 @@ import type { Construct } from "constructs";
 import { AwsLoadBalancerControllerRole } from "../modules/compute/aws-load-balancer-controller-role";
 import { EksCluster } from "../modules/compute/eks-cluster";
 import { FluentBitRole } from "../modules/compute/fluent-bit-role";
+import { EcrRegistryReplication } from "../modules/compute/ecr-registry-replication";
+import { EcrRepository } from "../modules/compute/ecr-repository";
 import { Karpenter } from "../modules/compute/karpenter";
 import { S3Bucket } from "../modules/data/s3-bucket";
+import { AliasRecords } from "../modules/edge/alias-records";
+import { ApplicationLoadBalancer } from "../modules/edge/application-load-balancer";
+import { CdnDistribution } from "../modules/edge/cdn-distribution";
+import { CloudFrontWebAcl } from "../modules/edge/cloudfront-web-acl";
+import { DnsValidatedCertificate } from "../modules/edge/dns-validated-certificate";
+import { OriginVerifyHeader } from "../modules/edge/origin-verify-header";
 import { Network } from "../modules/network/network";
 import { KmsKey } from "../modules/security/kms-key";
 import type { Config, EnvironmentConfig } from "../src/config";
+import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
 import { AwsStack } from "../src/core/aws-stack";
 
 export interface PlatformStackProps {
@@ -33,6 +42,12 @@ export class PlatformStack extends AwsStack {
   readonly karpenter: Karpenter;
   readonly loadBalancerController: AwsLoadBalancerControllerRole;
   readonly fluentBit: FluentBitRole;
+  readonly alb: ApplicationLoadBalancer;
+  readonly webAcl: CloudFrontWebAcl;
+  readonly staticBucket: S3Bucket;
+  readonly cdn: CdnDistribution;
+  /** Repositories by configured name. */
+  readonly repositories: Readonly<Record<string, EcrRepository>>;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const env = props.config.environments[props.environmentId];
@@ -67,6 +82,8 @@ export class PlatformStack extends AwsStack {
       bucketName: this.naming.name(`logs-${env.account}`, 63),
       accountId: env.account,
       encryption: "s3-managed",
+      // CloudFront standard logging still writes with ACLs.
+      objectOwnership: "BucketOwnerPreferred",
       lifecycle: {
         transitionToGlacierDays: env.logs.transitionToGlacierDays,
         expireDays: env.logs.expireDays,
@@ -101,5 +118,102 @@ export class PlatformStack extends AwsStack {
       logRetentionDays: env.eks.logRetentionDays,
       archive: { bucket: this.logsBucket, prefix: "eks-containers/" },
     });
+
+    // ------------------------------------------------------------------------------------------
+    // Edge: CloudFront (WAF, us-east-1 certificate) in front of a CloudFront-only ALB whose `ip`
+    // target groups the add-ons stack binds to services in EKS, and a private static bucket.
+    // ------------------------------------------------------------------------------------------
+    const edge = env.edge;
+    const zoneId = edge.hostedZone.id;
+    const originName = `origin.${edge.domain}`;
+    const originHeader = new OriginVerifyHeader(this, "origin-verify");
+    const originCertificate = new DnsValidatedCertificate(this, "origin-certificate", { domainName: originName, hostedZoneId: zoneId });
+    this.alb = new ApplicationLoadBalancer(this, "alb", {
+      ...common,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.subnetIds("public"),
+      cloudFrontPrefixListId: edge.originFacingPrefixListId,
+      certificateArn: originCertificate.certificateArn,
+      originVerifyHeader: { name: originHeader.headerName, value: originHeader.value },
+      services: env.alb.services,
+      targetSecurityGroupId: this.eks.nodeSecurityGroupId,
+      accessLogsBucket: this.logsBucket,
+      deletionProtection: env.alb.deletionProtection,
+      idleTimeoutSeconds: env.alb.idleTimeoutSeconds,
+    });
+    for (const port of new Set(env.alb.services.map((service) => service.port))) {
+      this.eks.allowPodTrafficFrom("alb", this.alb.securityGroup.id, port, `Load balancer to pods on ${port} (ip targets)`);
+    }
+    this.alb.grantTargetRegistration(this.loadBalancerController.role.role);
+    new AliasRecords(this, "origin-dns", { zoneId, names: [originName], target: this.alb, ipv6: false });
+
+    this.webAcl = new CloudFrontWebAcl(this, "waf", {
+      naming: this.naming,
+      accountId: env.account,
+      usEast1Provider: this.usEast1Provider,
+      rateLimit: edge.wafRateLimit,
+      logRetentionDays: edge.wafLogRetentionDays,
+    });
+    const siteNames = [edge.domain, ...(edge.www ? [`www.${edge.domain}`] : []), ...edge.alternateNames];
+    const siteCertificate = new DnsValidatedCertificate(this, "site-certificate", {
+      domainName: edge.domain,
+      subjectAlternativeNames: siteNames.slice(1),
+      hostedZoneId: zoneId,
+      provider: this.usEast1Provider,
+    });
+    const staticKey = new KmsKey(this, "static-key", {
+      alias: this.naming.name("static"),
+      description: `Encrypts the static assets of ${this.naming.workspace}`,
+      accountId: env.account,
+    });
+    this.staticBucket = new S3Bucket(this, "static-bucket", {
+      bucketName: this.naming.name(`static-${env.account}`, 63),
+      accountId: env.account,
+      kmsKey: staticKey,
+      accessLogsBucket: this.logsBucket,
+      lifecycle: { noncurrentExpireDays: 30 },
+    });
+    this.cdn = new CdnDistribution(this, "cdn", {
+      naming: this.naming,
+      aliases: siteNames,
+      certificateArn: siteCertificate.certificateArn,
+      webAclArn: this.webAcl.arn,
+      origins: [
+        { kind: "https", id: "alb", domainName: originName, customHeaders: { [originHeader.headerName]: originHeader.value } },
+        { kind: "s3", id: "static", bucket: this.staticBucket, kmsKey: staticKey },
+      ],
+      defaultBehavior: { targetOriginId: "alb", cache: "disabled" },
+      behaviors: [{ pathPattern: "/static/*", targetOriginId: "static", cache: "optimized" }],
+      logs: { bucket: this.logsBucket, prefix: "cloudfront/" },
+      priceClass: edge.priceClass,
+    });
+    new AliasRecords(this, "site-dns", { zoneId, names: siteNames, target: { dnsName: this.cdn.domainName, hostedZoneId: this.cdn.hostedZoneId } });
+
+    // ------------------------------------------------------------------------------------------
+    // Images: ECR repositories, and the account's registry replication where this stack owns it.
+    // ------------------------------------------------------------------------------------------
+    const prefix = repositoryPrefix(props.config.project.name);
+    this.repositories = Object.fromEntries(
+      env.ecr.repositories.map((name) => [
+        name,
+        new EcrRepository(this, `ecr-${name.replace(/[^a-z0-9]+/g, "-")}`, {
+          name: `${prefix}${this.naming.stack}/${name}`,
+          kmsKey: this.dataKey,
+          untaggedExpireDays: env.ecr.untaggedExpireDays,
+          keepTaggedImages: env.ecr.keepTaggedImages,
+        }),
+      ]),
+    );
+    if (ownsRegistryReplication(props.config, this.naming.stack, env.account)) {
+      new EcrRegistryReplication(this, "ecr-replication", {
+        naming: this.naming,
+        accountId: env.account,
+        destinationRegion: env.secondaryRegion,
+        destinationProvider: this.secondaryProvider,
+        namespace: props.config.project.name,
+        untaggedExpireDays: env.ecr.untaggedExpireDays,
+        keepTaggedImages: env.ecr.keepTaggedImages,
+      });
+    }
   }
 }
