@@ -18,11 +18,41 @@ import type { Config, EnvironmentConfig } from "../src/config";
 import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
 import { AwsStack } from "../src/core/aws-stack";
 
+/**
+ * What the `<env>-addons` stack takes from its platform (cross-stack references). The load
+ * balancer controller must be given `vpcId` and `region` explicitly: node IMDS is not reachable
+ * from pods (hop limit 1).
+ */
+export interface AddonsInputs {
+  readonly region: string;
+  readonly vpcId: string;
+  readonly clusterName: string;
+  readonly clusterEndpoint: string;
+  readonly clusterCertificateAuthorityData: string;
+  readonly oidcIssuerUrl: string;
+  readonly nodeSecurityGroupId: string;
+  /** Key for the EC2NodeClass block device mappings. */
+  readonly nodeVolumeKeyArn: string;
+  readonly karpenter: {
+    readonly interruptionQueueName: string;
+    readonly nodeRoleName: string;
+    /** Use as EC2NodeClass `spec.instanceProfile` (the controller may not create profiles). */
+    readonly instanceProfileName: string;
+    readonly controllerRoleArn: string;
+  };
+  readonly loadBalancerControllerRoleArn: string;
+  readonly fluentBit: { readonly roleArn: string; readonly logGroupName: string; readonly archiveBucket: string; readonly archivePrefix: string };
+  /** Target groups by service name, for TargetGroupBindings. */
+  readonly targetGroups: Readonly<Record<string, { readonly arn: string; readonly arnSuffix: string; readonly port: number }>>;
+}
+
 export interface PlatformStackProps {
   readonly config: Config;
   /** Key of `config.environments`; also the stack id (`prod`, `dev`, ...). */
   readonly environmentId: string;
 }
+
+const FLUENT_BIT_ARCHIVE_PREFIX = "eks-containers/";
 
 /** A permanent platform (prod, dev, staging...): one per entry of `config.environments`. */
 export class PlatformStack extends AwsStack {
@@ -116,7 +146,7 @@ export class PlatformStack extends AwsStack {
       ...common,
       cluster: this.eks,
       logRetentionDays: env.eks.logRetentionDays,
-      archive: { bucket: this.logsBucket, prefix: "eks-containers/" },
+      archive: { bucket: this.logsBucket, prefix: FLUENT_BIT_ARCHIVE_PREFIX },
     });
 
     // ------------------------------------------------------------------------------------------
@@ -215,5 +245,32 @@ export class PlatformStack extends AwsStack {
         keepTaggedImages: env.ecr.keepTaggedImages,
       });
     }
+  }
+  /** Everything the add-ons stack needs, as references into this stack. */
+  get addonsInputs(): AddonsInputs {
+    return {
+      region: this.env.region,
+      vpcId: this.network.vpc.id,
+      clusterName: this.eks.cluster.name,
+      clusterEndpoint: this.eks.endpoint,
+      clusterCertificateAuthorityData: this.eks.certificateAuthorityData,
+      oidcIssuerUrl: this.eks.oidcIssuerUrl,
+      nodeSecurityGroupId: this.eks.nodeSecurityGroupId,
+      nodeVolumeKeyArn: this.eks.nodeVolumeKey.arn,
+      karpenter: {
+        interruptionQueueName: this.karpenter.queueName,
+        nodeRoleName: this.karpenter.nodeRoleName,
+        instanceProfileName: this.karpenter.instanceProfileName,
+        controllerRoleArn: this.karpenter.controllerRoleArn,
+      },
+      loadBalancerControllerRoleArn: this.loadBalancerController.roleArn,
+      fluentBit: {
+        roleArn: this.fluentBit.roleArn,
+        logGroupName: this.fluentBit.logGroupName,
+        archiveBucket: this.logsBucket.bucketName,
+        archivePrefix: FLUENT_BIT_ARCHIVE_PREFIX,
+      },
+      targetGroups: this.alb.targetGroups,
+    };
   }
 }

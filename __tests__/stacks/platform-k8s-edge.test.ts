@@ -4,6 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
@@ -105,6 +106,60 @@ describe.each(["prod", "dev"])("%s platform", (id) => {
     const origin = records.filter((r) => r.name === `origin.${domain}`);
     expect(origin.map((r) => r.type)).toEqual(["A"]);
     expect(records.filter((r) => r.name === domain).map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+  });
+});
+
+describe("inputs of the add-ons stack", () => {
+  const { platforms } = buildApp(loadConfig({}), { outdir: mkdtempSync(join(tmpdir(), "flashcrowd-platform-")) });
+  const prod = platforms.prod!;
+  const inputs = prod.addonsInputs;
+  // Each input becomes an output of the stack, so it is resolved as Terraform sees it (one synth).
+  const flat: Record<string, string> = {
+    clusterName: inputs.clusterName,
+    clusterEndpoint: inputs.clusterEndpoint,
+    ca: inputs.clusterCertificateAuthorityData,
+    oidc: inputs.oidcIssuerUrl,
+    nodeSg: inputs.nodeSecurityGroupId,
+    volumeKey: inputs.nodeVolumeKeyArn,
+    vpc: inputs.vpcId,
+    queue: inputs.karpenter.interruptionQueueName,
+    nodeRole: inputs.karpenter.nodeRoleName,
+    profile: inputs.karpenter.instanceProfileName,
+    karpenterRole: inputs.karpenter.controllerRoleArn,
+    lbcRole: inputs.loadBalancerControllerRoleArn,
+    fluentBitRole: inputs.fluentBit.roleArn,
+    webArn: inputs.targetGroups.web!.arn,
+    webSuffix: inputs.targetGroups.web!.arnSuffix,
+  };
+  for (const [id, value] of Object.entries(flat)) new TerraformOutput(prod, `test-${id}`, { value });
+  const outputs = synthJson(prod).output as Record<string, { value: string }>;
+  const resolved = (value: string) => outputs[`test-${Object.entries(flat).find(([, v]) => v === value)![0]}`]!.value;
+
+  it("reference the cluster, its node group's security group and the volume key", () => {
+    expect(resolved(inputs.clusterName)).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.name\}$/);
+    expect(resolved(inputs.clusterEndpoint)).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.endpoint\}$/);
+    expect(resolved(inputs.clusterCertificateAuthorityData)).toMatch(/aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.certificate_authority\[0\]\.data/);
+    expect(resolved(inputs.oidcIssuerUrl)).toMatch(/aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.identity\[0\]\.oidc\[0\]\.issuer/);
+    expect(resolved(inputs.nodeSecurityGroupId)).toMatch(/^\$\{aws_security_group\.eks_node-sg_[A-Z0-9]+\.id\}$/);
+    expect(resolved(inputs.nodeVolumeKeyArn)).toMatch(/^\$\{aws_kms_key\.eks_node-volume-key_[A-Z0-9]+\.arn\}$/);
+    expect(resolved(inputs.vpcId)).toMatch(/^\$\{aws_vpc\.network_vpc_[A-Z0-9]+\.id\}$/);
+    expect(inputs.region).toBe("ap-northeast-2");
+  });
+
+  it("reference Karpenter's queue, node role and profile and every add-on role", () => {
+    expect(resolved(inputs.karpenter.interruptionQueueName)).toMatch(/^\$\{aws_sqs_queue\.karpenter_queue_[A-Z0-9]+\.name\}$/);
+    expect(resolved(inputs.karpenter.nodeRoleName)).toMatch(/^\$\{aws_iam_role\.karpenter_node-role_[A-Z0-9]+\.name\}$/);
+    expect(resolved(inputs.karpenter.instanceProfileName)).toMatch(/^\$\{aws_iam_instance_profile\.karpenter_instance-profile_[A-Z0-9]+\.name\}$/);
+    for (const arn of [inputs.karpenter.controllerRoleArn, inputs.loadBalancerControllerRoleArn, inputs.fluentBit.roleArn]) {
+      expect(resolved(arn)).toMatch(/^\$\{aws_iam_role\.[a-z-]+_role_[A-Z0-9]+\.arn\}$|^\$\{aws_iam_role\.karpenter_controller_role_[A-Z0-9]+\.arn\}$/);
+    }
+  });
+
+  it("list the target groups by service for TargetGroupBindings and alarms", () => {
+    expect(Object.keys(inputs.targetGroups)).toEqual(["api", "web"]);
+    expect(resolved(inputs.targetGroups.web!.arn)).toMatch(/^\$\{aws_lb_target_group\.alb_tg-web_[A-Z0-9]+\.arn\}$/);
+    expect(resolved(inputs.targetGroups.web!.arnSuffix)).toMatch(/arn_suffix\}$/);
+    expect(inputs.targetGroups.api!.port).toBe(8080);
   });
 });
 
