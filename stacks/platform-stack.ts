@@ -122,14 +122,14 @@ export class PlatformStack extends AwsStack {
     });
     this.logsBucket.allowServerAccessLogDelivery();
 
-
     // ------------------------------------------------------------------------------------------
     // Kubernetes: EKS with its system node group and core add-ons, Karpenter's AWS side, and the
     // Pod Identity roles of the add-ons the `<env>-addons` stack installs.
     // ------------------------------------------------------------------------------------------
-    const common = { naming: this.naming, accountId: env.account, region: env.region };
+    // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
+    const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
     this.eks = new EksCluster(this, "eks", {
-      ...common,
+      ...inAccount,
       clusterName,
       version: env.eks.version,
       vpcId: this.network.vpc.id,
@@ -140,10 +140,10 @@ export class PlatformStack extends AwsStack {
       addonVersions: env.eks.addonVersions,
       logRetentionDays: env.eks.logRetentionDays,
     });
-    this.karpenter = new Karpenter(this, "karpenter", { ...common, cluster: this.eks });
-    this.loadBalancerController = new AwsLoadBalancerControllerRole(this, "aws-load-balancer-controller", { ...common, cluster: this.eks });
+    this.karpenter = new Karpenter(this, "karpenter", { ...inAccount, cluster: this.eks });
+    this.loadBalancerController = new AwsLoadBalancerControllerRole(this, "aws-load-balancer-controller", { ...inAccount, cluster: this.eks });
     this.fluentBit = new FluentBitRole(this, "fluent-bit", {
-      ...common,
+      ...inAccount,
       cluster: this.eks,
       logRetentionDays: env.eks.logRetentionDays,
       archive: { bucket: this.logsBucket, prefix: FLUENT_BIT_ARCHIVE_PREFIX },
@@ -159,7 +159,7 @@ export class PlatformStack extends AwsStack {
     const originHeader = new OriginVerifyHeader(this, "origin-verify");
     const originCertificate = new DnsValidatedCertificate(this, "origin-certificate", { domainName: originName, hostedZoneId: zoneId });
     this.alb = new ApplicationLoadBalancer(this, "alb", {
-      ...common,
+      ...inAccount,
       vpcId: this.network.vpc.id,
       subnetIds: this.network.subnetIds("public"),
       cloudFrontPrefixListId: edge.originFacingPrefixListId,
