@@ -32,7 +32,9 @@ describe("the repository's configuration", () => {
 
   it("accepts a staging environment that mirrors prod as config only", () => {
     const config = configWith((c) => {
-      c.environments.staging = { ...structuredClone(c.environments.prod!), network: { ...c.environments.prod!.network, cidr: "10.2.0.0/16" } };
+      const prod = structuredClone(c.environments.prod!);
+      // Same account as prod: prod keeps owning the account's registry replication.
+      c.environments.staging = { ...prod, network: { ...prod.network, cidr: "10.2.0.0/16" }, ecr: { ...prod.ecr, ownsRegistryReplication: false } };
     });
     expect(Object.keys(config.environments)).toContain("staging");
   });
@@ -184,6 +186,11 @@ describe("invalid configurations", () => {
       "log expiry before the Glacier transition",
       (c) => (c.environments.dev!.logs = { transitionToGlacierDays: 30, expireDays: 20 }),
       "environments.dev.logs.expireDays: 20 must be greater than transitionToGlacierDays (30)",
+    ],
+    [
+      "off-hours with a node group that cannot scale to zero",
+      (c) => (c.environments.dev!.eks.systemNodeGroup.minSize = 1),
+      "environments.dev.eks.systemNodeGroup.minSize: is 1 but offHours scales the node group to zero at night; set it to 0",
     ],
     [
       "an invalid flow-log retention",

@@ -83,9 +83,11 @@ describe("platform stacks from the repository's config", () => {
     }
   });
 
-  it("stop dev's database off hours, and never prod's", () => {
+  it("stop dev's database and scale its node group to zero off hours, and never prod's", () => {
     const devSchedules = listOf(dev, "aws_scheduler_schedule");
     expect(devSchedules.map((s) => (s.target as { arn: string }).arn).sort()).toEqual([
+      "arn:aws:scheduler:::aws-sdk:eks:updateNodegroupConfig",
+      "arn:aws:scheduler:::aws-sdk:eks:updateNodegroupConfig",
       "arn:aws:scheduler:::aws-sdk:rds:startDBCluster",
       "arn:aws:scheduler:::aws-sdk:rds:stopDBCluster",
     ]);

@@ -34,7 +34,10 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
   });
 
   it("leaves a second environment in the same account to the first one", () => {
-    const shared = configWith((c) => (c.environments.dev!.account = c.environments.prod!.account));
+    const shared = configWith((c) => {
+      c.environments.dev!.account = c.environments.prod!.account;
+      c.environments.dev!.ecr.ownsRegistryReplication = false; // one registry replication per account
+    });
     expect(listOf(platformJson(shared, "dev"), "aws_iam_openid_connect_provider")).toEqual([]);
     expect(roleNames(platformJson(shared, "prod"))).toContain("flashcrowd-dev-tfc-run");
   });

@@ -22,6 +22,8 @@ export interface OffHoursProps {
 
 /** An EKS managed node group scaled to zero off hours. */
 export interface OffHoursNodeGroup {
+  /** Short literal id for schedule names (`system`); the node group's own name may be computed. */
+  readonly id: string;
   readonly clusterName: string;
   readonly nodeGroupName: string;
   /** Scaling restored at start time; at stop time min and desired become 0 and max stays. */
@@ -87,7 +89,7 @@ export class OffHours extends Construct {
   /** Scales an EKS managed node group to zero at stop time and back to its sizes at start time. */
   addEksNodeGroup(nodeGroup: OffHoursNodeGroup): void {
     const { region, accountId } = this.props;
-    const { clusterName, nodeGroupName, minSize, maxSize, desiredSize } = nodeGroup;
+    const { id, clusterName, nodeGroupName, minSize, maxSize, desiredSize } = nodeGroup;
     if (maxSize < 1 || minSize > desiredSize || desiredSize > maxSize) {
       throw new Error(`${this.node.path}: node group ${nodeGroupName} needs 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1`);
     }
@@ -99,8 +101,8 @@ export class OffHours extends Construct {
     const input = (min: number, desired: number) =>
       JSON.stringify({ ClusterName: clusterName, NodegroupName: nodeGroupName, ScalingConfig: { MinSize: min, MaxSize: maxSize, DesiredSize: desired } });
     const target = sdkTarget("eks", "updateNodegroupConfig");
-    this.schedule(`stop-${nodeGroupName}`, this.props.stopCron, target, input(0, 0), `Scale node group ${nodeGroupName} of ${clusterName} to zero`);
-    this.schedule(`start-${nodeGroupName}`, this.props.startCron, target, input(minSize, desiredSize), `Scale node group ${nodeGroupName} of ${clusterName} back to ${desiredSize}`);
+    this.schedule(`stop-${id}`, this.props.stopCron, target, input(0, 0), `Scale node group ${nodeGroupName} of ${clusterName} to zero`);
+    this.schedule(`start-${id}`, this.props.startCron, target, input(minSize, desiredSize), `Scale node group ${nodeGroupName} of ${clusterName} back to ${desiredSize}`);
   }
 
   private schedule(component: string, cron: string, arn: string, input: string, description: string): void {

@@ -60,8 +60,9 @@ export class KmsKey extends Construct {
   }
 
   /**
-   * Adds a statement to the key policy, for grants narrower than {@link allowService} (e.g. only
-   * `kms:GenerateDataKey*` under an encryption-context condition). Sids must be unique.
+   * Adds a statement to the key policy, for grants narrower or wider than {@link allowService}
+   * (e.g. only `kms:GenerateDataKey*` under an encryption-context condition, decrypt-only for
+   * CloudFront, or any principal of the account through one service). Sids must be unique.
    */
   addToPolicy(statement: PolicyStatement): void {
     if (statement.sid && this.statements.some((s) => s.sid === statement.sid)) {

@@ -1,6 +1,20 @@
 import type { ConfigInput } from "./schema";
 
 /**
+ * EKS-managed add-on versions published for Kubernetes 1.33. Refresh with
+ * `aws eks describe-addon-versions --kubernetes-version 1.33 --addon-name <name>` when upgrading.
+ */
+const ADDONS_1_33 = {
+  vpcCni: "v1.19.5-eksbuild.1",
+  coredns: "v1.12.1-eksbuild.2",
+  kubeProxy: "v1.33.0-eksbuild.2",
+  podIdentityAgent: "v1.3.8-eksbuild.2",
+};
+
+/** `com.amazonaws.global.cloudfront.origin-facing` in ap-northeast-2 (prefix list ids differ per region). */
+const CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2 = "pl-22a6434b";
+
+/**
  * Permanent platforms, one stack (= Terraform Cloud workspace) each, keyed by stack id.
  * Environments differ only by these values; adding `staging` is one more entry.
  */
@@ -47,6 +61,51 @@ export const environments: ConfigInput["environments"] = {
     bastion: { instanceType: "t3.micro" },
     // Every prod run waits for a person to confirm it in Terraform Cloud.
     autoApply: false,
+    eks: {
+      version: "1.33",
+      // Private endpoint only: the add-ons workspace applies from a Terraform Cloud agent in the VPC.
+      endpoint: { publicAccess: false, publicAccessCidrs: [] },
+      adminPrincipalArns: [
+        "arn:aws:iam::210987654321:role/flashcrowd-terraform-cloud",
+        "arn:aws:iam::210987654321:role/flashcrowd-platform-admin",
+      ],
+      systemNodeGroup: {
+        instanceTypes: ["m7i.large", "m6i.large"],
+        amiType: "AL2023_x86_64_STANDARD",
+        capacityType: "ON_DEMAND",
+        minSize: 3,
+        maxSize: 6,
+        desiredSize: 3,
+        diskSizeGiB: 50,
+      },
+      addonVersions: ADDONS_1_33,
+      logRetentionDays: 365,
+    },
+    edge: {
+      domain: "flashcrowd.example",
+      hostedZone: { id: "Z0210987654321PRODZONE", name: "flashcrowd.example" },
+      www: true,
+      alternateNames: [],
+      priceClass: "PriceClass_200",
+      wafRateLimit: 2000,
+      wafLogRetentionDays: 365,
+      originFacingPrefixListId: CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2,
+    },
+    alb: {
+      deletionProtection: true,
+      idleTimeoutSeconds: 60,
+      services: [
+        { name: "api", port: 8080, healthCheckPath: "/healthz", pathPatterns: ["/api/*"] },
+        { name: "web", port: 3000, healthCheckPath: "/healthz", pathPatterns: ["/*"] },
+      ],
+    },
+    ecr: {
+      repositories: ["web", "api", "worker"],
+      untaggedExpireDays: 14,
+      keepTaggedImages: 100,
+      // prod and the event environments share this account: prod owns its replication configuration.
+      ownsRegistryReplication: true,
+    },
   },
   dev: {
     account: "310987654321",
@@ -86,5 +145,50 @@ export const environments: ConfigInput["environments"] = {
     bastion: { instanceType: "t3.micro" },
     offHours: { timeZone: "Asia/Seoul", stopCron: "cron(0 21 ? * MON-FRI *)", startCron: "cron(0 8 ? * MON-FRI *)" },
     autoApply: true,
+    eks: {
+      version: "1.33",
+      endpoint: { publicAccess: false, publicAccessCidrs: [] },
+      adminPrincipalArns: [
+        "arn:aws:iam::310987654321:role/flashcrowd-terraform-cloud",
+        "arn:aws:iam::310987654321:role/flashcrowd-developer",
+      ],
+      systemNodeGroup: {
+        instanceTypes: ["t3.large"],
+        amiType: "AL2023_x86_64_STANDARD",
+        capacityType: "ON_DEMAND",
+        // 0, so that an apply while off-hours has scaled the group down does not scale it back up.
+        minSize: 0,
+        maxSize: 2,
+        desiredSize: 1,
+        diskSizeGiB: 30,
+      },
+      addonVersions: ADDONS_1_33,
+      logRetentionDays: 30,
+    },
+    edge: {
+      domain: "dev.flashcrowd.example",
+      hostedZone: { id: "Z0310987654321DEVZONE", name: "dev.flashcrowd.example" },
+      www: false,
+      alternateNames: [],
+      priceClass: "PriceClass_100",
+      wafRateLimit: 1000,
+      wafLogRetentionDays: 30,
+      originFacingPrefixListId: CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2,
+    },
+    alb: {
+      deletionProtection: false,
+      idleTimeoutSeconds: 60,
+      services: [
+        { name: "api", port: 8080, healthCheckPath: "/healthz", pathPatterns: ["/api/*"] },
+        { name: "web", port: 3000, healthCheckPath: "/healthz", pathPatterns: ["/*"] },
+      ],
+    },
+    ecr: {
+      repositories: ["web", "api", "worker"],
+      untaggedExpireDays: 7,
+      keepTaggedImages: 20,
+      // dev has its own account, so its own registry replication.
+      ownsRegistryReplication: true,
+    },
   },
 };

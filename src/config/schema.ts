@@ -150,6 +150,8 @@ export const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-s
 
 /** Enhanced Monitoring intervals RDS accepts (seconds). */
 export const RDS_MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60] as const;
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+const dnsName = z.string().regex(DNS_NAME, { message: "must be a lowercase DNS name like shop.example.com" });
 
 const logRetention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
   message: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(", ")}`,
@@ -294,6 +296,145 @@ export const offHoursSchema = z.strictObject({
   startCron: awsCron,
 });
 
+/** An EKS add-on version as `aws eks describe-addon-versions` prints it. */
+const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, {
+  message: "must be an EKS add-on version like v1.19.5-eksbuild.1 (aws eks describe-addon-versions)",
+});
+
+/** AMI types of managed node groups this project supports (AL2023; the root device is /dev/xvda). */
+export const NODE_AMI_TYPES = ["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"] as const;
+
+const nodeCount = z.number().int({ message: "must be a whole number of nodes" }).min(0, { message: "must be 0 or more" });
+
+export const eksSchema = z.strictObject({
+  /** Kubernetes minor version of the control plane, e.g. "1.33". */
+  version: z.string().regex(/^1\.\d{2}$/, { message: "must be a Kubernetes minor version like \"1.33\"" }),
+  /**
+   * The API endpoint is always reachable privately from the VPC. `publicAccess` adds a public
+   * endpoint, reachable only from `publicAccessCidrs`.
+   */
+  endpoint: z
+    .strictObject({
+      publicAccess: z.boolean().default(false),
+      publicAccessCidrs: z.array(cidr).default([]),
+    })
+    .default({ publicAccess: false, publicAccessCidrs: [] }),
+  /**
+   * IAM roles or users given cluster-admin through access entries (authentication mode API: the
+   * creator gets no implicit access). Include the Terraform Cloud role that applies the add-ons stack.
+   */
+  adminPrincipalArns: z
+    .array(
+      z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+        message: "must be an IAM role or user ARN like arn:aws:iam::123456789012:role/platform-admin",
+      }),
+    )
+    .min(1, { message: "needs at least one principal: with authentication mode API nobody could administer the cluster otherwise" }),
+  /** The managed node group for cluster-critical pods (CoreDNS, Karpenter, controllers). */
+  systemNodeGroup: z.strictObject({
+    instanceTypes: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type like m7i.large" }))
+      .min(1, { message: "needs at least one instance type" }),
+    amiType: z.enum(NODE_AMI_TYPES, { message: `must be one of ${NODE_AMI_TYPES.join(", ")}` }).default("AL2023_x86_64_STANDARD"),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"], { message: "must be \"ON_DEMAND\" or \"SPOT\"" }).default("ON_DEMAND"),
+    minSize: nodeCount,
+    maxSize: nodeCount,
+    desiredSize: nodeCount,
+    /** Root volume (gp3, encrypted) size in GiB. */
+    diskSizeGiB: z.number().int().min(20, { message: "must be at least 20 GiB" }).max(1000).default(50),
+  }),
+  /** Versions of the EKS-managed add-ons; must be published for `version`. */
+  addonVersions: z.strictObject({
+    vpcCni: addonVersion,
+    coredns: addonVersion,
+    kubeProxy: addonVersion,
+    podIdentityAgent: addonVersion,
+  }),
+  /** Retention of the control-plane and container log groups. */
+  logRetentionDays: logRetention.default(90),
+});
+
+export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+
+export const edgeSchema = z.strictObject({
+  /** The site's name, served by CloudFront (e.g. flashcrowd.example); must be in `hostedZone`. */
+  domain: dnsName,
+  /** The existing public Route 53 zone that holds `domain` (no lookup at plan time). */
+  hostedZone: z.strictObject({
+    id: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ" }),
+    /** The zone's name, e.g. flashcrowd.example. */
+    name: dnsName,
+  }),
+  /** Also serve `www.<domain>`. */
+  www: z.boolean().default(true),
+  /** More names CloudFront serves (each in `hostedZone`). */
+  alternateNames: z.array(dnsName).default([]),
+  /** CloudFront price class: which edge locations serve the site. */
+  priceClass: z.enum(CLOUDFRONT_PRICE_CLASSES, { message: `must be one of ${CLOUDFRONT_PRICE_CLASSES.join(", ")}` }).default("PriceClass_200"),
+  /** Requests per client IP per 5 minutes before the WAF rate rule blocks it. */
+  wafRateLimit: z
+    .number()
+    .int()
+    .min(10, { message: "must be at least 10 (the WAF minimum)" })
+    .max(2_000_000_000, { message: "must be at most 2000000000 (the WAF maximum)" })
+    .default(2000),
+  /** Retention of the WAF log group (us-east-1). */
+  wafLogRetentionDays: logRetention.default(90),
+  /**
+   * Id of the managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in `region`
+   * (it differs per region; pl-22a6434b in ap-northeast-2). The ALB admits only these addresses.
+   */
+  originFacingPrefixListId: z.string().regex(/^pl-[0-9a-f]{8,17}$/, { message: "must be a prefix list id like pl-22a6434b" }),
+});
+
+export const albServiceSchema = z.strictObject({
+  /** Service name; names its target group (`{project}-{stack}-tg-{name}`, 32 characters at most). */
+  name: dnsLabel("service name", 20),
+  /** Port the pods listen on (the `ip` target group sends traffic there). */
+  port: z.number().int().min(1).max(65535),
+  /** HTTP path the ALB health-checks. */
+  healthCheckPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute path like /healthz" }),
+  /**
+   * Paths routed to this service. The origin-header check takes one of the five condition values
+   * an ALB rule allows, so at most four.
+   */
+  pathPatterns: z
+    .array(z.string().min(1).max(128))
+    .min(1, { message: "needs at least one path pattern, e.g. /*" })
+    .max(4, { message: "may have at most 4 path patterns (an ALB rule allows 5 condition values; the origin header takes one)" })
+    .default(["/*"]),
+});
+
+export const albSchema = z.strictObject({
+  /** Refuse to delete the load balancer while this is on. */
+  deletionProtection: z.boolean().default(true),
+  /** Seconds an idle connection stays open. */
+  idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60),
+  /** Services in EKS the ALB routes to, in rule order (the first matching path wins). */
+  services: z.array(albServiceSchema).min(1, { message: "needs at least one service" }),
+});
+
+export const ecrSchema = z.strictObject({
+  /** Repository names; each becomes `{project}/{stack}/{name}`. */
+  repositories: z
+    .array(
+      z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+        message: "must be an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/'",
+      }),
+    )
+    .default([]),
+  /** Untagged images are deleted this many days after push. */
+  untaggedExpireDays: z.number().int().min(1).default(14),
+  /** Tagged images beyond this many (newest first) are deleted. */
+  keepTaggedImages: z.number().int().min(1).max(10000).default(50),
+  /**
+   * This stack owns the account's registry-wide replication configuration (one per account and
+   * region): it replicates every `{project}/` repository of the account to `secondaryRegion`.
+   * Exactly one environment per account sets it.
+   */
+  ownsRegistryReplication: z.boolean().default(false),
+});
+
 export const environmentSchema = z.strictObject({
   ...awsTargetFields,
   highAvailability,
@@ -319,6 +460,14 @@ export const environmentSchema = z.strictObject({
    * without confirmation in Terraform Cloud. @default false: every run waits for a person to confirm
    */
   autoApply: z.boolean().default(false),
+  /** The EKS cluster, its system node group and add-on versions. */
+  eks: eksSchema,
+  /** CloudFront, WAF, certificates and DNS. */
+  edge: edgeSchema,
+  /** The CloudFront-only application load balancer and its target groups. */
+  alb: albSchema,
+  /** Container repositories and their lifecycle. */
+  ecr: ecrSchema,
 });
 
 export const projectSchema = z.strictObject({
@@ -474,6 +623,11 @@ export type SubnetPrefixLength = z.output<typeof subnetPrefixLengthSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type PolicySuppressionConfig = z.output<typeof policySuppressionSchema>;
 export type RunRoleKind = (typeof RUN_ROLE_KINDS)[number];
+export type EksConfig = z.output<typeof eksSchema>;
+export type EdgeConfig = z.output<typeof edgeSchema>;
+export type AlbConfig = z.output<typeof albSchema>;
+export type AlbServiceConfig = z.output<typeof albServiceSchema>;
+export type EcrConfig = z.output<typeof ecrSchema>;
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 export type AuroraConfig = z.output<typeof auroraSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;

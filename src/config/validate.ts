@@ -10,7 +10,10 @@ import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type
 import {
   RESERVED_STACK_IDS,
   configSchema,
+  type AlbConfig,
   type ConfigInput,
+  type EdgeConfig,
+  type EksConfig,
   type EnvironmentConfig,
   type EventEntry,
   type EventPlatformConfig,
@@ -29,6 +32,8 @@ const MAX_GRACE_MINUTES = 2 * 24 * 60;
 /** The auto-destroy safety net must leave the verified teardown time to retry, but not linger for weeks. */
 const MIN_AUTO_DESTROY_DELAY_MINUTES = 60;
 const MAX_AUTO_DESTROY_DELAY_MINUTES = 7 * 24 * 60;
+
+type Report = (path: string, message: string) => void;
 
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `events.calendar[1].cidr`. */
@@ -141,7 +146,12 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
       report(`${path}.logs.expireDays`, `${env.logs.expireDays} must be greater than transitionToGlacierDays (${env.logs.transitionToGlacierDays}); Glacier objects are billed for at least 90 days`);
     }
     checkPlatformServices(path, env, report);
+    checkEks(`${path}.eks`, env.eks, report);
+    checkEdge(`${path}.edge`, env.edge, report);
+    checkAlb(`${path}.alb`, env.alb, report);
+    checkEcrRepositories(`${path}.ecr`, env.ecr.repositories, report);
   }
+  checkRegistryReplication(cfg, report);
 
   // Terraform Cloud.
   checkDuration(
@@ -361,6 +371,12 @@ function checkPlatformServices(path: string, env: EnvironmentConfig, report: (pa
   }
 
   if (offHours) {
+    if (env.eks.systemNodeGroup.minSize > 0) {
+      report(
+        `${path}.eks.systemNodeGroup.minSize`,
+        `is ${env.eks.systemNodeGroup.minSize} but offHours scales the node group to zero at night; set it to 0 so an apply at night does not scale it back up`,
+      );
+    }
     if (!isValidTimeZone(offHours.timeZone)) {
       report(`${path}.offHours.timeZone`, `"${offHours.timeZone}" is not an IANA time zone; use a name like Asia/Seoul`);
     }
@@ -371,6 +387,136 @@ function checkPlatformServices(path: string, env: EnvironmentConfig, report: (pa
     if (offHours.stopCron.replace(/\s+/g, " ") === offHours.startCron.replace(/\s+/g, " ")) {
       report(`${path}.offHours.startCron`, "is the same as stopCron; start and stop at different times");
     }
+  }
+}
+
+function checkEks(path: string, eks: EksConfig, report: Report): void {
+  const { publicAccess, publicAccessCidrs } = eks.endpoint;
+  if (publicAccess && publicAccessCidrs.length === 0) {
+    report(`${path}.endpoint.publicAccessCidrs`, "is empty but publicAccess is true; list the networks allowed to reach the public API endpoint, or turn publicAccess off");
+  }
+  if (!publicAccess && publicAccessCidrs.length > 0) {
+    report(`${path}.endpoint.publicAccessCidrs`, "is set but publicAccess is false, so it would be ignored; remove it or turn publicAccess on");
+  }
+  publicAccessCidrs.forEach((text, i) => {
+    const problem = cidrProblem(text);
+    if (problem) {
+      report(`${path}.endpoint.publicAccessCidrs[${i}]`, `${problem}; use a block like 203.0.113.0/24`);
+    } else if (parseCidr(text).prefix === 0) {
+      report(`${path}.endpoint.publicAccessCidrs[${i}]`, `${text} opens the Kubernetes API to the whole internet; list your offices' or runners' networks instead`);
+    }
+  });
+  const group = eks.systemNodeGroup;
+  const at = `${path}.systemNodeGroup`;
+  if (group.minSize > group.maxSize) {
+    report(`${at}.minSize`, `${group.minSize} is greater than maxSize (${group.maxSize}); raise maxSize or lower minSize`);
+  } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+    report(`${at}.desiredSize`, `${group.desiredSize} must be between minSize (${group.minSize}) and maxSize (${group.maxSize})`);
+  }
+  if (group.maxSize === 0) {
+    report(`${at}.maxSize`, "must be at least 1: the system node group runs CoreDNS and the cluster's controllers");
+  }
+  const arm = group.amiType.includes("ARM");
+  group.instanceTypes.forEach((type, i) => {
+    // Graviton families carry a 'g' after the generation digit (m7g, c6gn, t4g); x86 ones do not.
+    const graviton = /^[a-z]+\d+g/.test(type);
+    if (arm !== graviton) {
+      report(`${at}.instanceTypes[${i}]`, `${type} does not run ${group.amiType}; use ${arm ? "Graviton (e.g. m7g.large)" : "x86 (e.g. m7i.large)"} instance types or change amiType`);
+    }
+  });
+  const seen = new Set<string>();
+  eks.adminPrincipalArns.forEach((arn, i) => {
+    if (seen.has(arn)) report(`${path}.adminPrincipalArns[${i}]`, `${arn} is listed twice; list each principal once (one access entry each)`);
+    seen.add(arn);
+  });
+}
+
+function checkEdge(path: string, edge: EdgeConfig, report: Report): void {
+  const zone = edge.hostedZone.name;
+  const inZone = (name: string) => name === zone || name.endsWith(`.${zone}`);
+  if (!inZone(edge.domain)) {
+    report(`${path}.domain`, `${edge.domain} is not in hosted zone ${zone} (hostedZone.name); use a name under ${zone} or the zone that holds it`);
+  }
+  const names = new Set([edge.domain, ...(edge.www ? [`www.${edge.domain}`] : [])]);
+  edge.alternateNames.forEach((name, i) => {
+    if (!inZone(name)) {
+      report(`${path}.alternateNames[${i}]`, `${name} is not in hosted zone ${zone}; certificates are validated and aliases created in that zone only`);
+    }
+    if (names.has(name) || name === `origin.${edge.domain}`) {
+      report(`${path}.alternateNames[${i}]`, `${name} is already served (domain, www or the origin name); remove it`);
+    }
+    names.add(name);
+  });
+}
+
+function checkAlb(path: string, alb: AlbConfig, report: Report): void {
+  const seen = new Map<string, number>();
+  alb.services.forEach((service, i) => {
+    const first = seen.get(service.name);
+    if (first !== undefined) {
+      report(`${path}.services[${i}].name`, `"${service.name}" duplicates services[${first}].name; each service needs its own name (it names the target group)`);
+    } else {
+      seen.set(service.name, i);
+    }
+  });
+  const last = alb.services.length - 1;
+  alb.services.forEach((service, i) => {
+    if (i < last && service.pathPatterns.includes("/*")) {
+      report(`${path}.services[${i}].pathPatterns`, `"/*" matches every path, so services after "${service.name}" would never be reached; put the catch-all service last`);
+    }
+  });
+}
+
+function checkEcrRepositories(path: string, repositories: readonly string[], report: Report): void {
+  const seen = new Set<string>();
+  repositories.forEach((name, i) => {
+    if (seen.has(name)) report(`${path}.repositories[${i}]`, `"${name}" is listed twice; list each repository once`);
+    seen.add(name);
+  });
+}
+
+/**
+ * One registry replication configuration per account: at most one environment per account owns
+ * it, an account with repositories has an owner, and everything in that account shares the
+ * owner's secondary region (replication sends every project repository there).
+ */
+function checkRegistryReplication(cfg: ParsedConfig, report: Report): void {
+  const owners = new Map<string, { id: string; secondaryRegion: string }>();
+  for (const [id, env] of Object.entries(cfg.environments)) {
+    if (!env.ecr.ownsRegistryReplication) continue;
+    const owner = owners.get(env.account);
+    if (owner) {
+      report(
+        `environments.${id}.ecr.ownsRegistryReplication`,
+        `account ${env.account}'s registry replication is already owned by environments.${owner.id}; it is one resource per account, so set this to false`,
+      );
+    } else {
+      owners.set(env.account, { id, secondaryRegion: env.secondaryRegion });
+    }
+  }
+  for (const [id, env] of Object.entries(cfg.environments)) {
+    const owner = owners.get(env.account);
+    if (!owner) {
+      if (env.ecr.repositories.length > 0 && env.account !== cfg.events.platform.account) {
+        report(
+          `environments.${id}.ecr.ownsRegistryReplication`,
+          `no environment in account ${env.account} owns its registry replication, so these repositories would not be copied to ${env.secondaryRegion}; set it to true here`,
+        );
+      }
+    } else if (owner.id !== id && env.ecr.repositories.length > 0 && env.secondaryRegion !== owner.secondaryRegion) {
+      report(
+        `environments.${id}.secondaryRegion`,
+        `${env.secondaryRegion} differs from ${owner.secondaryRegion}, where environments.${owner.id} replicates every repository of account ${env.account}; use the same secondary region`,
+      );
+    }
+  }
+  const platform = cfg.events.platform;
+  const eventOwner = owners.get(platform.account);
+  if (eventOwner && platform.secondaryRegion !== eventOwner.secondaryRegion) {
+    report(
+      "events.platform.secondaryRegion",
+      `${platform.secondaryRegion} differs from ${eventOwner.secondaryRegion}, where environments.${eventOwner.id} replicates the event repositories of account ${platform.account}; use the same secondary region`,
+    );
   }
 }
 

@@ -28,7 +28,7 @@ interface Schedule {
 const schedules = (json: ReturnType<typeof synthJson>) =>
   Object.fromEntries((listOf(json, "aws_scheduler_schedule") as unknown as Schedule[]).map((s) => [s.name, s]));
 
-const nodeGroup: OffHoursNodeGroup = { clusterName: "flashcrowd-dev", nodeGroupName: "system", minSize: 1, maxSize: 3, desiredSize: 2 };
+const nodeGroup: OffHoursNodeGroup = { id: "system", clusterName: "flashcrowd-dev", nodeGroupName: "system", minSize: 1, maxSize: 3, desiredSize: 2 };
 
 describe("OffHours", () => {
   it("stops and starts an Aurora cluster with the scheduler's RDS SDK targets, in the configured time zone", () => {

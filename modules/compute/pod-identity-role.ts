@@ -1,0 +1,89 @@
+import { Construct } from "constructs";
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { Naming } from "../../src/config/naming";
+import { policyDocument, type PolicyStatement } from "../security/policy-document";
+
+export interface PodIdentityRoleProps {
+  readonly naming: Naming;
+  /** Component name: the role is `{project}-{stack}-{name}`. */
+  readonly name: string;
+  readonly description: string;
+  /** Account of the cluster (trust condition). */
+  readonly accountId: string;
+  readonly clusterName: string;
+  /** ARN of the cluster: only Pod Identity sessions tagged with it may assume the role. */
+  readonly clusterArn: string;
+  /** Kubernetes namespace of the service account. */
+  readonly namespace: string;
+  /** Kubernetes service account the role is bound to. */
+  readonly serviceAccount: string;
+  /** The role's permissions, as an inline policy. */
+  readonly statements: readonly PolicyStatement[];
+}
+
+/**
+ * An IAM role for one Kubernetes service account through EKS Pod Identity: trusted by
+ * `pods.eks.amazonaws.com` only for this cluster, namespace and service account (session tags), with an
+ * inline least-privilege policy and the `aws_eks_pod_identity_association` that binds it. No OIDC
+ * provider and no IRSA annotations are needed; the Pod Identity agent add-on serves the credentials.
+ */
+export class PodIdentityRole extends Construct {
+  readonly role: IamRole;
+  readonly association: EksPodIdentityAssociation;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+
+  constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
+    super(scope, id);
+    if (props.statements.length === 0) throw new Error(`${this.node.path}: a Pod Identity role needs at least one policy statement`);
+    this.namespace = props.namespace;
+    this.serviceAccount = props.serviceAccount;
+    this.role = new IamRole(this, "role", {
+      name: props.naming.name(props.name),
+      description: props.description,
+      assumeRolePolicy: podIdentityTrustPolicy(props.accountId, props.clusterArn, props.namespace, props.serviceAccount),
+    });
+    new IamRolePolicy(this, "policy", {
+      role: this.role.id,
+      name: props.name,
+      policy: policyDocument(props.statements),
+    });
+    this.association = new EksPodIdentityAssociation(this, "association", {
+      clusterName: props.clusterName,
+      namespace: props.namespace,
+      serviceAccount: props.serviceAccount,
+      roleArn: this.role.arn,
+    });
+  }
+
+  get roleArn(): string {
+    return this.role.arn;
+  }
+
+  get roleName(): string {
+    return this.role.name;
+  }
+}
+
+/**
+ * Trust policy of a Pod Identity role: Pod Identity tags each session with the cluster, namespace
+ * and service account it acts for, so the role can only be taken for this one service account.
+ */
+export function podIdentityTrustPolicy(accountId: string, clusterArn: string, namespace: string, serviceAccount: string): string {
+  return policyDocument([
+    {
+      principals: { type: "Service", identifiers: ["pods.eks.amazonaws.com"] },
+      actions: ["sts:AssumeRole", "sts:TagSession"],
+      conditions: {
+        StringEquals: {
+          "aws:SourceAccount": accountId,
+          "aws:RequestTag/eks-cluster-arn": clusterArn,
+          "aws:RequestTag/kubernetes-namespace": namespace,
+          "aws:RequestTag/kubernetes-service-account": serviceAccount,
+        },
+      },
+    },
+  ]);
+}
