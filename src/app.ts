@@ -1,26 +1,38 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
+import { AddonsStack } from "../stacks/addons-stack";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
 import type { Config } from "./config";
+import type { AddonInputs } from "./config/addons-contract";
 import { validateStacks } from "./core/validate";
 
 export interface BuildAppOptions {
   /** Where `synth()` writes; the cdktf CLI passes its own through CDKTF_OUTDIR. @default "cdktf.out" */
   readonly outdir?: string;
+  /**
+   * The add-on inputs of each platform. An environment gets its `<env>-addons` stack only when this
+   * returns inputs. @default the platform's own `addonInputs`
+   */
+  readonly addonInputs?: (platform: PlatformStack) => AddonInputs | undefined;
 }
 
 /** Every stack of the product, built from a validated config. */
 export interface FlashcrowdApp {
   readonly app: App;
   readonly platforms: Readonly<Record<string, PlatformStack>>;
+  /** Add-ons stacks by environment id, for the platforms that expose their add-on inputs. */
+  readonly addons: Readonly<Record<string, AddonsStack>>;
   readonly events: Readonly<Record<string, EventStack>>;
   /** Validates every stack, then writes them to the outdir, replacing the stacks written before. */
   synth(): void;
 }
 
-/** Builds the App: one platform stack per environment and one stack per calendar event. */
+/**
+ * Builds the App: one platform stack per environment, its add-ons stack once the platform exposes
+ * what the add-ons need, and one stack per calendar event.
+ */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   if (options.outdir) mkdirSync(options.outdir, { recursive: true });
   // cdktf's own validation pass is replaced by validateStacks() (see there why).
@@ -29,6 +41,12 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   for (const environmentId of Object.keys(config.environments)) {
     platforms[environmentId] = new PlatformStack(app, { config, environmentId });
   }
+  const addons: Record<string, AddonsStack> = {};
+  const inputsOf = options.addonInputs ?? ((platform: PlatformStack) => platform.addonInputs);
+  for (const [environmentId, platform] of Object.entries(platforms)) {
+    const inputs = inputsOf(platform);
+    if (inputs) addons[environmentId] = new AddonsStack(app, { config, environmentId, platform: inputs });
+  }
   const events: Record<string, EventStack> = {};
   for (const event of config.events.calendar) {
     events[event.slug] = new EventStack(app, { config, event });
@@ -36,6 +54,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   return {
     app,
     platforms,
+    addons,
     events,
     synth: () => {
       validateStacks(app);

@@ -3,6 +3,7 @@ import { S3Bucket } from "../modules/data/s3-bucket";
 import { Network } from "../modules/network/network";
 import { KmsKey } from "../modules/security/kms-key";
 import type { Config, EnvironmentConfig } from "../src/config";
+import type { AddonInputs } from "../src/config/addons-contract";
 import { AwsStack } from "../src/core/aws-stack";
 
 export interface PlatformStackProps {
@@ -23,6 +24,12 @@ export class PlatformStack extends AwsStack {
    * customer key): ALB and CloudFront logs and every other bucket's server access logs.
    */
   readonly logsBucket: S3Bucket;
+  /**
+   * What the `<env>-addons` stack needs from this platform (cluster, Pod Identity roles, Karpenter
+   * queue, target groups, log destinations, alerting secrets). Undefined until the platform has
+   * an EKS cluster; the app creates the add-ons stack only when it is set.
+   */
+  readonly addonInputs?: AddonInputs;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const env = props.config.environments[props.environmentId];

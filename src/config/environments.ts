@@ -1,3 +1,4 @@
+import { devAddons, prodAddons } from "./addons";
 import type { ConfigInput } from "./schema";
 
 /**
@@ -18,6 +19,7 @@ export const environments: ConfigInput["environments"] = {
       interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts", "ssm", "ssmmessages", "ec2messages"],
     },
     logs: { transitionToGlacierDays: 30, expireDays: 400 },
+    addons: prodAddons,
   },
   dev: {
     account: "310987654321",
@@ -32,5 +34,6 @@ export const environments: ConfigInput["environments"] = {
       interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages"],
     },
     logs: { transitionToGlacierDays: 7, expireDays: 90 },
+    addons: devAddons,
   },
 };

@@ -5,6 +5,7 @@
  * Objects are strict: an unknown key is an error, so a typo cannot silently fall back to a default.
  */
 import { z } from "zod";
+import { addonsSchema } from "./addons-schema";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -128,6 +129,8 @@ export const environmentSchema = z.strictObject({
   network: networkSchema,
   /** The environment's log bucket. */
   logs: logsSchema.default({ transitionToGlacierDays: 30, expireDays: 400 }),
+  /** What runs inside the environment's EKS cluster: the `<env>-addons` stack. */
+  addons: addonsSchema,
 });
 
 export const projectSchema = z.strictObject({

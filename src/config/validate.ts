@@ -5,6 +5,7 @@
  */
 import type { DateTime, Duration } from "luxon";
 import type { z } from "zod";
+import { validateAddons } from "./addons-validate";
 import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type Ipv4Block } from "./cidr";
 import {
   RESERVED_STACK_IDS,
@@ -115,6 +116,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
   for (const [id, env] of Object.entries(cfg.environments)) {
     const path = `environments.${id}`;
     checkAwsTarget(path, env, report);
+    validateAddons(`${path}.addons`, env.addons, report);
     const problem = cidrProblem(env.network.cidr);
     if (problem) {
       report(`${path}.network.cidr`, `${problem}; use a block like 10.0.0.0/16`);
