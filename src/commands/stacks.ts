@@ -7,7 +7,7 @@ import { Naming } from "../config/naming";
 export interface StackInfo {
   readonly stack: string;
   readonly workspace: string;
-  readonly kind: "platform" | "event";
+  readonly kind: "platform" | "addons" | "event";
   readonly account: string;
   readonly region: string;
   /** For event stacks: spin-up and teardown instants (ISO-8601 in the event's zone). */
@@ -22,6 +22,10 @@ export function describeStacks(env: NodeJS.ProcessEnv): StackInfo[] {
   const out: StackInfo[] = [];
   for (const [id, stack] of Object.entries(built.platforms)) {
     out.push({ stack: id, workspace: stack.naming.workspace, kind: "platform", account: stack.target.account, region: stack.target.region });
+    const addons = built.addons[id];
+    if (addons) {
+      out.push({ stack: addons.node.id, workspace: addons.naming.workspace, kind: "addons", account: addons.target.account, region: addons.target.region });
+    }
   }
   for (const event of config.events.calendar) {
     const platform = config.events.platform;
