@@ -3,10 +3,12 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { DateTime } from "luxon";
 import { ControlStack } from "../stacks/control-stack";
+import { AddonsStack } from "../stacks/addons-stack";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
 import { TfcStack } from "../stacks/tfc-stack";
 import type { Config } from "./config";
+import type { AddonInputs } from "./config/addons-contract";
 import { validateStacks } from "./core/validate";
 
 export interface BuildAppOptions {
@@ -17,6 +19,11 @@ export interface BuildAppOptions {
    * @default DateTime.now
    */
   readonly clock?: () => DateTime;
+  /**
+   * The add-on inputs of each platform. An environment gets its `<env>-addons` stack only when this
+   * returns inputs. @default the platform's own `addonInputs`
+   */
+  readonly addonInputs?: (platform: PlatformStack) => AddonInputs | undefined;
 }
 
 /** Every stack of the product, built from a validated config. */
@@ -25,6 +32,8 @@ export interface FlashcrowdApp {
   /** Terraform Cloud: the project and every stack's workspace. */
   readonly tfc: TfcStack;
   readonly platforms: Readonly<Record<string, PlatformStack>>;
+  /** Add-ons stacks by environment id, for the platforms that expose their add-on inputs. */
+  readonly addons: Readonly<Record<string, AddonsStack>>;
   readonly events: Readonly<Record<string, EventStack>>;
   /** The event lifecycle: schedules, state machine, functions. */
   readonly control: ControlStack;
@@ -33,8 +42,9 @@ export interface FlashcrowdApp {
 }
 
 /**
- * Builds the App: the Terraform Cloud stack, one platform stack per environment, one stack per
- * calendar event, and the control stack.
+ * Builds the App: the Terraform Cloud stack, one platform stack per environment and its add-ons
+ * stack (once the platform exposes what the add-ons need), one stack per calendar event, and the
+ * control stack.
  */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   if (options.outdir) mkdirSync(options.outdir, { recursive: true });
@@ -45,6 +55,12 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   for (const environmentId of Object.keys(config.environments)) {
     platforms[environmentId] = new PlatformStack(app, { config, environmentId });
   }
+  const addons: Record<string, AddonsStack> = {};
+  const inputsOf = options.addonInputs ?? ((platform: PlatformStack) => platform.addonInputs);
+  for (const [environmentId, platform] of Object.entries(platforms)) {
+    const inputs = inputsOf(platform);
+    if (inputs) addons[environmentId] = new AddonsStack(app, { config, environmentId, platform: inputs });
+  }
   const events: Record<string, EventStack> = {};
   for (const event of config.events.calendar) {
     events[event.slug] = new EventStack(app, { config, event });
@@ -54,6 +70,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
     app,
     tfc,
     platforms,
+    addons,
     events,
     control,
     synth: () => {

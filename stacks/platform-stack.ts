@@ -28,39 +28,13 @@ import { Bastion } from "../modules/security/bastion";
 import { DmsAccountRoles } from "../modules/security/dms-account-roles";
 import { stackCatalog } from "../src/config/stack-catalog";
 import { KmsKey } from "../modules/security/kms-key";
+import { Secret } from "../modules/security/secret";
 import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";
 import type { Config, EnvironmentConfig } from "../src/config";
 import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
+import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS, type AddonInputs } from "../src/config/addons-contract";
 import { AwsStack } from "../src/core/aws-stack";
 import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
-
-/**
- * What the `<env>-addons` stack takes from its platform (cross-stack references). The load
- * balancer controller must be given `vpcId` and `region` explicitly: node IMDS is not reachable
- * from pods (hop limit 1).
- */
-export interface AddonsInputs {
-  readonly region: string;
-  readonly vpcId: string;
-  readonly clusterName: string;
-  readonly clusterEndpoint: string;
-  readonly clusterCertificateAuthorityData: string;
-  readonly oidcIssuerUrl: string;
-  readonly nodeSecurityGroupId: string;
-  /** Key for the EC2NodeClass block device mappings. */
-  readonly nodeVolumeKeyArn: string;
-  readonly karpenter: {
-    readonly interruptionQueueName: string;
-    readonly nodeRoleName: string;
-    /** Use as EC2NodeClass `spec.instanceProfile` (the controller may not create profiles). */
-    readonly instanceProfileName: string;
-    readonly controllerRoleArn: string;
-  };
-  readonly loadBalancerControllerRoleArn: string;
-  readonly fluentBit: { readonly roleArn: string; readonly logGroupName: string; readonly archiveBucket: string; readonly archivePrefix: string };
-  /** Target groups by service name, for TargetGroupBindings. */
-  readonly targetGroups: Readonly<Record<string, { readonly arn: string; readonly arnSuffix: string; readonly port: number }>>;
-}
 
 export interface PlatformStackProps {
   readonly config: Config;
@@ -82,6 +56,15 @@ export class PlatformStack extends AwsStack {
    * customer key): ALB and CloudFront logs and every other bucket's server access logs.
    */
   readonly logsBucket: S3Bucket;
+  /**
+   * What the `<env>-addons` stack needs from this platform (cluster, Pod Identity roles, Karpenter
+   * queue, target groups, log destinations, alerting secrets), as references into this stack.
+   */
+  readonly addonInputs: AddonInputs;
+  /** Grafana's admin credentials (JSON), read in-cluster by External Secrets; value set outside Terraform. */
+  readonly grafanaAdminSecret: Secret;
+  /** Alertmanager's Slack incoming-webhook URL, read in-cluster by External Secrets; value set outside Terraform. */
+  readonly alertmanagerSlackSecret: Secret;
 
   // ---- Data, audit, backup, monitoring, access ----
   /** AWS Backup vault and plan; resources tagged with `backup.tags` are backed up. */
@@ -320,11 +303,24 @@ export class PlatformStack extends AwsStack {
       addonVersions: env.eks.addonVersions,
       logRetentionDays: env.eks.logRetentionDays,
     });
-    this.karpenter = new Karpenter(this, "karpenter", { ...inAccount, cluster: this.eks });
-    this.loadBalancerController = new AwsLoadBalancerControllerRole(this, "aws-load-balancer-controller", { ...inAccount, cluster: this.eks });
+    this.karpenter = new Karpenter(this, "karpenter", {
+      ...inAccount,
+      cluster: this.eks,
+      namespace: ADDON_SERVICE_ACCOUNTS.karpenter.namespace,
+      serviceAccount: ADDON_SERVICE_ACCOUNTS.karpenter.name,
+    });
+    const sa = ADDON_SERVICE_ACCOUNTS;
+    this.loadBalancerController = new AwsLoadBalancerControllerRole(this, "aws-load-balancer-controller", {
+      ...inAccount,
+      cluster: this.eks,
+      namespace: sa.loadBalancerController.namespace,
+      serviceAccount: sa.loadBalancerController.name,
+    });
     this.fluentBit = new FluentBitRole(this, "fluent-bit", {
       ...inAccount,
       cluster: this.eks,
+      namespace: sa.fluentBit.namespace,
+      serviceAccount: sa.fluentBit.name,
       logRetentionDays: env.eks.logRetentionDays,
       archive: { bucket: this.logsBucket, prefix: FLUENT_BIT_ARCHIVE_PREFIX },
     });
@@ -456,33 +452,49 @@ export class PlatformStack extends AwsStack {
         desiredSize: group.desiredSize,
       });
     }
-  }
 
-  /** Everything the add-ons stack needs, as references into this stack. */
-  get addonsInputs(): AddonsInputs {
-    return {
-      region: this.env.region,
-      vpcId: this.network.vpc.id,
+    // ------------------------------------------------------------------------------------------
+    // What the `<env>-addons` stack reads from this one (cross-stack references).
+    // ------------------------------------------------------------------------------------------
+    this.grafanaAdminSecret = new Secret(this, "grafana-admin-secret", {
+      name: `${props.config.project.name}/${this.naming.stack}/grafana-admin`,
+      description: `Grafana admin credentials of ${this.naming.workspace} as JSON (keys ${Object.values(GRAFANA_ADMIN_SECRET_KEYS).join(", ")}); set the value outside Terraform (README, Kubernetes add-ons)`,
+      key: this.dataKey,
+      issuer: "the platform team (a credential chosen by people; change it in Secrets Manager and External Secrets syncs it)",
+    });
+    this.alertmanagerSlackSecret = new Secret(this, "alertmanager-slack-secret", {
+      name: `${props.config.project.name}/${this.naming.stack}/alertmanager-slack-webhook`,
+      description: `Slack incoming-webhook URL Alertmanager of ${this.naming.workspace} posts to; set the value outside Terraform (README, Kubernetes add-ons)`,
+      key: this.dataKey,
+      issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
+    });
+    this.addonInputs = {
       clusterName: this.eks.cluster.name,
+      clusterArn: this.eks.clusterArn,
       clusterEndpoint: this.eks.endpoint,
       clusterCertificateAuthorityData: this.eks.certificateAuthorityData,
-      oidcIssuerUrl: this.eks.oidcIssuerUrl,
-      nodeSecurityGroupId: this.eks.nodeSecurityGroupId,
-      nodeVolumeKeyArn: this.eks.nodeVolumeKey.arn,
+      vpcId: this.network.vpc.id,
+      podIdentityRoleArns: {
+        loadBalancerController: this.loadBalancerController.roleArn,
+        karpenterController: this.karpenter.controllerRoleArn,
+        fluentBit: this.fluentBit.roleArn,
+      },
       karpenter: {
         interruptionQueueName: this.karpenter.queueName,
-        nodeRoleName: this.karpenter.nodeRoleName,
-        instanceProfileName: this.karpenter.instanceProfileName,
-        controllerRoleArn: this.karpenter.controllerRoleArn,
+        nodeIdentity: { instanceProfile: this.karpenter.instanceProfileName },
       },
-      loadBalancerControllerRoleArn: this.loadBalancerController.roleArn,
-      fluentBit: {
-        roleArn: this.fluentBit.roleArn,
+      targetGroupArns: Object.fromEntries(Object.entries(this.alb.targetGroups).map(([name, tg]) => [name, tg.arn])),
+      containerLogs: {
         logGroupName: this.fluentBit.logGroupName,
-        archiveBucket: this.logsBucket.bucketName,
+        archiveBucketName: this.logsBucket.bucketName,
         archivePrefix: FLUENT_BIT_ARCHIVE_PREFIX,
       },
-      targetGroups: this.alb.targetGroups,
+      alertingSecrets: {
+        grafanaAdminSecretArn: this.grafanaAdminSecret.arn,
+        slackWebhookSecretArn: this.alertmanagerSlackSecret.arn,
+        kmsKeyArn: this.dataKey.arn,
+      },
+      volumeKmsKeyArn: this.eks.nodeVolumeKey.arn,
     };
   }
 }

@@ -52,7 +52,7 @@ describe("changed stacks", () => {
   it("treats every stack as new when the base has no synthesized app", () => {
     const changes = changedStacks(mkdtempSync(join(tmpdir(), "empty-")), base, catalog);
     expect(changes.added).toEqual(changes.changed);
-    expect(changes.changed).toEqual(["tfc", "prod", "dev", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(changes.changed).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
   });
 });
 

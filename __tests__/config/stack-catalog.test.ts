@@ -178,7 +178,7 @@ describe("the catalog against the synthesized stacks", () => {
   it("fails when a stack reads a producer the catalog does not list for it", () => {
     // GIVEN a dev-addons stack that reads prod (the catalog says dev-addons reads dev only)
     const dir = mkdtempSync(join(tmpdir(), "flashcrowd-drift-"));
-    const built = buildApp(config, { outdir: dir });
+    const built = buildApp(config, { outdir: dir, addonInputs: () => undefined });
     const consumer = new TerraformStack(built.app, "dev-addons");
     new CloudBackend(consumer, { organization: "flashcrowd", workspaces: new NamedCloudWorkspace("flashcrowd-dev-addons") });
     new TerraformOutput(consumer, "prod-vpc", { value: built.platforms.prod!.network.vpc.id });

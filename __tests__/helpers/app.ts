@@ -1,13 +1,30 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp } from "../../src/app";
+import { buildApp, type BuildAppOptions } from "../../src/app";
 import type { Config } from "../../src/config";
 import { loadConfig } from "../../src/config";
+import { placeholderAddonInputs } from "./addon-inputs";
+import type { TerraformJson } from "./synth";
 
 /** Synthesizes the whole app for `config` into a fresh temporary folder and returns that folder. */
-export function synthApp(config: Config = loadConfig({})): string {
+export function synthApp(config: Config = loadConfig({}), options: Omit<BuildAppOptions, "outdir"> = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-synth-"));
-  buildApp(config, { outdir }).synth();
+  buildApp(config, { ...options, outdir }).synth();
   return outdir;
+}
+
+/** Every synthesized stack of an output folder, parsed, by stack id. */
+export function stacksIn(outdir: string): Map<string, TerraformJson> {
+  const dir = join(outdir, "stacks");
+  return new Map(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(join(dir, id, "cdk.tf.json"), "utf8")) as TerraformJson]));
+}
+
+/**
+ * The whole app with add-ons stacks, their platform inputs taken from placeholder resources in each
+ * platform stack (as the EKS, ALB and logging modules will provide them), synthesized to a folder.
+ */
+export function synthAppWithAddons(config: Config = loadConfig({})): { outdir: string; stacks: Map<string, TerraformJson> } {
+  const outdir = synthApp(config, { addonInputs: (platform) => placeholderAddonInputs(platform) });
+  return { outdir, stacks: stacksIn(outdir) };
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
+import { ADDON_SERVICE_ACCOUNTS } from "../../src/config/addons-contract";
 import { loadConfig, type Config } from "../../src/config";
 import { ORIGIN_VERIFY_VARIABLE } from "../../modules/edge/origin-verify-header";
 import { configWith } from "../helpers/config";
@@ -112,54 +113,66 @@ describe.each(["prod", "dev"])("%s platform", (id) => {
 describe("inputs of the add-ons stack", () => {
   const { platforms } = buildApp(loadConfig({}), { outdir: mkdtempSync(join(tmpdir(), "flashcrowd-platform-")) });
   const prod = platforms.prod!;
-  const inputs = prod.addonsInputs;
+  const inputs = prod.addonInputs;
   // Each input becomes an output of the stack, so it is resolved as Terraform sees it (one synth).
   const flat: Record<string, string> = {
     clusterName: inputs.clusterName,
+    clusterArn: inputs.clusterArn,
     clusterEndpoint: inputs.clusterEndpoint,
     ca: inputs.clusterCertificateAuthorityData,
-    oidc: inputs.oidcIssuerUrl,
-    nodeSg: inputs.nodeSecurityGroupId,
-    volumeKey: inputs.nodeVolumeKeyArn,
+    volumeKey: inputs.volumeKmsKeyArn!,
     vpc: inputs.vpcId,
     queue: inputs.karpenter.interruptionQueueName,
-    nodeRole: inputs.karpenter.nodeRoleName,
-    profile: inputs.karpenter.instanceProfileName,
-    karpenterRole: inputs.karpenter.controllerRoleArn,
-    lbcRole: inputs.loadBalancerControllerRoleArn,
-    fluentBitRole: inputs.fluentBit.roleArn,
-    webArn: inputs.targetGroups.web!.arn,
-    webSuffix: inputs.targetGroups.web!.arnSuffix,
+    profile: inputs.karpenter.nodeIdentity.instanceProfile!,
+    karpenterRole: inputs.podIdentityRoleArns.karpenterController,
+    lbcRole: inputs.podIdentityRoleArns.loadBalancerController,
+    fluentBitRole: inputs.podIdentityRoleArns.fluentBit,
+    web: inputs.targetGroupArns.web!,
+    logGroup: inputs.containerLogs.logGroupName,
+    archive: inputs.containerLogs.archiveBucketName,
+    grafana: inputs.alertingSecrets.grafanaAdminSecretArn,
+    slack: inputs.alertingSecrets.slackWebhookSecretArn,
+    secretsKey: inputs.alertingSecrets.kmsKeyArn,
   };
   for (const [id, value] of Object.entries(flat)) new TerraformOutput(prod, `test-${id}`, { value });
   const outputs = synthJson(prod).output as Record<string, { value: string }>;
-  const resolved = (value: string) => outputs[`test-${Object.entries(flat).find(([, v]) => v === value)![0]}`]!.value;
+  const resolved = (key: keyof typeof flat) => outputs[`test-${key}`]!.value;
 
-  it("reference the cluster, its node group's security group and the volume key", () => {
-    expect(resolved(inputs.clusterName)).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.name\}$/);
-    expect(resolved(inputs.clusterEndpoint)).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.endpoint\}$/);
-    expect(resolved(inputs.clusterCertificateAuthorityData)).toMatch(/aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.certificate_authority\[0\]\.data/);
-    expect(resolved(inputs.oidcIssuerUrl)).toMatch(/aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.identity\[0\]\.oidc\[0\]\.issuer/);
-    expect(resolved(inputs.nodeSecurityGroupId)).toMatch(/^\$\{aws_security_group\.eks_node-sg_[A-Z0-9]+\.id\}$/);
-    expect(resolved(inputs.nodeVolumeKeyArn)).toMatch(/^\$\{aws_kms_key\.eks_node-volume-key_[A-Z0-9]+\.arn\}$/);
-    expect(resolved(inputs.vpcId)).toMatch(/^\$\{aws_vpc\.network_vpc_[A-Z0-9]+\.id\}$/);
-    expect(inputs.region).toBe("ap-northeast-2");
+  it("reference the cluster, its VPC and the node volume key", () => {
+    expect(resolved("clusterName")).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.name\}$/);
+    expect(resolved("clusterArn")).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.arn\}$/);
+    expect(resolved("clusterEndpoint")).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.endpoint\}$/);
+    expect(resolved("ca")).toMatch(/aws_eks_cluster\.eks_cluster_[A-Z0-9]+\.certificate_authority\[0\]\.data/);
+    expect(resolved("volumeKey")).toMatch(/^\$\{aws_kms_key\.eks_node-volume-key_[A-Z0-9]+\.arn\}$/);
+    expect(resolved("vpc")).toMatch(/^\$\{aws_vpc\.network_vpc_[A-Z0-9]+\.id\}$/);
   });
 
-  it("reference Karpenter's queue, node role and profile and every add-on role", () => {
-    expect(resolved(inputs.karpenter.interruptionQueueName)).toMatch(/^\$\{aws_sqs_queue\.karpenter_queue_[A-Z0-9]+\.name\}$/);
-    expect(resolved(inputs.karpenter.nodeRoleName)).toMatch(/^\$\{aws_iam_role\.karpenter_node-role_[A-Z0-9]+\.name\}$/);
-    expect(resolved(inputs.karpenter.instanceProfileName)).toMatch(/^\$\{aws_iam_instance_profile\.karpenter_instance-profile_[A-Z0-9]+\.name\}$/);
-    for (const arn of [inputs.karpenter.controllerRoleArn, inputs.loadBalancerControllerRoleArn, inputs.fluentBit.roleArn]) {
-      expect(resolved(arn)).toMatch(/^\$\{aws_iam_role\.[a-z-]+_role_[A-Z0-9]+\.arn\}$|^\$\{aws_iam_role\.karpenter_controller_role_[A-Z0-9]+\.arn\}$/);
+  it("reference Karpenter's queue and instance profile and every add-on role", () => {
+    expect(resolved("queue")).toMatch(/^\$\{aws_sqs_queue\.karpenter_queue_[A-Z0-9]+\.name\}$/);
+    expect(resolved("profile")).toMatch(/^\$\{aws_iam_instance_profile\.karpenter_instance-profile_[A-Z0-9]+\.name\}$/);
+    for (const key of ["karpenterRole", "lbcRole", "fluentBitRole"] as const) {
+      expect(resolved(key)).toMatch(/^\$\{aws_iam_role\.[a-z-]+_role_[A-Z0-9]+\.arn\}$|^\$\{aws_iam_role\.karpenter_controller_role_[A-Z0-9]+\.arn\}$/);
     }
   });
 
-  it("list the target groups by service for TargetGroupBindings and alarms", () => {
-    expect(Object.keys(inputs.targetGroups)).toEqual(["api", "web"]);
-    expect(resolved(inputs.targetGroups.web!.arn)).toMatch(/^\$\{aws_lb_target_group\.alb_tg-web_[A-Z0-9]+\.arn\}$/);
-    expect(resolved(inputs.targetGroups.web!.arnSuffix)).toMatch(/arn_suffix\}$/);
-    expect(inputs.targetGroups.api!.port).toBe(8080);
+  it("list the target groups by service for TargetGroupBindings", () => {
+    expect(Object.keys(inputs.targetGroupArns)).toEqual(["api", "web"]);
+    expect(resolved("web")).toMatch(/^\$\{aws_lb_target_group\.alb_tg-web_[A-Z0-9]+\.arn\}$/);
+  });
+
+  it("hand over the log destinations and the alerting secrets with their key", () => {
+    expect(resolved("logGroup")).toMatch(/aws_cloudwatch_log_group\./);
+    expect(resolved("archive")).toMatch(/^\$\{aws_s3_bucket\.logs-bucket_bucket_[A-Z0-9]+\.bucket\}$|^\$\{aws_s3_bucket\.logs-bucket_[A-Z0-9]+\.bucket\}$/);
+    expect(resolved("grafana")).toMatch(/^\$\{aws_secretsmanager_secret\.grafana-admin-secret_[a-z-]*[A-Z0-9_]+\.arn\}$/);
+    expect(resolved("slack")).toMatch(/^\$\{aws_secretsmanager_secret\.alertmanager-slack-secret_[a-z-]*[A-Z0-9_]+\.arn\}$/);
+    expect(resolved("secretsKey")).toMatch(/^\$\{aws_kms_key\.data-key_[a-z-]*[A-Z0-9_]+\.arn\}$/);
+  });
+
+  it("bind the add-on roles to the service accounts the add-ons stack installs", () => {
+    const associations = listOf(synthJson(prod), "aws_eks_pod_identity_association").map((a) => `${a.namespace}/${a.service_account}`);
+    for (const sa of [ADDON_SERVICE_ACCOUNTS.loadBalancerController, ADDON_SERVICE_ACCOUNTS.karpenter, ADDON_SERVICE_ACCOUNTS.fluentBit]) {
+      expect(associations).toContain(`${sa.namespace}/${sa.name}`);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { devAddons, prodAddons } from "./addons";
 import type { ConfigInput } from "./schema";
 
 /**
@@ -106,6 +107,7 @@ export const environments: ConfigInput["environments"] = {
       // prod and the event environments share this account: prod owns its replication configuration.
       ownsRegistryReplication: true,
     },
+    addons: prodAddons,
   },
   dev: {
     account: "310987654321",
@@ -190,5 +192,6 @@ export const environments: ConfigInput["environments"] = {
       // dev has its own account, so its own registry replication.
       ownsRegistryReplication: true,
     },
+    addons: devAddons,
   },
 };

@@ -8,6 +8,7 @@ import { validateConfig, type Config, type ConfigEnv } from "./validate";
 export { ConfigError, validateConfig } from "./validate";
 export type { Config, ConfigEnv, ConfigProblem, ResolvedEvent } from "./validate";
 export type * from "./schema";
+export type * from "./addons-schema";
 
 /** The configuration in this repository, as written. */
 export const defaultConfigInput: ConfigInput = {

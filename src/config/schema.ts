@@ -5,6 +5,7 @@
  * Objects are strict: an unknown key is an error, so a typo cannot silently fall back to a default.
  */
 import { z } from "zod";
+import { addonsSchema } from "./addons-schema";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -468,6 +469,8 @@ export const environmentSchema = z.strictObject({
   alb: albSchema,
   /** Container repositories and their lifecycle. */
   ecr: ecrSchema,
+  /** What runs inside the environment's EKS cluster: the `<env>-addons` stack. */
+  addons: addonsSchema,
 });
 
 export const projectSchema = z.strictObject({

@@ -6,6 +6,7 @@
 import type { DateTime, Duration } from "luxon";
 import type { z } from "zod";
 import { cronProblem } from "./cron";
+import { validateAddons } from "./addons-validate";
 import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type Ipv4Block } from "./cidr";
 import {
   RESERVED_STACK_IDS,
@@ -128,6 +129,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
     const path = `environments.${id}`;
     checkAwsTarget(path, env, report);
     checkHighAvailability(path, env, report);
+    validateAddons(`${path}.addons`, env.addons, report);
     const problem = cidrProblem(env.network.cidr);
     if (problem) {
       report(`${path}.network.cidr`, `${problem}; use a block like 10.0.0.0/16`);
