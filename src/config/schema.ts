@@ -5,6 +5,7 @@
  * Objects are strict: an unknown key is an error, so a typo cannot silently fall back to a default.
  */
 import { z } from "zod";
+import { eventWorkloadsFields } from "./event-workloads-schema";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -193,6 +194,8 @@ export const eventPlatformSchema = z.strictObject({
   leadTime: isoDuration.default("PT2H"),
   /** Default grace period after `closes`. */
   grace: isoDuration.default("PT1H"),
+  /** What runs in every event environment (services, databases, queue, DMS...); see event-workloads-schema.ts. */
+  ...eventWorkloadsFields,
 });
 
 export const configSchema = z.strictObject({
