@@ -30,8 +30,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
     platforms[environmentId] = new PlatformStack(app, { config, environmentId });
   }
   const events: Record<string, EventStack> = {};
+  const syncTarget = platforms[config.events.platform.syncTo]!;
   for (const event of config.events.calendar) {
-    events[event.slug] = new EventStack(app, { config, event });
+    events[event.slug] = new EventStack(app, { config, event, syncTarget });
   }
   return {
     app,

@@ -1,6 +1,7 @@
 import { DateTime, Duration } from "luxon";
 import { describe, expect, it } from "vitest";
-import { prewarmTaskCount, prewarmWindow, requestCountTarget } from "../../src/config/capacity";
+import { configWith } from "../helpers/config";
+import { prewarmTaskCount, prewarmWindow, requestCountTarget, serviceCapacityPlans } from "../../src/config/capacity";
 
 const base = { ratePerTask: 500, trafficShare: 1, headroomPercent: 30, minTasks: 2, maxTasks: 200 };
 
@@ -79,5 +80,19 @@ describe("prewarmWindow", () => {
       Duration.fromISO("PT15M"),
     );
     expect(window.raiseExpression).toBe("at(2027-01-15T00:30:00)");
+  });
+});
+
+describe("serviceCapacityPlans", () => {
+  it("sizes every configured service for an event, with request targets for http services only", () => {
+    const config = configWith();
+    const sale = config.events.calendar[0]!;
+    const plans = serviceCapacityPlans(config.events.platform, sale);
+    expect(Object.fromEntries(Object.entries(plans).map(([name, p]) => [name, [p.prewarm.tasks, p.requestCountTargetPerMinute]]))).toEqual({
+      web: [78, 23076], // 30000 rps x 1.3 / 500
+      api: [39, 18461], // 30000 x 0.4 x 1.3 / 400
+      worker: [8, undefined], // 30000 x 0.02 x 1.3 / 100 = 7.8
+    });
+    expect(plans.web!.window.raiseExpression).toBe("at(2026-12-04T19:30:00)");
   });
 });

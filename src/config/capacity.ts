@@ -5,7 +5,8 @@
  * reach) and the event stack (which writes the scheduled actions).
  */
 import type { DateTime, Duration } from "luxon";
-import { schedulerAtExpression } from "./time";
+import type { EventPlatformConfig } from "./schema";
+import { parseDuration, schedulerAtExpression } from "./time";
 
 export interface PrewarmInput {
   /** Expected peak requests per second of the whole event. */
@@ -82,4 +83,31 @@ export function prewarmWindow(
     raiseExpression: schedulerAtExpression(raiseAt),
     lowerExpression: schedulerAtExpression(lowerAt),
   };
+}
+
+/** What the event stack needs to size one service for one event. */
+export interface ServiceCapacityPlan {
+  readonly prewarm: PrewarmPlan;
+  /** `ALBRequestCountPerTarget` target for http services; undefined for workers. */
+  readonly requestCountTargetPerMinute?: number;
+  readonly window: PrewarmWindow;
+}
+
+/** Capacity plan of every configured service for one event. */
+export function serviceCapacityPlans(
+  platform: Pick<EventPlatformConfig, "services" | "capacity">,
+  event: { readonly expectedPeakRps: number; readonly opensAt: DateTime; readonly closesAt: DateTime; readonly zone: string },
+): Record<string, ServiceCapacityPlan> {
+  const { headroomPercent } = platform.capacity;
+  const window = prewarmWindow(event, parseDuration(platform.capacity.prewarmBefore), parseDuration(platform.capacity.scaleDownAfter));
+  return Object.fromEntries(
+    Object.entries(platform.services).map(([name, service]) => [
+      name,
+      {
+        prewarm: prewarmTaskCount({ ...service, expectedPeakRps: event.expectedPeakRps, headroomPercent }),
+        ...(service.kind === "http" ? { requestCountTargetPerMinute: requestCountTarget(service.ratePerTask, headroomPercent) } : {}),
+        window,
+      },
+    ]),
+  );
 }
