@@ -117,3 +117,8 @@ export function buildTableMappings(mappings: readonly DmsTableMapping[]): DmsTab
   }
   return { rules };
 }
+
+/** The event schemas the mappings read from, in first-seen order (the DMS source user's SELECT grants). */
+export function sourceSchemasOf(mappings: readonly DmsTableMapping[]): string[] {
+  return [...new Set(mappings.map((m) => m.source.schema))];
+}

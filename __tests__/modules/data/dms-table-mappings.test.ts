@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTableMappings, type DmsTableMapping } from "../../../modules/data/dms-table-mappings";
+import { buildTableMappings, sourceSchemasOf, type DmsTableMapping } from "../../../modules/data/dms-table-mappings";
 import { configWith } from "../../helpers/config";
 
 const map = (source: string, target: string): DmsTableMapping => {
@@ -55,5 +55,11 @@ describe("buildTableMappings", () => {
     ["one schema into two prod schemas", [map("sale.orders", "shop.orders"), map("sale.payments", "billing.payments")], /schema sale goes to both shop and billing/],
   ])("refuses %s", (_name, mappings, error) => {
     expect(() => buildTableMappings(mappings)).toThrow(error);
+  });
+});
+
+describe("sourceSchemasOf", () => {
+  it("lists each event schema once, for the DMS source user's grants", () => {
+    expect(sourceSchemasOf([map("sale.orders", "shop.orders"), map("cart.carts", "shop_carts.carts"), map("sale.payments", "shop.payments")])).toEqual(["sale", "cart"]);
   });
 });
