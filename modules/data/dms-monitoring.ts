@@ -51,11 +51,10 @@ export class DmsMonitoring extends Construct {
     super(scope, id);
     const { naming, accountId, replication } = props;
     const publishers = ["dms.amazonaws.com", "cloudwatch.amazonaws.com"];
-    for (const service of publishers) {
-      props.kmsKey.allowService(service === "dms.amazonaws.com" ? "DmsEventsToTopic" : "CloudWatchAlarmsToTopic", service, {
-        StringEquals: { "aws:SourceAccount": accountId },
-      });
-    }
+    // No condition on the key statements: SNS calls KMS on the publisher's behalf, and those
+    // calls need not carry the publisher's source account; the topic policy below scopes them.
+    props.kmsKey.allowService("DmsEventsToTopic", "dms.amazonaws.com");
+    props.kmsKey.allowService("CloudWatchAlarmsToTopic", "cloudwatch.amazonaws.com");
 
     this.topic = new SnsTopic(this, "topic", {
       name: naming.name("dms-alerts", 256),

@@ -302,7 +302,7 @@ describe("DmsMonitoring", () => {
     );
   });
 
-  it("lets DMS and CloudWatch publish to the topic and use its key, from this account only", () => {
+  it("lets DMS and CloudWatch of this account publish to the topic, and use its key", () => {
     const topicPolicy = parseJsonAttribute<Policy>(listOf(json, "aws_sns_topic_policy")[0]!.policy);
     expect(topicPolicy.Statement[0]).toEqual(
       expect.objectContaining({ Principal: { Service: ["dms.amazonaws.com", "cloudwatch.amazonaws.com"] }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }),
