@@ -62,8 +62,9 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
     if (inputs) addons[environmentId] = new AddonsStack(app, { config, environmentId, platform: inputs });
   }
   const events: Record<string, EventStack> = {};
+  const syncTarget = platforms[config.events.platform.syncTo]!;
   for (const event of config.events.calendar) {
-    events[event.slug] = new EventStack(app, { config, event });
+    events[event.slug] = new EventStack(app, { config, event, syncTarget });
   }
   const control = new ControlStack(app, { config, now: (options.clock ?? (() => DateTime.now()))() });
   return {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, validateConfig, type ConfigInput } from "../../src/config";
 import { registryReplicationOwners, ownsRegistryReplication } from "../../src/config/ecr-replication";
-import { configInput, configWith } from "../helpers/config";
+import { configInput, configWith, eventsInOwnAccount } from "../helpers/config";
 
 function problemsOf(change: (input: ConfigInput) => void): string[] {
   const input = configInput();
@@ -245,7 +245,7 @@ describe("registry replication ownership", () => {
   });
 
   it("makes event-edge the owner of an event account no environment owns", () => {
-    const config = configWith((c) => (c.events.platform.account = "410987654321"));
-    expect(ownsRegistryReplication(config, "event-edge", "410987654321")).toBe(true);
+    const config = configWith((c) => eventsInOwnAccount(c));
+    expect(ownsRegistryReplication(config, "event-edge", "510987654321")).toBe(true);
   });
 });

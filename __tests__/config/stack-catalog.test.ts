@@ -10,7 +10,7 @@ import { listStacks } from "../../src/ci/terraform-harness";
 import { loadConfig } from "../../src/config";
 import { stackCatalog } from "../../src/config/stack-catalog";
 import { synthApp } from "../helpers/app";
-import { calendarOf, configWith } from "../helpers/config";
+import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
 import type { TerraformJson } from "../helpers/synth";
 
 function readSynth(dir: string): Record<string, TerraformJson> {
@@ -125,7 +125,7 @@ describe("the stack catalog of other configurations", () => {
   });
 
   it("hosts an events account without environments on event-edge", () => {
-    const catalog = stackCatalog(configWith((c) => (c.events.platform.account = "510987654321")));
+    const catalog = stackCatalog(configWith((c) => eventsInOwnAccount(c)));
     expect(catalog.identityHostOf("510987654321")).toBe("event-edge");
     expect(catalog.runRolesIn("510987654321").map((s) => s.id)).toEqual([
       "event-edge",
@@ -137,7 +137,12 @@ describe("the stack catalog of other configurations", () => {
   });
 
   it("makes events read the environment they sync to", () => {
-    const catalog = stackCatalog(configWith((c) => (c.events.platform.syncTo = "dev")));
+    const catalog = stackCatalog(
+      configWith((c) => {
+        c.events.platform.syncTo = "dev";
+        c.events.platform.peering = { accepterRoleArn: "arn:aws:iam::310987654321:role/flashcrowd-peering-accepter" };
+      }),
+    );
     expect(catalog.get("event-dec-flash-sale").reads).toEqual(["event-edge", "dev"]);
   });
 

@@ -17,3 +17,9 @@ export function calendarOf(input: ConfigInput): NonNullable<ConfigInput["events"
   input.events.calendar ??= [];
   return input.events.calendar;
 }
+
+/** Moves the event environments into an account of their own (510987654321), peered to prod cross-account. */
+export function eventsInOwnAccount(input: ConfigInput): void {
+  input.events.platform.account = "510987654321";
+  input.events.platform.peering = { accepterRoleArn: "arn:aws:iam::210987654321:role/flashcrowd-peering-accepter" };
+}

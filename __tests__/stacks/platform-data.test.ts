@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import type { Config } from "../../src/config";
-import { configWith } from "../helpers/config";
+import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson, type TerraformJson } from "../helpers/synth";
 
 function synthPlatforms(config: Config = configWith()): { prod: TerraformJson; dev: TerraformJson; events: TerraformJson[] } {
@@ -121,7 +121,7 @@ describe("platform stacks from other configs", () => {
   });
 
   it("create no DMS roles in any environment when events run in an account of their own (event-edge hosts them)", () => {
-    const { prod, dev } = synthPlatforms(configWith((c) => (c.events.platform.account = "510987654321")));
+    const { prod, dev } = synthPlatforms(configWith((c) => eventsInOwnAccount(c)));
     expect(roleNames(prod)).not.toContain("dms-vpc-role");
     expect(roleNames(dev)).not.toContain("dms-vpc-role");
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import { stackCatalog } from "../../src/config/stack-catalog";
-import { configWith } from "../helpers/config";
+import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson } from "../helpers/synth";
 
 function platformJson(config: Config, env: string) {
@@ -43,7 +43,7 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
   });
 
   it("leaves an events account of its own to event-edge, whose account no platform stack touches", () => {
-    const separate = configWith((c) => (c.events.platform.account = "510987654321"));
+    const separate = configWith((c) => eventsInOwnAccount(c));
     const prodRoles = roleNames(platformJson(separate, "prod"));
     expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-run", "flashcrowd-prod-tfc-run"]);
     expect(stackCatalog(separate).identityHostOf("510987654321")).toBe("event-edge");

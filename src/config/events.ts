@@ -18,12 +18,49 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
     natGateways: "per-az",
     subnetPrefixLength: { public: 26, private: 23, data: 26 },
     flowLogRetentionDays: 30,
-    interfaceEndpoints: [],
+    // DMS runs in the data subnets, which have no route to the internet: it reads the endpoint
+    // secrets through this endpoint.
+    interfaceEndpoints: ["secretsmanager"],
   },
   leadTime: "PT2H",
   grace: "PT1H",
   // event-edge serves the sale domain and control runs the lifecycle: confirm their runs by hand.
   autoApply: false,
+  services: {
+    // The storefront: every page view of the sale reaches it.
+    web: { kind: "http", cpu: 1024, memory: 2048, port: 8080, healthCheckPath: "/healthz", ratePerTask: 500, minTasks: 2, maxTasks: 200 },
+    // Cart, stock and checkout calls: about 4 in 10 page views.
+    api: { kind: "http", cpu: 1024, memory: 2048, port: 8080, healthCheckPath: "/healthz", ratePerTask: 400, trafficShare: 0.4, minTasks: 2, maxTasks: 120 },
+    // Order queue consumer: about 2 orders per 100 page views at the peak.
+    worker: { kind: "worker", cpu: 512, memory: 1024, ratePerTask: 100, trafficShare: 0.02, minTasks: 1, maxTasks: 30 },
+  },
+  capacity: { headroomPercent: 30, prewarmBefore: "PT30M", scaleDownAfter: "PT15M" },
+  aurora: {
+    engineVersion: "8.0.mysql_aurora.3.08.0",
+    instances: 2,
+    sizing: { type: "serverless-v2", minCapacity: 2, maxCapacity: 64 },
+    backupRetentionDays: 7,
+  },
+  redis: { nodeType: "cache.r7g.large", engineVersion: "7.1", replicasPerShard: 1 },
+  queue: { maxReceiveCount: 5, retentionHours: 96, deadLetterRetentionHours: 336, visibilityTimeoutSeconds: 60 },
+  firehose: { bufferingIntervalSeconds: 300, bufferingSizeMb: 64, errorLogRetentionDays: 30 },
+  peering: {},
+  dms: {
+    instanceClass: "dms.r6i.large",
+    engineVersion: "3.5.4",
+    multiAz: true,
+    allocatedStorageGb: 100,
+    lobMode: "limited",
+    lobMaxSizeKb: 64,
+    binlogRetentionHours: 48,
+    cdcLatencyAlarmSeconds: 300,
+    // The sale's orders, written to the event database's `sale` schema, land in prod's `shop`.
+    tableMappings: [
+      { source: { schema: "sale", table: "orders" }, target: { schema: "shop", table: "orders" } },
+      { source: { schema: "sale", table: "order_items" }, target: { schema: "shop", table: "order_items" } },
+      { source: { schema: "sale", table: "payments" }, target: { schema: "shop", table: "payments" } },
+    ],
+  },
 };
 
 /**

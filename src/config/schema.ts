@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { addonsSchema } from "./addons-schema";
+import { eventWorkloadsFields } from "./event-workloads-schema";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -575,6 +576,8 @@ export const eventPlatformSchema = z.strictObject({
    * whatever this says. @default false
    */
   autoApply: z.boolean().default(false),
+  /** What runs in every event environment (services, databases, queue, DMS...); see event-workloads-schema.ts. */
+  ...eventWorkloadsFields,
 });
 
 /**

@@ -23,6 +23,7 @@ import {
 } from "./schema";
 import { suppressionProblem } from "../policy/suppress";
 import { planSubnets } from "./subnet-plan";
+import { checkEventWorkloads } from "./validate-event-workloads";
 import { isValidTimeZone, parseDuration, parseInstant } from "./time";
 
 /** Longest workspace name Terraform Cloud accepts. */
@@ -263,6 +264,13 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
       });
     }
   });
+
+  checkEventWorkloads(
+    platform,
+    cfg.environments,
+    calendar.map((e) => ({ ...e, path: `events.calendar[${cfg.events.calendar.findIndex((c) => c.slug === e.slug)}]` })),
+    report,
+  );
 
   const stackIds = [...Object.keys(cfg.environments), ...cfg.events.calendar.map((e) => `event-${e.slug}`)];
   for (const id of stackIds) {
@@ -543,6 +551,10 @@ function fromZod(error: z.ZodError, input: unknown): ConfigProblem[] {
     const path = formatPath(issue.path, input);
     if (issue.code === "unrecognized_keys") {
       return { path: path || "(top level)", message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; check the spelling or remove ${issue.keys.length > 1 ? "them" : "it"}` };
+    }
+    if (issue.code === "invalid_key") {
+      // A record key that fails its own schema (a service name that is not DNS-safe).
+      return { path, message: `key ${JSON.stringify(String(issue.path.at(-1)))}: ${issue.issues.map((i) => i.message).join("; ")}` };
     }
     if (issue.code === "invalid_type" && getAt(input, issue.path) === undefined) {
       return { path, message: `is required (${issue.expected})` };

@@ -89,11 +89,27 @@ export abstract class AwsStack extends TerraformStack {
     return provider;
   }
 
-  private newProvider(id: string, alias: string | undefined, region: string): AwsProvider {
+  /**
+   * A provider acting in another account through a role there (e.g. the accepter side of a
+   * cross-account VPC peering), locked to that account, created once per alias.
+   */
+  crossAccountProvider(alias: string, target: { readonly account: string; readonly region: string; readonly roleArn: string }): AwsProvider {
+    const existing = this.providers.get(alias);
+    if (existing) {
+      if (existing.region !== target.region) throw new Error(`provider alias "${alias}" already points at ${existing.region}`);
+      return existing;
+    }
+    const provider = this.newProvider(`aws-${alias}`, alias, target.region, target.account, target.roleArn);
+    this.providers.set(alias, provider);
+    return provider;
+  }
+
+  private newProvider(id: string, alias: string | undefined, region: string, account = this.target.account, roleArn?: string): AwsProvider {
     return new AwsProvider(this, id, {
       alias,
       region,
-      allowedAccountIds: [this.target.account],
+      allowedAccountIds: [account],
+      ...(roleArn ? { assumeRole: [{ roleArn, sessionName: this.naming.workspace.slice(0, 64) }] } : {}),
       defaultTags: [{ tags: { ...this.tags } }],
     });
   }

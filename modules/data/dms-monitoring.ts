@@ -1,0 +1,151 @@
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DmsEventSubscription } from "@cdktf/provider-aws/lib/dms-event-subscription";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import type { Naming } from "../../src/config/naming";
+import type { KmsKey } from "../security/kms-key";
+import { policyDocument } from "../security/policy-document";
+import type { DmsReplication } from "./dms-replication";
+
+export interface DmsMonitoringProps {
+  readonly naming: Naming;
+  readonly accountId: string;
+  readonly region: string;
+  readonly replication: DmsReplication;
+  /** Key of the alerts topic; DMS and CloudWatch are granted its use to publish. */
+  readonly kmsKey: KmsKey;
+  /**
+   * Alarm when CDC latency (source or target) stays above this many seconds.
+   * @default 300
+   */
+  readonly cdcLatencyThresholdSeconds?: number;
+  /**
+   * Consecutive one-minute periods above the threshold before the latency alarms fire.
+   * @default 5
+   */
+  readonly latencyEvaluationMinutes?: number;
+}
+
+/** DMS event categories the topic receives, per source type (lowercase, as the API spells them). */
+export const DMS_EVENT_CATEGORIES = {
+  "replication-task": ["failure", "state change"],
+  "replication-instance": ["failure", "failover", "low storage", "maintenance"],
+} as const;
+
+/** CloudWatch metrics (namespace AWS/DMS, per instance and task) with an alarm, and their thresholds' meaning. */
+export const DMS_ALARM_METRICS = ["CDCLatencySource", "CDCLatencyTarget", "ValidationFailedOverallCount", "ValidationSuspendedOverallCount"] as const;
+
+/**
+ * Where DMS problems go: an encrypted SNS topic receiving the task's failure and state-change
+ * events and the instance's failure, failover, storage and maintenance events, and CloudWatch
+ * alarms on CDC latency (source and target) and on rows that failed or could not be validated.
+ * Subscribe the on-call channel to {@link topic} (Slack through Chatbot, e-mail).
+ */
+export class DmsMonitoring extends Construct {
+  readonly topic: SnsTopic;
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: DmsMonitoringProps) {
+    super(scope, id);
+    const { naming, accountId, replication } = props;
+    const publishers = ["dms.amazonaws.com", "cloudwatch.amazonaws.com"];
+    // No condition on the key statements: SNS calls KMS on the publisher's behalf, and those
+    // calls need not carry the publisher's source account; the topic policy below scopes them.
+    props.kmsKey.allowService("DmsEventsToTopic", "dms.amazonaws.com");
+    props.kmsKey.allowService("CloudWatchAlarmsToTopic", "cloudwatch.amazonaws.com");
+
+    this.topic = new SnsTopic(this, "topic", {
+      name: naming.name("dms-alerts", 256),
+      displayName: `DMS alerts of ${naming.workspace}`,
+      kmsMasterKeyId: props.kmsKey.arn,
+    });
+    new SnsTopicPolicy(this, "topic-policy", {
+      arn: this.topic.arn,
+      policy: policyDocument([
+        {
+          sid: "ServicesPublish",
+          principals: { type: "Service", identifiers: publishers },
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: { type: "*", identifiers: ["*"] },
+          actions: ["sns:Publish", "sns:Subscribe", "sns:Receive"],
+          resources: [this.topic.arn],
+          conditions: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+
+    new DmsEventSubscription(this, "task-events", {
+      name: naming.name("dms-task-events", 255),
+      snsTopicArn: this.topic.arn,
+      sourceType: "replication-task",
+      sourceIds: [replication.task.replicationTaskId],
+      eventCategories: [...DMS_EVENT_CATEGORIES["replication-task"]],
+      enabled: true,
+    });
+    new DmsEventSubscription(this, "instance-events", {
+      name: naming.name("dms-instance-events", 255),
+      snsTopicArn: this.topic.arn,
+      sourceType: "replication-instance",
+      sourceIds: [replication.instance.replicationInstanceId],
+      eventCategories: [...DMS_EVENT_CATEGORIES["replication-instance"]],
+      enabled: true,
+    });
+
+    // Task metrics carry the task's resource id (the last part of its ARN), not its identifier.
+    const dimensions = {
+      ReplicationInstanceIdentifier: replication.instance.replicationInstanceId,
+      ReplicationTaskIdentifier: Fn.element(Fn.split(":", replication.task.replicationTaskArn), 6),
+    };
+    const actions = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
+    const threshold = props.cdcLatencyThresholdSeconds ?? 300;
+    const minutes = props.latencyEvaluationMinutes ?? 5;
+    const latency = (metric: "CDCLatencySource" | "CDCLatencyTarget", what: string) =>
+      new CloudwatchMetricAlarm(this, metric, {
+        alarmName: naming.name(`dms-${metric.toLowerCase()}`, 255),
+        alarmDescription:
+          `${what} has been more than ${threshold} s behind for ${minutes} minutes. ` +
+          "Orders reach prod late and teardown waits; see the README runbook (DMS latency).",
+        namespace: "AWS/DMS",
+        metricName: metric,
+        dimensions,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: minutes,
+        datapointsToAlarm: minutes,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold,
+        // No data while the task is stopped: the task's state-change events report that.
+        treatMissingData: "notBreaching",
+        ...actions,
+      });
+    const rows = (metric: "ValidationFailedOverallCount" | "ValidationSuspendedOverallCount", what: string) =>
+      new CloudwatchMetricAlarm(this, metric, {
+        alarmName: naming.name(`dms-${metric.toLowerCase().replace("overallcount", "")}`, 255),
+        alarmDescription: `${what} Teardown will not destroy the event until this is resolved; see the README runbook (DMS validation failures).`,
+        namespace: "AWS/DMS",
+        metricName: metric,
+        dimensions,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
+        ...actions,
+      });
+    this.alarms = [
+      latency("CDCLatencySource", "Reading the event database's binlog"),
+      latency("CDCLatencyTarget", "Applying changes to the prod database"),
+      rows("ValidationFailedOverallCount", "Rows differ between the event and prod databases."),
+      rows("ValidationSuspendedOverallCount", "Rows could not be validated."),
+    ];
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The post-apply step's settings, their environment variables, and the IAM statements its function
+ * needs. Synth-side code (the event stack that creates the function) and the handler share this
+ * file; it imports no AWS SDK, so synthesis stays fast.
+ */
+import { z } from "zod";
+import type { PolicyStatement } from "../../modules/security/policy-document";
+
+/** Aurora MySQL accepts 1 to 168 hours of binlog retention through `rds_set_configuration`. */
+export const MAX_BINLOG_RETENTION_HOURS = 168;
+
+const MYSQL_USER = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+const MYSQL_SCHEMA = /^[A-Za-z0-9$][A-Za-z0-9_$]{0,63}$/;
+
+export const postApplySettingsSchema = z.strictObject({
+  /** Identifier of the event Aurora cluster. */
+  clusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, { message: "must be an Aurora cluster identifier" }),
+  /** ARN of the cluster's RDS-managed master user secret (checked against the cluster). */
+  masterSecretArn: z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" }),
+  /** Binlog retention to set on the writer. */
+  binlogRetentionHours: z.coerce.number().int().min(1).max(MAX_BINLOG_RETENTION_HOURS),
+  /**
+   * The DMS source user: created (or its password reset to the one in the secret) with
+   * replication privileges and SELECT on `schemas`; its credentials and the writer's host and port
+   * are written to `secretArn`, which the DMS source endpoint reads.
+   */
+  dmsSource: z
+    .strictObject({
+      secretArn: z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" }),
+      username: z.string().regex(MYSQL_USER, { message: "must be a MySQL user name (letters, digits, '_', at most 32)" }),
+      schemas: z.array(z.string().regex(MYSQL_SCHEMA, { message: "must be a plain MySQL schema name" })).min(1),
+    })
+    .optional(),
+  /** The DMS task to start once the source is ready (never restarted if it stopped: that is a human's call). */
+  dmsTaskArn: z.string().startsWith("arn:aws:dms:", { message: "must be a DMS task ARN" }).optional(),
+});
+
+/** Settings of one run of the post-apply step. */
+export type PostApplySettings = z.output<typeof postApplySettingsSchema>;
+
+/** Environment variables the function reads its settings from. */
+export const POST_APPLY_ENV = {
+  clusterIdentifier: "POST_APPLY_CLUSTER_ID",
+  masterSecretArn: "POST_APPLY_MASTER_SECRET_ARN",
+  binlogRetentionHours: "POST_APPLY_BINLOG_RETENTION_HOURS",
+  dmsSourceSecretArn: "POST_APPLY_DMS_SOURCE_SECRET_ARN",
+  dmsSourceUsername: "POST_APPLY_DMS_SOURCE_USERNAME",
+  dmsSourceSchemas: "POST_APPLY_DMS_SOURCE_SCHEMAS",
+  dmsTaskArn: "POST_APPLY_DMS_TASK_ARN",
+} as const;
+
+/** The function's environment for `settings` (values may be Terraform tokens). */
+export function postApplyEnvironment(settings: PostApplySettings): Record<string, string> {
+  return {
+    [POST_APPLY_ENV.clusterIdentifier]: settings.clusterIdentifier,
+    [POST_APPLY_ENV.masterSecretArn]: settings.masterSecretArn,
+    [POST_APPLY_ENV.binlogRetentionHours]: String(settings.binlogRetentionHours),
+    ...(settings.dmsSource
+      ? {
+          [POST_APPLY_ENV.dmsSourceSecretArn]: settings.dmsSource.secretArn,
+          [POST_APPLY_ENV.dmsSourceUsername]: settings.dmsSource.username,
+          [POST_APPLY_ENV.dmsSourceSchemas]: settings.dmsSource.schemas.join(","),
+        }
+      : {}),
+    ...(settings.dmsTaskArn ? { [POST_APPLY_ENV.dmsTaskArn]: settings.dmsTaskArn } : {}),
+  };
+}
+
+/**
+ * Settings from the function's environment, with any field of the invocation input taking
+ * precedence. Throws a ZodError naming the bad field.
+ */
+export function resolvePostApplySettings(env: Readonly<Record<string, string | undefined>>, input: Partial<PostApplySettings> = {}): PostApplySettings {
+  const fromEnv = {
+    clusterIdentifier: env[POST_APPLY_ENV.clusterIdentifier],
+    masterSecretArn: env[POST_APPLY_ENV.masterSecretArn],
+    binlogRetentionHours: env[POST_APPLY_ENV.binlogRetentionHours],
+    dmsSource: env[POST_APPLY_ENV.dmsSourceSecretArn]
+      ? {
+          secretArn: env[POST_APPLY_ENV.dmsSourceSecretArn],
+          username: env[POST_APPLY_ENV.dmsSourceUsername],
+          schemas: (env[POST_APPLY_ENV.dmsSourceSchemas] ?? "").split(",").filter(Boolean),
+        }
+      : undefined,
+    dmsTaskArn: env[POST_APPLY_ENV.dmsTaskArn] || undefined,
+  };
+  return postApplySettingsSchema.parse({ ...fromEnv, ...input });
+}
+
+/** Resources the post-apply function touches; with these, its policy is exactly what it needs. */
+export interface PostApplyResources {
+  readonly accountId: string;
+  readonly region: string;
+  readonly clusterIdentifier: string;
+  readonly masterSecretArn: string;
+  /**
+   * Customer-managed key of the master secret (the cluster's `master_user_secret[0].kms_key_id`).
+   * @default - none: the secret uses the AWS-managed `aws/secretsmanager` key, which needs no grant
+   */
+  readonly masterSecretKmsKeyArn?: string;
+  /** The DMS source secret and its key, when the step writes the DMS source user. */
+  readonly dmsSourceSecretArn?: string;
+  readonly dmsSourceSecretKmsKeyArn?: string;
+  /** The DMS task it starts. */
+  readonly dmsTaskArn?: string;
+}
+
+/**
+ * IAM statements of the post-apply function: describe the one cluster, read its master secret,
+ * read and write the DMS source secret, describe and start the one task, and use the secrets'
+ * keys through Secrets Manager only. The function's role also needs the basic Lambda execution and
+ * VPC access permissions, which the shared Lambda packaging adds.
+ */
+export function postApplyPolicyStatements(r: PostApplyResources): PolicyStatement[] {
+  const viaSecretsManager = { StringEquals: { "kms:ViaService": `secretsmanager.${r.region}.amazonaws.com` } };
+  const statements: PolicyStatement[] = [
+    { sid: "DescribeCluster", actions: ["rds:DescribeDBClusters"], resources: [`arn:aws:rds:${r.region}:${r.accountId}:cluster:${r.clusterIdentifier}`] },
+    { sid: "ReadMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [r.masterSecretArn] },
+  ];
+  if (r.masterSecretKmsKeyArn) {
+    statements.push({ sid: "DecryptMasterSecret", actions: ["kms:Decrypt"], resources: [r.masterSecretKmsKeyArn], conditions: viaSecretsManager });
+  }
+  if (r.dmsSourceSecretArn) {
+    if (!r.dmsSourceSecretKmsKeyArn) throw new Error("dmsSourceSecretKmsKeyArn is needed with dmsSourceSecretArn");
+    statements.push(
+      { sid: "WriteDmsSourceSecret", actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], resources: [r.dmsSourceSecretArn] },
+      { sid: "UseDmsSourceSecretKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [r.dmsSourceSecretKmsKeyArn], conditions: viaSecretsManager },
+    );
+  }
+  if (r.dmsTaskArn) {
+    // DescribeReplicationTasks has no resource-level permissions.
+    statements.push(
+      { sid: "DescribeDmsTasks", actions: ["dms:DescribeReplicationTasks"], resources: ["*"] },
+      { sid: "StartDmsTask", actions: ["dms:StartReplicationTask"], resources: [r.dmsTaskArn] },
+    );
+  }
+  return statements;
+}
