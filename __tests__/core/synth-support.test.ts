@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
@@ -36,9 +36,15 @@ describe("validateStacks and Terraform version checks", () => {
 describe("withCheapStackTraces", () => {
   it("restores the stack formatter and source maps afterwards", () => {
     const before = Error.prepareStackTrace;
+    const capture = Error.captureStackTrace;
     const sourceMaps = process.sourceMapsEnabled;
-    withCheapStackTraces(() => undefined);
+    withCheapStackTraces(() => {
+      const probe = { stack: "" };
+      Error.captureStackTrace(probe);
+      expect(probe.stack).toBe("");
+    });
     expect(Error.prepareStackTrace).toBe(before);
+    expect(Error.captureStackTrace).toBe(capture);
     expect(process.sourceMapsEnabled).toBe(sourceMaps);
   });
 
@@ -59,13 +65,30 @@ describe("npm run synth", () => {
   it("synthesizes every stack with no Terraform CLI on PATH and no credentials", () => {
     const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-main-"));
     const env = { PATH: dirname(process.execPath), HOME: process.env.HOME, CDKTF_OUTDIR: outdir };
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(__dirname, "..", ".."), env, encoding: "utf8" });
+    // Exactly what `npm run synth` runs: the bundled app (built into node_modules/.cache on first use).
+    const result = spawnSync(process.execPath, ["src/bin/app.cjs"], { cwd: join(__dirname, "..", ".."), env, encoding: "utf8" });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/^policy: \d+ stack\(s\), 0 errors/m);
     for (const stack of ["prod", "dev", "event-dec-flash-sale", "event-concert-film-tickets"]) {
       expect(existsSync(join(outdir, "stacks", stack, "cdk.tf.json")), stack).toBe(true);
     }
   });
+});
+
+describe("src/bin/app.cjs", () => {
+  it("writes the same Terraform from the cached bundle as from the sources", () => {
+    const run = (extra: Record<string, string>) => {
+      const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-launch-"));
+      const result = spawnSync(process.execPath, ["src/bin/app.cjs"], {
+        cwd: join(__dirname, "..", ".."),
+        env: { ...process.env, CDKTF_OUTDIR: outdir, ...extra },
+        encoding: "utf8",
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8");
+    };
+    expect(run({})).toBe(run({ FLASHCROWD_NO_BUNDLE: "1" }));
+  }, 60_000);
 });
 
 describe("buildApp().synth()", () => {

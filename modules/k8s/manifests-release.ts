@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { PROJECT_ROOT } from "../../src/core/project-root";
 import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
@@ -33,7 +34,7 @@ export interface ManifestsReleaseProps {
 }
 
 /** The chart that renders `.Values.manifests` unchanged (modules/k8s/charts/manifests). */
-export const MANIFESTS_CHART_DIR = join(__dirname, "charts", "manifests");
+export const MANIFESTS_CHART_DIR = join(PROJECT_ROOT, "modules", "k8s", "charts", "manifests");
 const ASSET_ID = "k8s-manifests-chart";
 
 /**

@@ -1,18 +1,22 @@
 /**
  * cdktf records a full stack trace for every token it creates (each attribute reference), only to
- * quote it if that token later fails to resolve. Formatting those traces, with source maps on as
- * tsx sets them, was over half of the synth time. While `fn` runs, traces format to nothing; they
- * are restored afterwards, and an error's trace is formatted when first read, so errors that
- * escape still carry their full stack.
+ * quote it if that token later fails to resolve; constructs does the same for metadata. Capturing
+ * and formatting those traces was the largest single cost of a synth. While `fn` runs, explicit
+ * `Error.captureStackTrace` calls record nothing and traces format to nothing (with source maps
+ * off); everything is restored afterwards. Errors raised meanwhile still carry their trace: V8
+ * records it when the error is created and formats it when it is first read, after the restore.
  */
 export function withCheapStackTraces<T>(fn: () => T): T {
+  const previousCapture = Error.captureStackTrace;
   const previousFormatter = Error.prepareStackTrace;
   const previousSourceMaps = process.sourceMapsEnabled;
   process.setSourceMapsEnabled(false);
+  Error.captureStackTrace = () => undefined;
   Error.prepareStackTrace = () => "";
   try {
     return fn();
   } finally {
+    Error.captureStackTrace = previousCapture;
     Error.prepareStackTrace = previousFormatter;
     process.setSourceMapsEnabled(previousSourceMaps);
   }

@@ -9,9 +9,10 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
+import { PROJECT_ROOT } from "../core/project-root";
 
 /** Handler entry files under src/lifecycle/handlers, by the key the control stack uses. */
 export const HANDLERS = {
@@ -37,7 +38,7 @@ export interface LambdaBundle {
 /** Folders (relative to the repository root) whose files the handlers may import; all of them are hashed. */
 export const SOURCE_DIRS = ["src/lifecycle/handlers", "src/tfc"] as const;
 
-const ROOT = resolve(__dirname, "..", "..");
+const ROOT = PROJECT_ROOT;
 const ZIP_TIME = new Date("1980-01-01T00:00:00Z");
 const BUILD_OPTIONS = {
   bundle: true,
