@@ -21,9 +21,15 @@ export interface EventResourceNames {
   readonly dmsReplicationInstanceId: string;
   /** DMS replication task identifier (event -> prod). */
   readonly dmsTaskId: string;
-  /** Public hostname of the sale (served by the permanent event edge). */
+  /**
+   * Public hostname of the sale, `<slug>.<domain>`: its own CloudFront distribution in the
+   * permanent event edge, so concurrent events never share an origin.
+   */
   readonly publicHostname: string;
-  /** Hostname the event stack's ALB answers on behind CloudFront; exists only while the stack is up. */
+  /**
+   * `origin-<slug>.<domain>`: the event stack's ALB behind that distribution; the record exists
+   * only while the event stack is up (the distribution fails over to the static page otherwise).
+   */
   readonly originHostname: string;
   /**
    * URL the lifecycle smoke-checks after spin-up: through CloudFront to the event's services. The
@@ -47,9 +53,9 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
     finalSnapshotId: naming.name(`db-final-${event.teardownAt.toUTC().toFormat("yyyyLLdd'T'HHmm").toLowerCase()}`, 255),
     dmsReplicationInstanceId: naming.name("dms", 63),
     dmsTaskId: naming.name("sync", 255),
-    publicHostname: domain,
-    originHostname: `origin.${domain}`,
-    smokeCheckUrl: `https://${domain}/healthz`,
+    publicHostname: `${event.slug}.${domain}`,
+    originHostname: `origin-${event.slug}.${domain}`,
+    smokeCheckUrl: `https://${event.slug}.${domain}/healthz`,
     postApplyFunctionName: naming.name("post-apply", 64),
   };
 }

@@ -558,8 +558,8 @@ export const eventPlatformSchema = z.strictObject({
   /** Environment whose database receives the event's data through DMS. */
   syncTo: z.string(),
   /**
-   * DNS name the event edge serves (a Route 53 hosted zone of this account), e.g. sale.example.com.
-   * Sale traffic reaches `https://<domain>`; the live event stack answers behind `origin.<domain>`.
+   * DNS zone the event edge serves (a Route 53 hosted zone of this account), e.g. sale.example.com.
+   * Each event is `https://<slug>.<domain>`; its stack's ALB answers behind `origin-<slug>.<domain>`.
    */
   domain: z
     .string()
