@@ -87,7 +87,7 @@ export class AddonsStack extends AwsStack {
     this.ebsCsiDriver = new EbsCsiDriver(this, "ebs-csi-driver", {
       ...identity,
       version: addons.charts.awsEbsCsiDriver,
-      roleName: this.naming.name("ebs-csi-driver"),
+      naming: this.naming,
       replicas: addons.controllerReplicas,
       volumeTags: this.tags,
       kmsKeyArn: platform.volumeKmsKeyArn,
@@ -151,7 +151,7 @@ export class AddonsStack extends AwsStack {
       ...identity,
       version: addons.charts.externalSecrets,
       namespace: secretsNs,
-      roleName: this.naming.name("external-secrets"),
+      naming: this.naming,
       secretsKmsKeyArn: secrets.kmsKeyArn,
       replicas: addons.controllerReplicas,
       provider,

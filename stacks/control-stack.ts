@@ -3,7 +3,7 @@ import type { DateTime } from "luxon";
 import { NodeFunction, type FunctionCode } from "../modules/compute/node-function";
 import { OneTimeSchedules } from "../modules/compute/one-time-schedules";
 import { StateMachine } from "../modules/compute/state-machine";
-import { AlertTopic } from "../modules/messaging/alert-topic";
+import { AlertTopic } from "../modules/observability/alert-topic";
 import { DeadLetterQueue } from "../modules/messaging/dead-letter-queue";
 import { KmsKey } from "../modules/security/kms-key";
 import type { PolicyStatement } from "../modules/security/policy-document";
@@ -66,9 +66,9 @@ export class ControlStack extends AwsStack {
       key,
       issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
     });
-    this.alerts = new AlertTopic(this, "alerts", { naming, component: "lifecycle-alerts", key });
+    this.alerts = new AlertTopic(this, "alerts", { naming, accountId: this.target.account, kmsKey: key, name: "lifecycle-alerts" });
     const dlq = new DeadLetterQueue(this, "dlq", { name: naming.name("lifecycle-dlq", 80), key });
-    dlq.alarmWhenNotEmpty(this.alerts.arn);
+    dlq.alarmWhenNotEmpty(this.alerts.topicArn);
 
     const fn = (id: HandlerKey, component: string, description: string, extra: { environment?: Record<string, string>; timeoutSeconds?: number } = {}) =>
       new NodeFunction(this, id, {
@@ -98,7 +98,7 @@ export class ControlStack extends AwsStack {
       smokeCheck: fn("smokeCheck", "smoke-check", "GETs an event's health URL through the public edge", { timeoutSeconds: 30 }),
       notify: fn("notify", "notify", "Sends lifecycle notifications to Slack and the alert topic", {
         timeoutSeconds: 30,
-        environment: { SLACK_WEBHOOK_SECRET_ARN: this.slackWebhook.arn, ALERT_TOPIC_ARN: this.alerts.arn },
+        environment: { SLACK_WEBHOOK_SECRET_ARN: this.slackWebhook.arn, ALERT_TOPIC_ARN: this.alerts.topicArn },
       }),
     };
     this.functions = functions;
@@ -137,7 +137,7 @@ export class ControlStack extends AwsStack {
       // The post-apply step is a function each event stack creates in its own VPC.
       invokePatterns: [`arn:aws:lambda:${region}:${account}:function:${patterns.postApplyFunctionName}`],
     });
-    this.stateMachine.alarmOnFailures(this.alerts.arn);
+    this.stateMachine.alarmOnFailures(this.alerts.topicArn);
 
     this.schedules = new OneTimeSchedules(this, "schedules", {
       naming,

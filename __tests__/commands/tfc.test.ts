@@ -185,6 +185,18 @@ describe("flashcrowd tfc upload and status", () => {
     expect(synthesized).toHaveLength(1);
   });
 
+  it("refuses to upload a stack with unsuppressed policy errors, and uploads nothing", async () => {
+    const synthDir = mkdtempSync(join(tmpdir(), "synth-"));
+    mkdirSync(join(synthDir, "stacks", STACK), { recursive: true });
+    const unsafe = { resource: { aws_s3_bucket: { data: { bucket: "data", force_destroy: true } } } };
+    writeFileSync(join(synthDir, "stacks", STACK, "cdk.tf.json"), JSON.stringify(unsafe));
+    const r = await tfcCli(["upload", STACK, "--synth-dir", synthDir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("[S3-NO-FORCE-DESTROY]");
+    expect(r.err).toContain("has unsuppressed policy errors; nothing was uploaded");
+    expect(tfc.configurationVersions.size).toBe(0);
+  });
+
   it("prints the workspace and its latest run", async () => {
     tfc.addRun(tfc.workspaces[0]!.id, { message: "last sale", status: "applied", script: [] });
     const r = await tfcCli(["status", STACK]);

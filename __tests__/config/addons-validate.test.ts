@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateConfig, type ConfigInput } from "../../src/config";
+import { type ConfigInput } from "../../src/config";
 import type { AddonsConfigInput } from "../../src/config/addons-schema";
-import { configInput, configWith } from "../helpers/config";
+import { configWith, problemsOf } from "../helpers/config";
 
-function problemsOf(change: (input: ConfigInput) => void): string[] {
-  const input = configInput();
-  change(input);
-  try {
-    validateConfig(input, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const prod = (c: ConfigInput): AddonsConfigInput => c.environments.prod!.addons;
 const dev = (c: ConfigInput): AddonsConfigInput => c.environments.dev!.addons;

@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateConfig, type ConfigInput } from "../../src/config";
+import { type ConfigInput } from "../../src/config";
 import { fargateMemoryProblem } from "../../src/config/validate-event-workloads";
-import { calendarOf, configInput, configWith } from "../helpers/config";
+import { calendarOf, configWith, problemsOf } from "../helpers/config";
 
-function problemsOf(change: (input: ConfigInput) => void): string[] {
-  const input = configInput();
-  change(input);
-  try {
-    validateConfig(input, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const platform = (c: ConfigInput) => c.events.platform;
 const web = (c: ConfigInput) => platform(c).services.web!;

@@ -2,21 +2,10 @@
  * Configuration rules for the EKS, edge, ALB and ECR sections of an environment.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateConfig, type ConfigInput } from "../../src/config";
+import { type ConfigInput } from "../../src/config";
 import { registryReplicationOwners, ownsRegistryReplication } from "../../src/config/ecr-replication";
-import { configInput, configWith, eventsInOwnAccount } from "../helpers/config";
+import { configWith, eventsInOwnAccount, problemsOf } from "../helpers/config";
 
-function problemsOf(change: (input: ConfigInput) => void): string[] {
-  const input = configInput();
-  change(input);
-  try {
-    validateConfig(input, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const prod = (c: ConfigInput) => c.environments.prod!;
 const dev = (c: ConfigInput) => c.environments.dev!;

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, validateConfig, type ConfigInput } from "../../src/config";
-import { configInput, configWith } from "../helpers/config";
+import { loadConfig, type ConfigInput } from "../../src/config";
+import { configWith, problemsOf } from "../helpers/config";
 
-function problemsOf(change: (input: ConfigInput) => void): string[] {
-  const input = configInput();
-  change(input);
-  try {
-    validateConfig(input, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const suppressions = (c: ConfigInput) => {
   c.policy ??= { suppressions: [] };

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, validateConfig, type ConfigInput } from "../../src/config";
-import { configInput } from "../helpers/config";
+import { loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { configInput, problemsOf } from "../helpers/config";
 
-function problemsOf(change: (input: ConfigInput) => void): string[] {
-  const input = configInput();
-  change(input);
-  try {
-    validateConfig(input, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe("Terraform Cloud settings", () => {
   it("pin the Terraform version and default the safety net to 6 hours", () => {

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, validateConfig, type ConfigInput } from "../../src/config";
-import { calendarOf, configInput, configWith } from "../helpers/config";
+import { loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { calendarOf, configInput, configWith, problemsOf } from "../helpers/config";
 
-function problemsOf(change: (input: ConfigInput) => void): string[] {
-  const input = configInput();
-  change(input);
-  try {
-    validateConfig(input, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe("the repository's configuration", () => {
   it("is valid and resolves every calendar entry", () => {

@@ -1,4 +1,4 @@
-import { defaultConfigInput, validateConfig, type Config, type ConfigInput } from "../../src/config";
+import { ConfigError, defaultConfigInput, validateConfig, type Config, type ConfigInput } from "../../src/config";
 
 /** A fresh, mutable copy of the repository's config input. */
 export function configInput(): ConfigInput {
@@ -22,4 +22,17 @@ export function calendarOf(input: ConfigInput): NonNullable<ConfigInput["events"
 export function eventsInOwnAccount(input: ConfigInput): void {
   input.events.platform.account = "510987654321";
   input.events.platform.peering = { accepterRoleArn: "arn:aws:iam::210987654321:role/flashcrowd-peering-accepter" };
+}
+
+/** The problems validation reports for the repository's config with `change` applied, as `path: message`. */
+export function problemsOf(change: (input: ConfigInput) => void): string[] {
+  const input = configInput();
+  change(input);
+  try {
+    validateConfig(input, {});
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
 }

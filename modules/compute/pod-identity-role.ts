@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { Naming } from "../../src/config/naming";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 
@@ -19,8 +20,10 @@ export interface PodIdentityRoleProps {
   readonly namespace: string;
   /** Kubernetes service account the role is bound to. */
   readonly serviceAccount: string;
-  /** The role's permissions, as an inline policy. */
-  readonly statements: readonly PolicyStatement[];
+  /** Inline least-privilege statements. @default none (then `managedPolicyArns` must be given) */
+  readonly statements?: readonly PolicyStatement[];
+  /** AWS managed policies, for add-ons whose permissions AWS maintains (the EBS CSI driver). @default none */
+  readonly managedPolicyArns?: readonly string[];
 }
 
 /**
@@ -37,7 +40,11 @@ export class PodIdentityRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
-    if (props.statements.length === 0) throw new Error(`${this.node.path}: a Pod Identity role needs at least one policy statement`);
+    const statements = props.statements ?? [];
+    const managed = props.managedPolicyArns ?? [];
+    if (statements.length === 0 && managed.length === 0) {
+      throw new Error(`${this.node.path}: a Pod Identity role needs policy statements or managed policies; without them it can do nothing`);
+    }
     this.namespace = props.namespace;
     this.serviceAccount = props.serviceAccount;
     this.role = new IamRole(this, "role", {
@@ -45,11 +52,10 @@ export class PodIdentityRole extends Construct {
       description: props.description,
       assumeRolePolicy: podIdentityTrustPolicy(props.accountId, props.clusterArn, props.namespace, props.serviceAccount),
     });
-    new IamRolePolicy(this, "policy", {
-      role: this.role.id,
-      name: props.name,
-      policy: policyDocument(props.statements),
-    });
+    if (statements.length > 0) {
+      new IamRolePolicy(this, "policy", { role: this.role.id, name: props.name, policy: policyDocument(statements) });
+    }
+    managed.forEach((policyArn, i) => new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn }));
     this.association = new EksPodIdentityAssociation(this, "association", {
       clusterName: props.clusterName,
       namespace: props.namespace,

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
-import { AddonPodIdentity } from "./addon-pod-identity";
+import { PodIdentityRole } from "../compute/pod-identity-role";
+import type { Naming } from "../../src/config/naming";
 import { ChartRelease, type ChartSource } from "./chart-release";
 
 export const EBS_CSI_DRIVER_CHART: ChartSource = {
@@ -15,8 +16,8 @@ export const EBS_CSI_DRIVER_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/A
 export interface EbsCsiDriverProps {
   /** Exact chart version. */
   readonly version: string;
-  /** Name of the driver's IAM role. */
-  readonly roleName: string;
+  /** Names the driver's IAM role `{project}-{stack}-ebs-csi-driver`. */
+  readonly naming: Naming;
   readonly accountId: string;
   readonly region: string;
   readonly clusterName: string;
@@ -51,7 +52,7 @@ export interface EbsCsiDriverProps {
  * cluster's default storage class.
  */
 export class EbsCsiDriver extends Construct {
-  readonly identity: AddonPodIdentity;
+  readonly identity: PodIdentityRole;
   readonly chart: ChartRelease;
   /** The gp3 storage class's name. */
   readonly storageClassName: string;
@@ -60,13 +61,15 @@ export class EbsCsiDriver extends Construct {
     super(scope, id);
     const sa = ADDON_SERVICE_ACCOUNTS.ebsCsiController;
     this.storageClassName = props.storageClassName ?? "gp3";
-    this.identity = new AddonPodIdentity(this, "identity", {
-      roleName: props.roleName,
+    this.identity = new PodIdentityRole(this, "identity", {
+      naming: props.naming,
+      name: "ebs-csi-driver",
       description: `EBS CSI driver of ${props.clusterName}: volumes and snapshots`,
       accountId: props.accountId,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
-      serviceAccount: sa,
+      namespace: sa.namespace,
+      serviceAccount: sa.name,
       managedPolicyArns: [EBS_CSI_DRIVER_POLICY_ARN],
     });
     this.chart = new ChartRelease(this, "chart", {

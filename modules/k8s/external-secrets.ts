@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
-import { AddonPodIdentity } from "./addon-pod-identity";
+import { PodIdentityRole } from "../compute/pod-identity-role";
+import type { Naming } from "../../src/config/naming";
 import { ChartRelease, type ChartSource } from "./chart-release";
 import { ManifestsRelease } from "./manifests-release";
 
@@ -30,8 +31,8 @@ export interface ExternalSecretsProps {
   readonly version: string;
   /** Namespace of the operator (its service account is {@link ADDON_SERVICE_ACCOUNTS}.externalSecrets). */
   readonly namespace: string;
-  /** Name of the operator's IAM role. */
-  readonly roleName: string;
+  /** Names the operator's IAM role `{project}-{stack}-external-secrets`. */
+  readonly naming: Naming;
   readonly accountId: string;
   readonly region: string;
   readonly clusterName: string;
@@ -60,7 +61,7 @@ export interface ExternalSecretsProps {
  * operator's resources.
  */
 export class ExternalSecrets extends Construct {
-  readonly identity: AddonPodIdentity;
+  readonly identity: PodIdentityRole;
   readonly chart: ChartRelease;
   readonly store: ManifestsRelease;
 
@@ -72,13 +73,15 @@ export class ExternalSecrets extends Construct {
     if (duplicate) throw new Error(`${this.node.path}: secret ${duplicate} is synced twice`);
     const sa = ADDON_SERVICE_ACCOUNTS.externalSecrets;
 
-    this.identity = new AddonPodIdentity(this, "identity", {
-      roleName: props.roleName,
+    this.identity = new PodIdentityRole(this, "identity", {
+      naming: props.naming,
+      name: "external-secrets",
       description: `External Secrets of ${props.clusterName}: reads the add-ons' secrets`,
       accountId: props.accountId,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
-      serviceAccount: sa,
+      namespace: sa.namespace,
+      serviceAccount: sa.name,
       statements: [
         {
           sid: "ReadSyncedSecrets",

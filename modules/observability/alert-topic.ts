@@ -8,7 +8,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { Naming } from "../../src/config/naming";
 import type { KmsKey } from "../security/kms-key";
-import { policyDocument } from "../security/policy-document";
+import { policyDocument, type PolicyStatement } from "../security/policy-document";
 import { sid } from "../security/sid";
 
 /** A Slack channel that receives the topic through AWS Chatbot. */
@@ -46,10 +46,12 @@ export interface AlertTopicProps {
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly slackChannel?: ChatbotSlackChannelConfiguration;
+  private readonly kmsKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
     const { naming, accountId, kmsKey } = props;
+    this.kmsKey = kmsKey;
     const component = props.name ?? "alerts";
     const topicName = naming.name(component, 256);
 
@@ -128,5 +130,18 @@ export class AlertTopic extends Construct {
 
   get topicArn(): string {
     return this.topic.arn;
+  }
+
+  /** What a role needs to publish here: sns:Publish on this topic and use of its key through SNS. */
+  publishStatements(region: string): PolicyStatement[] {
+    return [
+      { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [this.topic.arn] },
+      {
+        sid: "AlertTopicKey",
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: [this.kmsKey.arn],
+        conditions: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
+      },
+    ];
   }
 }

@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp } from "../app";
 import { awsOnlyStacks, findTerraform, listStacks, runOfflineChecks } from "../ci/terraform-harness";
 import type { Command } from "../cli";
 import { loadConfig } from "../config";
 import { table } from "./stacks";
+import { synthFolder } from "./synthesize";
 
 export const checkCommand: Command = {
   summary: "Synthesize, then terraform validate + offline plan every AWS-only stack (no credentials)",
@@ -31,11 +31,7 @@ export const checkCommand: Command = {
       return 2;
     }
     const workDir = resolve(values["work-dir"] ?? "node_modules/.cache/flashcrowd/check");
-    let synthDir = values["synth-dir"];
-    if (!synthDir) {
-      synthDir = join(workDir, "cdktf.out");
-      buildApp(loadConfig(io.env), { outdir: synthDir }).synth();
-    }
+    const synthDir = synthFolder(loadConfig(io.env), values["synth-dir"], { into: join(workDir, "cdktf.out"), scratchPrefix: "flashcrowd-check-" }).dir;
     const all = listStacks(synthDir);
     const unknown = positionals.filter((s) => !all.includes(s));
     if (unknown.length > 0) {

@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { buildApp } from "../app";
 import type { Command } from "../cli";
 import { loadConfig } from "../config";
 import { table } from "../core/table";
 import { POLICY_PACK } from "../policy/pack";
 import { renderReport, reportJson } from "../policy/report";
 import { runPolicy } from "../policy/run";
+import { synthFolder } from "./synthesize";
 
 export const policyCommand: Command = {
   summary: "Run the policy pack over every stack: a table per stack, JSON for the PR comment; exit 1 on unsuppressed errors",
@@ -33,13 +31,8 @@ export const policyCommand: Command = {
       return 0;
     }
     const config = loadConfig(io.env);
-    let synthDir = values["synth-dir"];
-    let scratch: string | undefined;
-    if (!synthDir) {
-      scratch = mkdtempSync(join(tmpdir(), "flashcrowd-policy-"));
-      synthDir = scratch;
-      buildApp(config, { outdir: synthDir }).app.synth();
-    }
+    const folder = synthFolder(config, values["synth-dir"], { scratchPrefix: "flashcrowd-policy-" });
+    const synthDir = folder.dir;
     try {
       const report = runPolicy({ synthDir, config, stacks: positionals.length > 0 ? positionals : undefined });
       const missing = positionals.filter((s) => !report.stacks.some((r) => r.stack === s));
@@ -54,7 +47,7 @@ export const policyCommand: Command = {
       }
       return report.ok ? 0 : 1;
     } finally {
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      folder.dispose();
     }
   },
 };

@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TerraformStack } from "cdktf";
 import { buildApp } from "../app";
@@ -11,6 +10,9 @@ import { TfcClient } from "../tfc/client";
 import { TfcApiError, TfcConnectionError, TfcTimeoutError } from "../tfc/errors";
 import { classifyRun, runMarker, startRun, waitForRun } from "../tfc/runs";
 import { packDirectory } from "../tfc/tarball";
+import { renderProblems } from "../policy/report";
+import { runPolicy } from "../policy/run";
+import { synthFolder } from "./synthesize";
 
 const USAGE =
   "flashcrowd tfc upload <stack> [--synth-dir DIR]\n" +
@@ -144,18 +146,18 @@ function appStackIds(config: Config): string[] {
 
 async function upload(ctx: Context, synthDirArg: string | undefined): Promise<number> {
   const { io, client } = ctx;
-  let synthDir = synthDirArg ? resolve(synthDirArg) : undefined;
-  let scratch: string | undefined;
+  const folder = synthFolder(ctx.config, synthDirArg, { scratchPrefix: "flashcrowd-upload-", synth: ctx.deps.synth });
   try {
-    if (!synthDir) {
-      scratch = mkdtempSync(join(tmpdir(), "flashcrowd-upload-"));
-      synthDir = scratch;
-      (ctx.deps.synth ?? ((config, outdir) => buildApp(config, { outdir }).app.synth()))(ctx.config, synthDir);
-    }
-    const stackDir = join(synthDir, "stacks", ctx.stack);
+    const stackDir = join(folder.dir, "stacks", ctx.stack);
     if (!existsSync(join(stackDir, "cdk.tf.json"))) {
       io.err(`flashcrowd tfc upload: ${stackDir}/cdk.tf.json not found; synthesize first or point --synth-dir at a cdktf.out folder`);
       return 2;
+    }
+    // What the scheduled spin-up will apply must pass the policy pack like any synthesis.
+    const report = runPolicy({ synthDir: folder.dir, config: ctx.config, stacks: [ctx.stack] });
+    if (!report.ok) {
+      io.err(`${renderProblems(report)}\nflashcrowd tfc upload: ${ctx.stack} has unsuppressed policy errors; nothing was uploaded`);
+      return 1;
     }
     const tarball = await packDirectory(stackDir);
     const ws = await client.workspace(ctx.organization, ctx.workspace);
@@ -166,7 +168,7 @@ async function upload(ctx: Context, synthDirArg: string | undefined): Promise<nu
     io.out(`${cv.id} uploaded to ${ctx.organization}/${ctx.workspace} (${tarball.length} bytes); no run was started`);
     return 0;
   } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    folder.dispose();
   }
 }
 

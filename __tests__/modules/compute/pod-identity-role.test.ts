@@ -5,7 +5,7 @@ import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/module-stac
 
 const CLUSTER_ARN = `arn:aws:eks:ap-northeast-2:${ACCOUNT}:cluster/flashcrowd-test-eks`;
 
-function synthRole(statements = [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/*"] }]) {
+function synthRole(statements = [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/*"] }], managedPolicyArns?: string[]) {
   const { stack, naming } = moduleStack();
   new PodIdentityRole(stack, "role", {
     naming,
@@ -17,6 +17,7 @@ function synthRole(statements = [{ actions: ["s3:GetObject"], resources: ["arn:a
     namespace: "shop",
     serviceAccount: "checkout",
     statements,
+    managedPolicyArns,
   });
   return synthJson(stack);
 }
@@ -56,6 +57,14 @@ describe("PodIdentityRole", () => {
   });
 
   it("refuses a role without permissions", () => {
-    expect(() => synthRole([])).toThrow(/needs at least one policy statement/);
+    expect(() => synthRole([])).toThrow(/needs policy statements or managed policies; without them it can do nothing/);
+  });
+
+  it("attaches AWS managed policies instead of an inline policy when given only those", () => {
+    const json = synthRole([], ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
+    expect(listOf(json, "aws_iam_role_policy")).toEqual([]);
+    expect(listOf(json, "aws_iam_role_policy_attachment")).toEqual([
+      expect.objectContaining({ policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }),
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { Naming } from "../../../src/config/naming";
 import { describe, expect, it } from "vitest";
 import { AwsLoadBalancerController } from "../../../modules/k8s/aws-load-balancer-controller";
 import { EbsCsiDriver, EBS_CSI_DRIVER_POLICY_ARN } from "../../../modules/k8s/ebs-csi-driver";
@@ -15,7 +16,7 @@ const cluster = {
 describe("EbsCsiDriver", () => {
   const synth = (extra: Partial<ConstructorParameters<typeof EbsCsiDriver>[2]> = {}) => {
     const { stack } = k8sTestStack();
-    new EbsCsiDriver(stack, "ebs", { ...cluster, version: "2.64.0", roleName: "ebs", replicas: 1, volumeTags: { Project: "flashcrowd" }, ...extra });
+    new EbsCsiDriver(stack, "ebs", { ...cluster, version: "2.64.0", naming: new Naming("flashcrowd", "prod-addons"), replicas: 1, volumeTags: { Project: "flashcrowd" }, ...extra });
     return synthJson(stack);
   };
 

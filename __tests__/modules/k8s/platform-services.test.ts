@@ -1,3 +1,4 @@
+import { Naming } from "../../../src/config/naming";
 import { describe, expect, it } from "vitest";
 import { ArgoCd, type ArgoCdWorkload } from "../../../modules/k8s/argo-cd";
 import { ExternalSecrets, type ExternalSecretsProps } from "../../../modules/k8s/external-secrets";
@@ -14,7 +15,7 @@ describe("ExternalSecrets", () => {
   const base: ExternalSecretsProps = {
     version: "2.9.0",
     namespace: "external-secrets",
-    roleName: "eso",
+    naming: new Naming("flashcrowd", "prod-addons"),
     accountId: "210987654321",
     region: "ap-northeast-2",
     clusterName: "c",
