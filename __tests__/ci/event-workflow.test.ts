@@ -35,7 +35,7 @@ describe("event workflow (manual fallback)", () => {
 
   it("asks for the least permissions and runs one at a time per stack", () => {
     expect(workflow.permissions).toEqual({ contents: "read" });
-    expect(workflow.concurrency).toEqual({ group: "event-${{ inputs.stack }}", "cancel-in-progress": false });
+    expect(workflow.concurrency).toEqual({ group: "flashcrowd-stack-${{ inputs.stack }}", "cancel-in-progress": false });
   });
 
   it("takes the Terraform Cloud token from the repository secret", () => {

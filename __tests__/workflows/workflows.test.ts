@@ -166,6 +166,15 @@ describe("plan.yml", () => {
     expect(wf.jobs.plan!.permissions).toEqual({});
   });
 
+  it("runs the policy pack on the head, puts its summary in the comment and fails on its errors", () => {
+    const changes = JSON.stringify(wf.jobs.changes);
+    expect(changes).toContain("npx flashcrowd policy --synth-dir cdktf.out --json");
+    const comment = JSON.stringify(wf.jobs.comment);
+    expect(comment).toContain("--policy policy-report.json");
+    const steps = (wf.jobs.comment as { steps: { name?: string; run?: string }[] }).steps;
+    expect(steps.at(-1)).toEqual(expect.objectContaining({ name: "Fail on policy errors", run: expect.stringContaining("jq -r .ok policy-report.json") }));
+  });
+
   it("updates the one comment carrying the plan comment's marker", () => {
     const script = scripts(wf.jobs.comment!);
     expect(script).toContain(`select(.body | startswith("${PLAN_COMMENT_MARKER}"))`);
