@@ -147,6 +147,11 @@ describe("invalid configurations", () => {
       "2027-03-14T02:30 does not exist in America/New_York (skipped by a daylight-saving change)",
     ],
     [
+      "a local time repeated when daylight saving ends",
+      (c) => Object.assign(calendarOf(c)[0]!, { timeZone: "America/New_York", opens: "2026-11-01T01:30", closes: "2026-11-01T08:00" }),
+      "2026-11-01T01:30 occurs twice in America/New_York (the hour repeated when daylight saving ends); write 2026-11-01T01:30:00-04:00 or 2026-11-01T01:30:00-05:00",
+    ],
+    [
       "a lead time too short to apply the stack",
       (c) => (calendarOf(c)[0]!.leadTime = "PT10M"),
       'events.calendar[0].leadTime (event "dec-flash-sale"): PT10M is outside the allowed range of 30 to 10080 minutes',
@@ -342,6 +347,13 @@ describe("event times", () => {
     expect(sale!.spinUpAt.toISO()).toBe("2026-12-04T17:00:00.000+09:00"); // leadTime PT3H
     expect(sale!.teardownAt.toISO()).toBe("2026-12-06T01:00:00.000+09:00"); // platform grace PT1H
     expect(sale!.zone).toBe("Asia/Seoul");
+  });
+
+  it("accepts a repeated local time once its offset says which of the two it is", () => {
+    const config = configWith((c) => {
+      Object.assign(calendarOf(c)[0]!, { timeZone: "America/New_York", opens: "2026-11-01T01:30:00-05:00", closes: "2026-11-01T08:00" });
+    });
+    expect(config.events.calendar[0]!.opensAt.toUTC().toISO()).toBe("2026-11-01T06:30:00.000Z");
   });
 
   it("uses UTC schedules when an event gives only offsets", () => {

@@ -15,8 +15,8 @@ export function isValidTimeZone(zone: string): boolean {
  * - ISO-8601 with an offset (`2026-12-04T20:00:00+09:00`); with `timeZone` too, the offset must be
  *   the zone's offset at that instant (catches a stale offset across a DST change);
  * - local ISO-8601 without offset (`2026-12-04T20:00`) plus `timeZone`; a local time that does not
- *   exist in that zone (skipped by a DST change) is an error. A repeated local time (DST ends) is
- *   taken at its first occurrence.
+ *   exist in that zone (skipped by a DST change) is an error, and so is one that occurs twice (the
+ *   hour repeated when DST ends): the message names the two offsets to choose from.
  */
 export function parseInstant(text: string, timeZone: string | undefined): ParsedInstant {
   if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
@@ -53,6 +53,17 @@ export function parseInstant(text: string, timeZone: string | undefined): Parsed
     return {
       ok: false,
       message: `${text} does not exist in ${timeZone} (skipped by a daylight-saving change); pick another time`,
+    };
+  }
+  const wall = (d: DateTime) => d.toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  const twin = [at.minus({ hours: 1 }), at.plus({ hours: 1 })].find((d) => wall(d) === wall(at));
+  if (twin) {
+    const [first, second] = [at, twin].sort((a, b) => a.toMillis() - b.toMillis()) as [DateTime, DateTime];
+    return {
+      ok: false,
+      message:
+        `${text} occurs twice in ${timeZone} (the hour repeated when daylight saving ends); ` +
+        `write ${first.toISO({ suppressMilliseconds: true })} or ${second.toISO({ suppressMilliseconds: true })}`,
     };
   }
   return { ok: true, at };
