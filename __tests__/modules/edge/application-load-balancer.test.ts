@@ -21,7 +21,7 @@ function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = fal
     subnetIds: ["subnet-pub-a", "subnet-pub-b"],
     cloudFrontPrefixListId: "pl-22a6434b",
     certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
-    originVerifyHeader: { name: "X-Origin-Verify", value: "${var.cloudfront_origin_verify_secret}" },
+    originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },
     services: SERVICES,
     targetSecurityGroupId: "sg-nodes",
     accessLogsBucket: logs,
@@ -90,7 +90,7 @@ describe("ApplicationLoadBalancer defaults", () => {
     const rules = listOf(json, "aws_lb_listener_rule").sort((a, b) => (a.priority as number) - (b.priority as number));
     expect(rules.map((r) => r.priority)).toEqual([10, 20]);
     expect(rules[0]!.condition).toEqual([
-      { http_header: { http_header_name: "X-Origin-Verify", values: ["${var.cloudfront_origin_verify_secret}"] } },
+      { http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin-verify.output)}"] } },
       { path_pattern: { values: ["/api/*"] } },
     ]);
     expect(rules[1]!.action).toEqual([{ type: "forward", target_group_arn: expect.stringContaining("aws_lb_target_group.alb_tg-web_") }]);

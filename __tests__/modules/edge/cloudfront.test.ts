@@ -26,7 +26,7 @@ function synthCdn(overrides: CdnOverrides = {}): TerraformJson {
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/site",
     webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1",
     origins: [
-      { kind: "https", id: "alb", domainName: "origin.shop.example.com", customHeaders: { "X-Origin-Verify": "${var.cloudfront_origin_verify_secret}" } },
+      { kind: "https", id: "alb", domainName: "origin.shop.example.com", customHeaders: { "X-Origin-Verify": "${sensitive(terraform_data.origin-verify.output)}" } },
       { kind: "s3", id: "static", bucket, kmsKey: key },
     ],
     defaultBehavior: { targetOriginId: "alb", cache: "disabled" },
@@ -112,7 +112,7 @@ describe("CdnDistribution defaults", () => {
   it("reaches the HTTPS origin over TLS 1.2 only, with the origin header, forwarding everything but Host uncached", () => {
     const alb = (cdn.origin as Record<string, unknown>[]).find((o) => o.origin_id === "alb")!;
     expect(alb.custom_origin_config).toEqual(expect.objectContaining({ origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] }));
-    expect(alb.custom_header).toEqual([{ name: "X-Origin-Verify", value: "${var.cloudfront_origin_verify_secret}" }]);
+    expect(alb.custom_header).toEqual([{ name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" }]);
     expect(cdn.default_cache_behavior).toEqual(
       expect.objectContaining({ cache_policy_id: MANAGED_POLICY_IDS.cachingDisabled, origin_request_policy_id: MANAGED_POLICY_IDS.allViewerExceptHostHeader }),
     );
