@@ -36,7 +36,7 @@ export class OriginVerifyHeader extends Construct {
     }
     this.secret = new DataResource(this, "secret", {
       // `input` is typed as a map by cdktf; terraform_data takes any value, here a string.
-      input: Token.asAny(`${Fn.uuid()}${Fn.uuid()}`) as Record<string, unknown>,
+      input: Token.asAny(`${Fn.uuid()}${Fn.uuid()}`) as unknown as Record<string, unknown>,
       // uuid() changes on every plan: keep the first value.
       lifecycle: { ignoreChanges: ["input"] },
     });
