@@ -122,3 +122,33 @@ describe("AliasRecords", () => {
     expect(() => synthAliases({ names: ["a.example.com", "a.example.com"] })).toThrow(/names must be unique/);
   });
 });
+
+describe("DnsValidatedCertificate sharing another certificate's records", () => {
+  const m = moduleStack();
+  const cdn = new DnsValidatedCertificate(m.stack, "cdn-cert", {
+    domainName: "sale.example.com",
+    subjectAlternativeNames: ["*.sale.example.com"],
+    hostedZoneId: "Z123EXAMPLE",
+    provider: m.usEast1(),
+  });
+  new DnsValidatedCertificate(m.stack, "origin-cert", { domainName: "*.sale.example.com", hostedZoneId: "Z123EXAMPLE", validationRecordsFrom: cdn });
+  const json = synthJson(m.stack);
+  const validations = resourcesOf(json, "aws_acm_certificate_validation");
+  const origin = Object.entries(validations).find(([id]) => id.startsWith("origin-cert"))![1];
+
+  it("writes no record of its own: the name's record is one per account, already written", () => {
+    expect(listOf(json, "aws_route53_record")).toHaveLength(2);
+    expect(Object.keys(resourcesOf(json, "aws_route53_record")).every((id) => id.startsWith("cdn-cert"))).toBe(true);
+  });
+
+  it("waits for the other certificate's records instead", () => {
+    expect(origin.validation_record_fqdns).toBeUndefined();
+    expect(origin.depends_on).toEqual(Object.keys(resourcesOf(json, "aws_route53_record")).map((id) => `aws_route53_record.${id}`));
+  });
+
+  it("refuses a certificate whose records do not cover its names", () => {
+    expect(
+      () => new DnsValidatedCertificate(m.stack, "other", { domainName: "shop.example.com", hostedZoneId: "Z123EXAMPLE", validationRecordsFrom: cdn }),
+    ).toThrow(/covers sale.example.com, \*.sale.example.com, not shop.example.com/);
+  });
+});
