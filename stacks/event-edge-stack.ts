@@ -104,7 +104,9 @@ export class EventEdgeStack extends AwsStack {
 
   constructor(scope: Construct, props: EventEdgeStackProps) {
     const platform = props.config.events.platform;
-    super(scope, { config: props.config, stackId: EVENT_EDGE_STACK_ID, environment: EVENT_EDGE_STACK_ID, target: platform });
+    // Environment tag "event", as in the stack catalog: the event platform's costs together. No
+    // Event tag, so the lifecycle's tag-scoped grants (Environment=event and Event=<slug>) never match.
+    super(scope, { config: props.config, stackId: EVENT_EDGE_STACK_ID, environment: "event", target: platform });
     this.platform = platform;
     const { naming } = this;
     const account = platform.account;
