@@ -194,6 +194,11 @@ describe("invalid event workloads", () => {
       "events.platform.peering.accepterRoleArn: events and syncTo \"prod\" share account 210987654321, so the peering is accepted directly; remove accepterRoleArn",
     ],
     [
+      "more database instances than availability zones",
+      (c) => (platform(c).aurora.instances = 4),
+      "events.platform.aurora.instances: 4 instances need one availability zone each, but events.platform.availabilityZones lists 3",
+    ],
+    [
       "a service image with both a tag and a digest",
       (c) => (web(c).image = { repository: "web", tag: "1.0.0", digest: `sha256:${"a".repeat(64)}` }),
       "events.platform.services.web.image: needs exactly one of tag (an immutable release tag) and digest (sha256:...)",

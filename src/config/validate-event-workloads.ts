@@ -125,6 +125,12 @@ export function checkEventWorkloads(
   }
 
   // Database sizing.
+  if (platform.aurora.instances > platform.availabilityZones.length) {
+    report(
+      at("aurora.instances"),
+      `${platform.aurora.instances} instances need one availability zone each, but events.platform.availabilityZones lists ${platform.availabilityZones.length}; use at most ${platform.availabilityZones.length} or add zones`,
+    );
+  }
   const sizing = platform.aurora.sizing;
   if (sizing.type === "serverless-v2" && sizing.minCapacity > sizing.maxCapacity) {
     report(at("aurora.sizing.minCapacity"), `${sizing.minCapacity} ACU is greater than maxCapacity (${sizing.maxCapacity}); lower minCapacity or raise maxCapacity`);
