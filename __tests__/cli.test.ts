@@ -31,7 +31,7 @@ describe("flashcrowd CLI", () => {
     const { io, out } = capture({ TFC_ORG: "acme" });
     expect(await main(["stacks", "--json"], io)).toBe(0);
     const stacks = JSON.parse(out.join("")) as { stack: string; workspace: string; spinUpAt?: string }[];
-    expect(stacks.map((s) => s.stack)).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(stacks.map((s) => s.stack)).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
     expect(stacks.find((s) => s.stack === "event-dec-flash-sale")).toEqual(
       expect.objectContaining({ workspace: "flashcrowd-event-dec-flash-sale", spinUpAt: "2026-12-04T17:00:00+09:00" }),
     );
@@ -47,6 +47,6 @@ describe("flashcrowd CLI", () => {
     // Any existing file passes the CLI lookup; the stack is rejected before Terraform would run.
     const { io, err } = capture({ TERRAFORM_BIN: process.execPath });
     expect(await main(["check", "nope"], io)).toBe(2);
-    expect(err.join("\n")).toMatch(/unknown stack nope; stacks are: control, dev, dev-addons, event-concert-film-tickets, event-dec-flash-sale, prod, prod-addons, tfc/);
+    expect(err.join("\n")).toMatch(/unknown stack nope; stacks are: control, dev, dev-addons, event-concert-film-tickets, event-dec-flash-sale, event-edge, prod, prod-addons, tfc/);
   });
 });

@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import { DateTime } from "luxon";
 import { ControlStack } from "../stacks/control-stack";
 import { AddonsStack } from "../stacks/addons-stack";
+import { EventEdgeStack } from "../stacks/event-edge-stack";
 import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
 import { TfcStack } from "../stacks/tfc-stack";
@@ -34,6 +35,8 @@ export interface FlashcrowdApp {
   readonly platforms: Readonly<Record<string, PlatformStack>>;
   /** Add-ons stacks by environment id, for the platforms that expose their add-on inputs. */
   readonly addons: Readonly<Record<string, AddonsStack>>;
+  /** The permanent part of the event environments: distributions, certificates, WAF, repositories, log archive. */
+  readonly eventEdge: EventEdgeStack;
   readonly events: Readonly<Record<string, EventStack>>;
   /** The event lifecycle: schedules, state machine, functions. */
   readonly control: ControlStack;
@@ -43,8 +46,8 @@ export interface FlashcrowdApp {
 
 /**
  * Builds the App: the Terraform Cloud stack, one platform stack per environment and its add-ons
- * stack (once the platform exposes what the add-ons need), one stack per calendar event, and the
- * control stack.
+ * stack (once the platform exposes what the add-ons need), the event edge, one stack per calendar
+ * event, and the control stack.
  */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   if (options.outdir) mkdirSync(options.outdir, { recursive: true });
@@ -61,10 +64,11 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
     const inputs = inputsOf(platform);
     if (inputs) addons[environmentId] = new AddonsStack(app, { config, environmentId, platform: inputs });
   }
+  const eventEdge = new EventEdgeStack(app, { config });
   const events: Record<string, EventStack> = {};
   const syncTarget = platforms[config.events.platform.syncTo]!;
   for (const event of config.events.calendar) {
-    events[event.slug] = new EventStack(app, { config, event, syncTarget });
+    events[event.slug] = new EventStack(app, { config, event, syncTarget, edge: eventEdge });
   }
   const control = new ControlStack(app, { config, now: (options.clock ?? (() => DateTime.now()))() });
   return {
@@ -72,6 +76,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
     tfc,
     platforms,
     addons,
+    eventEdge,
     events,
     control,
     synth: () => {

@@ -17,6 +17,9 @@ import { planSchedules } from "../src/lifecycle/schedules";
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../src/lifecycle/settings";
 import { lifecycleDefinition } from "../src/lifecycle/state-machine";
 
+/** The handlers the control stack runs (the post-apply step runs in each event's VPC instead). */
+export type ControlHandlerKey = Exclude<HandlerKey, "postApply">;
+
 export interface ControlStackProps {
   readonly config: Config;
   /** "Now": schedules whose time is not after it are left out. */
@@ -24,7 +27,7 @@ export interface ControlStackProps {
   /** @default DEFAULT_LIFECYCLE_SETTINGS */
   readonly settings?: Partial<LifecycleSettings>;
   /** Bundled handlers. @default lambdaBundles() (built once, cached on disk) */
-  readonly code?: Readonly<Record<HandlerKey, FunctionCode>>;
+  readonly code?: Readonly<Record<ControlHandlerKey, FunctionCode>>;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface ControlStackProps {
  */
 export class ControlStack extends AwsStack {
   readonly settings: LifecycleSettings;
-  readonly functions: Readonly<Record<HandlerKey, NodeFunction>>;
+  readonly functions: Readonly<Record<ControlHandlerKey, NodeFunction>>;
   readonly stateMachine: StateMachine;
   readonly schedules: OneTimeSchedules;
   readonly tfcToken: Secret;
@@ -70,7 +73,7 @@ export class ControlStack extends AwsStack {
     const dlq = new DeadLetterQueue(this, "dlq", { name: naming.name("lifecycle-dlq", 80), key });
     dlq.alarmWhenNotEmpty(this.alerts.topicArn);
 
-    const fn = (id: HandlerKey, component: string, description: string, extra: { environment?: Record<string, string>; timeoutSeconds?: number } = {}) =>
+    const fn = (id: ControlHandlerKey, component: string, description: string, extra: { environment?: Record<string, string>; timeoutSeconds?: number } = {}) =>
       new NodeFunction(this, id, {
         naming,
         component,

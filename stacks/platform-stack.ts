@@ -82,6 +82,12 @@ export class PlatformStack extends AwsStack {
   readonly bastion?: Bastion;
   /** The account-wide DMS roles, only in the environment events synchronize into. */
   readonly dmsAccountRoles?: DmsAccountRoles;
+  /**
+   * Credentials of the DMS user on this environment's writer, which the event stacks' DMS target
+   * endpoints read; only in the environment events synchronize into (`events.platform.syncTo`).
+   * The value is set outside Terraform (README, "Event data flow and runbook").
+   */
+  readonly dmsTargetSecret?: Secret;
   /** Off-hours stop/start, when `offHours` is configured. */
   readonly offHours?: OffHours;
   // ---- end: data, audit, backup, monitoring, access ----
@@ -159,6 +165,8 @@ export class PlatformStack extends AwsStack {
       weeklyRetentionDays: env.backup.weeklyRetentionDays,
     });
 
+    // The environment the events' DMS tasks write into.
+    const syncTarget = props.config.events.platform.syncTo === props.environmentId;
     this.aurora = new AuroraMysql(this, "aurora", {
       identifier: naming.name("db", 63),
       accountId: env.account,
@@ -177,6 +185,8 @@ export class PlatformStack extends AwsStack {
       performanceInsightsRetentionDays: env.aurora.performanceInsightsRetentionDays,
       monitoringIntervalSeconds: env.aurora.monitoringIntervalSeconds,
       tags: this.backup.tags,
+      // DMS loads a MySQL target with LOAD DATA LOCAL INFILE during the full load (dynamic: no reboot).
+      parameters: syncTarget ? { local_infile: { value: "1", applyMethod: "immediate" } } : undefined,
     });
 
     this.redis = new Redis(this, "redis", {
@@ -267,6 +277,23 @@ export class PlatformStack extends AwsStack {
     // account creates them (this environment, or event-edge for an events account of its own).
     if (stackCatalog(props.config).identityHostOf(props.config.events.platform.account) === props.environmentId) {
       this.dmsAccountRoles = new DmsAccountRoles(this, "dms-account-roles");
+    }
+
+    if (syncTarget) {
+      this.dmsTargetSecret = new Secret(this, "dms-target-secret", {
+        name: `${props.config.project.name}/${this.naming.stack}/dms-target`,
+        description:
+          `DMS target credentials on the writer of ${this.naming.workspace}, read by the event stacks' DMS tasks: JSON with username, password, host, port; ` +
+          "set the value outside Terraform (README, Event data flow and runbook)",
+        key: this.dataKey,
+        issuer:
+          "the database administrators (a MySQL user they create on the writer with SQL, without DROP, ALTER or CREATE on the prod schema; they change its password and this value together)",
+      });
+      const events = props.config.events.platform;
+      if (events.account !== env.account) {
+        // The event stacks' DMS secrets-access roles run in the events account.
+        this.dmsTargetSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-dms-secrets`, env.region);
+      }
     }
 
     if (env.offHours) {

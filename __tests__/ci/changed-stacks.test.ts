@@ -23,13 +23,13 @@ describe("changed stacks", () => {
     expect(changedStacks(base, head, catalog)).toMatchObject({ changed: ["dev"], permanent: ["dev"], ephemeral: [], added: [], removed: [] });
   });
 
-  it("sees a new event as a new stack plus the tfc workspace and prod's run role for it, in deploy order", () => {
+  it("sees a new event as a new stack plus its workspace (tfc), run role (prod), distribution (event-edge) and schedules (control), in deploy order", () => {
     const addSpringSale = (c: ConfigInput) =>
       calendarOf(c).push({ ...structuredClone(calendarOf(c)[1]!), slug: "spring-sale", name: "Spring sale", cidr: "10.64.32.0/20" });
     const changes = changedStacks(base, headWith(addSpringSale), stackCatalog(configWith(addSpringSale)));
-    expect(changes.changed).toEqual(["tfc", "prod", "control", "event-spring-sale"]);
+    expect(changes.changed).toEqual(["tfc", "prod", "event-edge", "control", "event-spring-sale"]);
     expect(changes.added).toEqual(["event-spring-sale"]);
-    expect(changes.permanent).toEqual(["tfc", "prod", "control"]);
+    expect(changes.permanent).toEqual(["tfc", "prod", "event-edge", "control"]);
     expect(changes.ephemeral).toEqual(["event-spring-sale"]);
   });
 
@@ -37,7 +37,7 @@ describe("changed stacks", () => {
     const head = headWith((c) => calendarOf(c).splice(1, 1));
     const changes = changedStacks(base, head, catalog);
     expect(changes.removed).toEqual(["event-concert-film-tickets"]);
-    expect(changes.changed).toEqual(["tfc", "prod", "control"]);
+    expect(changes.changed).toEqual(["tfc", "prod", "event-edge", "control"]);
   });
 
   it("ignores cdktf's // comments, which Terraform never reads", () => {
@@ -52,7 +52,7 @@ describe("changed stacks", () => {
   it("treats every stack as new when the base has no synthesized app", () => {
     const changes = changedStacks(mkdtempSync(join(tmpdir(), "empty-")), base, catalog);
     expect(changes.added).toEqual(changes.changed);
-    expect(changes.changed).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(changes.changed).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
   });
 });
 

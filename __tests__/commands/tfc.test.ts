@@ -61,7 +61,7 @@ describe("flashcrowd tfc: arguments", () => {
   it("exits 2 for a stack the configured app does not have, naming the stacks", async () => {
     const r = await tfcCli(["status", "event-nope"], env(), { ...fastDeps(), stackIds: undefined });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown stack "event-nope"; stacks are: tfc, prod, dev, prod-addons, dev-addons, event-dec-flash-sale, event-concert-film-tickets, control/);
+    expect(r.err).toMatch(/unknown stack "event-nope"; stacks are: tfc, prod, dev, prod-addons, dev-addons, event-edge, event-dec-flash-sale, event-concert-film-tickets, control/);
   });
 
   it("exits 2 for an unknown subcommand", async () => {

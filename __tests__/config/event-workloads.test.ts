@@ -183,6 +183,56 @@ describe("invalid event workloads", () => {
       "events.platform.peering.accepterRoleArn: events and syncTo \"prod\" share account 210987654321, so the peering is accepted directly; remove accepterRoleArn",
     ],
     [
+      "more database instances than availability zones",
+      (c) => (platform(c).aurora.instances = 4),
+      "events.platform.aurora.instances: 4 instances need one availability zone each, but events.platform.availabilityZones lists 3",
+    ],
+    [
+      "a service image with both a tag and a digest",
+      (c) => (web(c).image = { repository: "web", tag: "1.0.0", digest: `sha256:${"a".repeat(64)}` }),
+      "events.platform.services.web.image: needs exactly one of tag (an immutable release tag) and digest (sha256:...)",
+    ],
+    [
+      "a service image with neither tag nor digest",
+      (c) => (web(c).image = { repository: "web" }),
+      "events.platform.services.web.image: needs exactly one of tag",
+    ],
+    [
+      "the mutable latest tag",
+      (c) => (web(c).image = { repository: "web", tag: "latest" }),
+      'events.platform.services.web.image.tag: "latest" is mutable',
+    ],
+    [
+      "a malformed digest",
+      (c) => (web(c).image = { repository: "web", digest: "sha256:abc" }),
+      "events.platform.services.web.image.digest: must look like sha256:<64 lowercase hex characters>",
+    ],
+    [
+      "an image from a repository event-edge does not create",
+      (c) => (web(c).image = { repository: "storefront", tag: "1.0.0" }),
+      'events.platform.services.web.image.repository: "storefront" is not in events.platform.ecr.repositories (web, api, worker)',
+    ],
+    [
+      "a repository listed twice",
+      (c) => platform(c).ecr.repositories!.push("web"),
+      'events.platform.ecr.repositories[3]: "web" is listed twice',
+    ],
+    [
+      "a worker with path patterns",
+      (c) => (platform(c).services.worker!.pathPatterns = ["/jobs/*"]),
+      "events.platform.services.worker.pathPatterns: a worker takes no traffic from the load balancer",
+    ],
+    [
+      "two http services taking every path",
+      (c) => delete platform(c).services.api!.pathPatterns,
+      'events.platform.services.api.pathPatterns: "web" already takes every path (no pathPatterns, or "/*")',
+    ],
+    [
+      "more path patterns than an ALB rule holds",
+      (c) => (platform(c).services.api!.pathPatterns = ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"]),
+      "events.platform.services.api.pathPatterns: may have at most 4 path patterns",
+    ],
+    [
       "an event network without the Secrets Manager endpoint DMS needs",
       (c) => (platform(c).network.interfaceEndpoints = []),
       'events.platform.network.interfaceEndpoints: must include "secretsmanager"',

@@ -293,6 +293,31 @@ describe("invalid configurations", () => {
       'environments.dev.network.interfaceEndpoints: the bastion reaches Session Manager only through interface endpoints; add "ssmmessages", "ec2messages"',
     ],
     [
+      "an event domain outside its hosted zone",
+      (c) => (c.events.platform.domain = "sale.example.org"),
+      "events.platform.domain: sale.example.org is not in hosted zone sale.flashcrowd.example (events.platform.hostedZone.name)",
+    ],
+    [
+      "an event hosted zone id that is not a Route 53 id",
+      (c) => (c.events.platform.hostedZone.id = "sale-zone"),
+      "events.platform.hostedZone.id: must be a Route 53 hosted zone id",
+    ],
+    [
+      "event alerts with no destination",
+      (c) => (c.events.platform.alerts = { emails: [] }),
+      "events.platform.alerts: has no destination for DMS events and alarms",
+    ],
+    [
+      "an event WAF rate limit below the WAF minimum",
+      (c) => (c.events.platform.edge.wafRateLimit = 5),
+      "events.platform.edge.wafRateLimit: must be at least 10",
+    ],
+    [
+      "an event edge without the origin-facing prefix list",
+      (c) => delete (c.events.platform.edge as { originFacingPrefixListId?: string }).originFacingPrefixListId,
+      "events.platform.edge.originFacingPrefixListId: is required",
+    ],
+    [
       "an off-hours cron with both day fields set",
       (c) => (c.environments.dev!.offHours!.stopCron = "cron(0 21 * * MON-FRI *)"),
       'environments.dev.offHours.stopCron: "cron(0 21 * * MON-FRI *)": exactly one of day-of-month and day-of-week must be "?"',

@@ -31,4 +31,12 @@ describe("Lambda bundles", () => {
     const { handler } = createRequire(join(dir, "index.js"))(join(dir, "index.js")) as { handler: (r: { url: string }) => Promise<unknown> };
     await expect(handler({ url: "https://sale.example/healthz" })).rejects.toMatchObject({ name: "SmokeCheckFailed" });
   });
+
+  it("bundles the post-apply step with its MySQL driver and the settings it shares with the event stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flashcrowd-post-apply-"));
+    writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(lambdaBundles().postApply.zipPath))["index.js"]!);
+    const { handler } = createRequire(join(dir, "index.js"))(join(dir, "index.js")) as { handler: (input: object) => Promise<unknown> };
+    // No environment: the settings schema (bundled from src/lifecycle/post-apply-config.ts) rejects it before any AWS call.
+    await expect(handler({})).rejects.toMatchObject({ name: "ZodError", message: expect.stringContaining("clusterIdentifier") });
+  });
 });

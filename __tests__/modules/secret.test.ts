@@ -38,3 +38,33 @@ describe("Secret", () => {
     expect(() => synthSecret(days)).toThrow(message);
   });
 });
+
+describe("Secret read from another account", () => {
+  const json = JSON.parse(
+    Testing.synthScope((scope) => {
+      const key = new KmsKey(scope, "key", { alias: "test", description: "test", accountId: "210987654321" });
+      const secret = new Secret(scope, "dms-target", { name: "flashcrowd/prod/dms-target", description: "dms", key, issuer: "the DBAs" });
+      secret.allowReadFromAccount("510987654321", "arn:aws:iam::510987654321:role/flashcrowd-event-*-dms-secrets", "ap-northeast-2");
+    }),
+  ) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  type Statement = { Sid?: string; Principal?: unknown; Action: string | string[]; Condition?: Record<string, Record<string, string>> };
+  const secretPolicy = JSON.parse(Object.values(json.resource.aws_secretsmanager_secret_policy!)[0]!.policy as string) as { Statement: Statement[] };
+  const keyPolicy = JSON.parse(Object.values(json.resource.aws_kms_key!)[0]!.policy as string) as { Statement: Statement[] };
+  const onlyDmsRoles = { "aws:PrincipalArn": "arn:aws:iam::510987654321:role/flashcrowd-event-*-dms-secrets" };
+
+  it("lets only the matching roles of that account read the value, and blocks public policies", () => {
+    expect(Object.values(json.resource.aws_secretsmanager_secret_policy!)[0]!.block_public_policy).toBe(true);
+    expect(secretPolicy.Statement).toEqual([
+      expect.objectContaining({ Principal: { AWS: "arn:aws:iam::510987654321:root" }, Action: "secretsmanager:GetSecretValue", Condition: { ArnLike: onlyDmsRoles } }),
+    ]);
+  });
+
+  it("lets them decrypt it through Secrets Manager only", () => {
+    expect(keyPolicy.Statement.find((s) => s.Sid === "dmstargetReadFrom510987654321")).toEqual(
+      expect.objectContaining({
+        Action: "kms:Decrypt",
+        Condition: { ArnLike: onlyDmsRoles, StringEquals: { "kms:ViaService": "secretsmanager.ap-northeast-2.amazonaws.com" } },
+      }),
+    );
+  });
+});

@@ -83,7 +83,7 @@ describe("the repository's stacks", () => {
   });
 
   it("are all checked", () => {
-    expect(report.stacks.map((s) => s.stack)).toEqual(["control", "dev", "dev-addons", "event-concert-film-tickets", "event-dec-flash-sale", "prod", "prod-addons", "tfc"]);
+    expect(report.stacks.map((s) => s.stack)).toEqual(["control", "dev", "dev-addons", "event-concert-film-tickets", "event-dec-flash-sale", "event-edge", "prod", "prod-addons", "tfc"]);
     for (const stack of report.stacks.filter((s) => !["tfc", "prod-addons", "dev-addons"].includes(s.stack))) expect(stack.counts.compliant).toBeGreaterThan(10);
   });
 

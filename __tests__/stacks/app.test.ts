@@ -5,12 +5,11 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import type { AwsStack } from "../../src/core/aws-stack";
-import { calendarOf, configWith } from "../helpers/config";
 import { synthJson, type TerraformJson } from "../helpers/synth";
 
 const config = loadConfig({});
 const built = buildApp(config);
-const awsStacks: AwsStack[] = [...Object.values(built.platforms), ...Object.values(built.events)];
+const awsStacks: AwsStack[] = [...Object.values(built.platforms), built.eventEdge, ...Object.values(built.events)];
 // Touch the lazily created aliased providers so they are checked too.
 for (const stack of awsStacks) {
   void stack.secondaryProvider;
@@ -19,8 +18,8 @@ for (const stack of awsStacks) {
 const synthesized = new Map<string, TerraformJson>(awsStacks.map((s) => [s.node.id, synthJson(s)]));
 
 describe("the app", () => {
-  it("has a platform stack per environment and an event stack per calendar entry", () => {
-    expect([...synthesized.keys()].sort()).toEqual(["dev", "event-concert-film-tickets", "event-dec-flash-sale", "prod"]);
+  it("has a platform stack per environment, the event edge and an event stack per calendar entry", () => {
+    expect([...synthesized.keys()].sort()).toEqual(["dev", "event-concert-film-tickets", "event-dec-flash-sale", "event-edge", "prod"]);
   });
 
   it.each([...synthesized.keys()])("%s runs in its own Terraform Cloud workspace", (id) => {
@@ -64,48 +63,6 @@ describe("the app", () => {
     const app = buildApp(loadConfig({ TFC_ORG: "acme" }));
     const json = synthJson(app.platforms.prod!);
     expect((json.terraform!.cloud as { organization: string }).organization).toBe("acme");
-  });
-});
-
-describe("the calendar", () => {
-  it("adds exactly one stack per added entry", () => {
-    const before = buildApp(configWith()).app.node.children.length;
-    const after = buildApp(
-      configWith((c) => {
-        calendarOf(c).push({ slug: "spring-sale", name: "Spring sale", opens: "2027-03-20T20:00", closes: "2027-03-21T02:00", timeZone: "Asia/Seoul", expectedPeakRps: 1000, cidr: "10.64.32.0/20" });
-      }),
-    );
-    expect(after.app.node.children.length).toBe(before + 1);
-    expect(Object.keys(after.events)).toContain("spring-sale");
-  });
-
-  it("gives concurrent events separate stacks with disjoint VPCs", () => {
-    const concurrent = buildApp(
-      configWith((c) => {
-        calendarOf(c).push({ slug: "overlapping", name: "Same night", opens: "2026-12-04T21:00", closes: "2026-12-05T01:00", timeZone: "Asia/Seoul", expectedPeakRps: 1000, cidr: "10.64.48.0/20" });
-      }),
-    );
-    const vpcCidr = (slug: string) => {
-      const json = synthJson(concurrent.events[slug]!);
-      return Object.values(json.resource!.aws_vpc!)[0]!.cidr_block;
-    };
-    expect(vpcCidr("dec-flash-sale")).toBe("10.64.0.0/20");
-    expect(vpcCidr("overlapping")).toBe("10.64.48.0/20");
-  });
-
-  it("names event resources so that two events never collide", () => {
-    // Names scoped to a parent resource (an inline role policy's name) cannot collide across stacks.
-    const scoped = new Set(["aws_iam_role_policy"]);
-    const names = (id: string) =>
-      Object.entries(synthesized.get(id)!.resource ?? {})
-        .filter(([type]) => !scoped.has(type))
-        .flatMap(([, byName]) => Object.values(byName))
-        .flatMap((r) => [r.name, r.bucket, r.identifier, (r.tags as Record<string, string> | undefined)?.Name])
-        .filter((n): n is string => typeof n === "string" && !n.includes("${"));
-    const a = new Set(names("event-dec-flash-sale"));
-    const b = names("event-concert-film-tickets");
-    expect(a.size).toBeGreaterThan(10);
-    expect(b.filter((n) => a.has(n))).toEqual([]);
   });
 });
 

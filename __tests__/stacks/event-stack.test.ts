@@ -1,16 +1,25 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { DmsTableMappings } from "../../modules/data/dms-table-mappings";
+import type { DmsTaskSettings } from "../../modules/data/dms-task-settings";
 import { buildApp } from "../../src/app";
+import { remoteStateReads } from "../../src/ci/catalog-drift";
 import { loadConfig, type Config } from "../../src/config";
+import { eventResourceNames } from "../../src/config/event-resources";
+import { POST_APPLY_ENV } from "../../src/lifecycle/post-apply-config";
 import { synthApp } from "../helpers/app";
 import { configWith } from "../helpers/config";
-import { listOf, parseJsonAttribute, type TerraformJson } from "../helpers/synth";
+import { listOf, parseJsonAttribute, resourcesOf, type TerraformJson } from "../helpers/synth";
 
-// The whole app is synthesized: cross-stack references (prod -> event) resolve only there.
+// The whole app is synthesized: cross-stack references (prod and event-edge -> event) resolve only there.
 function synthStacks(config: Config): (id: string) => TerraformJson {
   const outdir = synthApp(config);
   return (id) => JSON.parse(readFileSync(join(outdir, "stacks", id, "cdk.tf.json"), "utf8")) as TerraformJson;
+}
+
+interface Policy {
+  Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Condition?: unknown }[];
 }
 
 const config = loadConfig({});
@@ -18,26 +27,25 @@ const built = buildApp(config);
 const stacks = synthStacks(config);
 const sale = stacks("event-dec-flash-sale");
 const prod = stacks("prod");
+const names = eventResourceNames(config, config.events.calendar[0]!);
+const EDGE = "data.terraform_remote_state.cross-stack-reference-input-event-edge.outputs";
+const PROD = "data.terraform_remote_state.cross-stack-reference-input-prod.outputs";
 
-describe("event stack", () => {
-  it("runs an ECS cluster with Container Insights", () => {
-    expect(listOf(sale, "aws_ecs_cluster")).toEqual([
-      expect.objectContaining({ name: "flashcrowd-event-dec-flash-sale-ecs", setting: [{ name: "containerInsights", value: "enabled" }] }),
-    ]);
-  });
+const one = (type: string) => {
+  const all = listOf(sale, type);
+  expect(all, type).toHaveLength(1);
+  return all[0]!;
+};
+const byPath = (type: string, fragment: string) => Object.values(resourcesOf(sale, type)).filter((r) => (r["//"] as { metadata: { path: string } }).metadata.path.includes(fragment));
 
-  it("has an order queue and dead-letter queue encrypted with the event key, sized from config", () => {
-    const queues = listOf(sale, "aws_sqs_queue");
-    expect(queues.map((q) => q.name).sort()).toEqual(["flashcrowd-event-dec-flash-sale-orders", "flashcrowd-event-dec-flash-sale-orders-dlq"]);
-    const main = queues.find((q) => q.name === "flashcrowd-event-dec-flash-sale-orders")!;
-    expect(main.message_retention_seconds).toBe(96 * 3600);
-    expect((parseJsonAttribute(main.redrive_policy) as { maxReceiveCount: number }).maxReceiveCount).toBe(5);
-    expect(queues.every((q) => String(q.kms_master_key_id).includes("aws_kms_key.event-key_"))).toBe(true);
+describe("event stack: network and cross-stack reads", () => {
+  it("reads exactly the event edge and the environment it syncs to", () => {
+    expect(remoteStateReads(sale)).toEqual(["event-edge", "prod"]);
   });
 
   it("peers with the prod VPC read from prod's state, auto-accepted in the shared account", () => {
     const [peering] = listOf(sale, "aws_vpc_peering_connection");
-    expect(peering).toEqual(expect.objectContaining({ auto_accept: true, peer_vpc_id: expect.stringContaining("data.terraform_remote_state.cross-stack-reference-input-prod") }));
+    expect(peering).toEqual(expect.objectContaining({ auto_accept: true, peer_vpc_id: expect.stringContaining(PROD) }));
     expect(Object.keys(prod.output ?? {}).length).toBeGreaterThan(0);
   });
 
@@ -55,15 +63,7 @@ describe("event stack", () => {
     expect(endpoints).toContain("com.amazonaws.ap-northeast-2.secretsmanager");
   });
 
-  it("plans the pre-warm of every service from the event's expected peak", () => {
-    const plans = built.events["dec-flash-sale"]!.capacity;
-    expect(Object.fromEntries(Object.entries(plans).map(([n, p]) => [n, p.prewarm.tasks]))).toEqual({ web: 78, api: 39, worker: 8 });
-    const tickets = built.events["concert-film-tickets"]!.capacity;
-    expect(tickets.web!.prewarm.tasks).toBe(130); // 50000 rps x 1.3 / 500
-    expect(tickets.web!.window.raiseExpression).toBe("at(2027-01-15T09:30:00)");
-  });
-
-  it("uses an assumed-role provider locked to prod's account for a cross-account peering", () => {
+  it("uses an assumed-role provider locked to prod's account for a cross-account peering, and names the DMS subnets in prod's rule", () => {
     const json = synthStacks(
       configWith((c) => {
         c.events.platform.account = "410987654321";
@@ -78,5 +78,407 @@ describe("event stack", () => {
       }),
     );
     expect(listOf(json, "aws_vpc_peering_connection_accepter")).toEqual([expect.objectContaining({ provider: "aws.accepter" })]);
+    const intoProd = listOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes(PROD));
+    expect(intoProd.map((r) => [r.provider, r.cidr_ipv4, r.referenced_security_group_id])).toEqual([
+      ["aws.accepter", "10.64.9.0/26", undefined],
+      ["aws.accepter", "10.64.9.64/26", undefined],
+      ["aws.accepter", "10.64.9.128/26", undefined],
+    ]);
+  });
+});
+
+describe("event stack: load balancer and origin name", () => {
+  const lb = one("aws_lb");
+  const rules = listOf(sale, "aws_lb_listener_rule").sort((a, b) => (a.priority as number) - (b.priority as number));
+
+  it("is deletable (the stack is destroyed after the sale) and logs to event-edge's permanent bucket", () => {
+    expect(lb.enable_deletion_protection).toBe(false);
+    expect(lb.access_logs).toEqual({ bucket: expect.stringContaining(EDGE), prefix: "alb/dec-flash-sale", enabled: true });
+    expect(listOf(sale, "aws_s3_bucket")).toEqual([]);
+  });
+
+  it("admits only CloudFront's origin-facing prefix list, on 443 and 80", () => {
+    const ingress = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => r.prefix_list_id);
+    expect(ingress.map((r) => [r.from_port, r.prefix_list_id]).sort()).toEqual([
+      [443, "pl-22a6434b"],
+      [80, "pl-22a6434b"],
+    ]);
+    expect(listOf(sale, "aws_vpc_security_group_ingress_rule").some((r) => r.cidr_ipv4 === "0.0.0.0/0")).toBe(false);
+  });
+
+  it("serves the regional *.<domain> certificate validated in event-edge", () => {
+    const https = listOf(sale, "aws_lb_listener").find((l) => l.port === 443)!;
+    expect(https.certificate_arn).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_acm_certificate_validationorigin-certificate_validation`));
+  });
+
+  it("forwards only with this event's origin secret, the API's paths before the storefront's catch-all", () => {
+    expect(rules.map((r) => [r.priority, (r.condition as { path_pattern?: { values: string[] } }[])[1]!.path_pattern!.values])).toEqual([
+      [10, ["/api/*"]],
+      [20, ["/*"]],
+    ]);
+    for (const rule of rules) {
+      expect((rule.condition as { http_header?: { http_header_name: string; values: string[] } }[])[0]!.http_header).toEqual({
+        http_header_name: "X-Origin-Verify",
+        values: [expect.stringMatching(/^\$\{sensitive\(data\.terraform_remote_state\.cross-stack-reference-input-event-edge\.outputs\.cross-stack-output-terraform_dataorigin-verify-dec-flash-sale_secret_/)],
+      });
+    }
+  });
+
+  it("points origin-<slug>.<domain> at the load balancer, in the event zone", () => {
+    expect(one("aws_route53_record")).toEqual(
+      expect.objectContaining({
+        name: names.originHostname,
+        type: "A",
+        zone_id: "Z0210987654321SALEZONE",
+        alias: expect.objectContaining({ name: expect.stringMatching(/^\$\{aws_lb\.alb_[A-Z0-9]+\.dns_name\}$/), zone_id: expect.stringMatching(/^\$\{aws_lb\.alb_[A-Z0-9]+\.zone_id\}$/) }),
+      }),
+    );
+  });
+});
+
+describe("event stack: services", () => {
+  const services = listOf(sale, "aws_ecs_service");
+  const taskDefinitions = listOf(sale, "aws_ecs_task_definition");
+  const container = (service: string) =>
+    parseJsonAttribute<Record<string, unknown>[]>(taskDefinitions.find((t) => t.family === `flashcrowd-event-dec-flash-sale-${service}`)!.container_definitions)[0]!;
+
+  it("runs every configured service on Fargate in the private subnets, without public IPs", () => {
+    expect(services.map((s) => s.name).sort()).toEqual(["api", "web", "worker"].map((s) => `flashcrowd-event-dec-flash-sale-${s}`));
+    for (const s of services) expect((s.network_configuration as { assign_public_ip: boolean }).assign_public_ip).toBe(false);
+    const cluster = one("aws_ecs_cluster");
+    expect(cluster).toEqual(expect.objectContaining({ name: "flashcrowd-event-dec-flash-sale-ecs", setting: [{ name: "containerInsights", value: "enabled" }] }));
+  });
+
+  it.each(["web", "api", "worker"])("%s runs its configured release from its event repository (event-edge), read-only, logging to CloudWatch", (service) => {
+    const c = container(service);
+    expect(c.image).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-event-edge\\.outputs\\.cross-stack-output-aws_ecr_repositoryecr-${service}_repository_[A-Z0-9]+repository_url\\}:2026\\.11\\.3$`));
+    expect(c.readonlyRootFilesystem).toBe(true);
+    expect((c.logConfiguration as { logDriver: string }).logDriver).toBe("awslogs");
+  });
+
+  it("gives the database credentials through Secrets Manager (the RDS-managed secret), never in the environment", () => {
+    const c = container("api");
+    expect(c.secrets).toEqual([
+      { name: "DB_PASSWORD", valueFrom: expect.stringMatching(/aws_rds_cluster\.aurora_cluster_[A-Z0-9]+\.master_user_secret\[0\]\.secret_arn\}:password::$/) },
+      { name: "DB_USERNAME", valueFrom: expect.stringMatching(/:username::$/) },
+    ]);
+    expect((c.environment as { name: string }[]).map((e) => e.name)).toEqual(["DB_HOST", "DB_PORT", "EVENT_SLUG", "ORDER_QUEUE_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_USER"]);
+  });
+
+  it("lets the http services send orders and the worker consume them", () => {
+    const policy = (service: string) =>
+      parseJsonAttribute<Policy>(byPath("aws_iam_role_policy", `/${service}-task-policy`)[0]!.policy).Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : s.Action));
+    expect(policy("web")).toContain("sqs:SendMessage");
+    expect(policy("api")).toContain("sqs:SendMessage");
+    expect(policy("worker")).toContain("sqs:ReceiveMessage");
+    expect(policy("worker")).not.toContain("sqs:SendMessage");
+    expect(policy("web")).not.toContain("sqs:ReceiveMessage");
+  });
+
+  it("raises the minimum to the pre-warm size before opening and lowers it after closing, in the event's zone", () => {
+    const actions = listOf(sale, "aws_appautoscaling_scheduled_action");
+    const prewarm = (service: string) => actions.find((a) => a.name === `flashcrowd-event-dec-flash-sale-${service}-prewarm`)!;
+    expect(prewarm("web")).toEqual(
+      expect.objectContaining({ schedule: "at(2026-12-04T19:30:00)", timezone: "Asia/Seoul", scalable_target_action: { min_capacity: "78", max_capacity: "200" } }),
+    );
+    expect((prewarm("api").scalable_target_action as { min_capacity: string }).min_capacity).toBe("39");
+    expect((prewarm("worker").scalable_target_action as { min_capacity: string }).min_capacity).toBe("8");
+    const down = actions.find((a) => a.name === "flashcrowd-event-dec-flash-sale-web-scale-down")!;
+    expect(down).toEqual(expect.objectContaining({ schedule: "at(2026-12-06T00:15:00)", scalable_target_action: { min_capacity: "2", max_capacity: "200" } }));
+  });
+
+  it("scales the http services on requests per target as well as CPU, the worker on CPU only", () => {
+    const policies = listOf(sale, "aws_appautoscaling_policy");
+    const requests = policies.filter((p) => String(p.name).endsWith("-requests"));
+    expect(requests.map((p) => p.name).sort()).toEqual(["flashcrowd-event-dec-flash-sale-api-requests", "flashcrowd-event-dec-flash-sale-web-requests"]);
+    const web = requests.find((p) => p.name === "flashcrowd-event-dec-flash-sale-web-requests")!;
+    const config = web.target_tracking_scaling_policy_configuration as { target_value: number; predefined_metric_specification: { resource_label: string } };
+    expect(config.target_value).toBe(built.events["dec-flash-sale"]!.capacity.web!.requestCountTargetPerMinute);
+    expect(config.predefined_metric_specification.resource_label).toMatch(/^\$\{aws_lb\.alb_[A-Z0-9]+\.arn_suffix\}\/\$\{aws_lb_target_group\.alb_tg-web_[A-Z0-9]+\.arn_suffix\}$/);
+    expect(policies.filter((p) => String(p.name).endsWith("-cpu"))).toHaveLength(3);
+  });
+
+  it("plans the pre-warm of every service from the event's expected peak", () => {
+    const plans = built.events["dec-flash-sale"]!.capacity;
+    expect(Object.fromEntries(Object.entries(plans).map(([n, p]) => [n, p.prewarm.tasks]))).toEqual({ web: 78, api: 39, worker: 8 });
+    const tickets = built.events["concert-film-tickets"]!.capacity;
+    expect(tickets.web!.prewarm.tasks).toBe(130); // 50000 rps x 1.3 / 500
+    expect(tickets.web!.window.raiseExpression).toBe("at(2027-01-15T09:30:00)");
+  });
+
+  it("lets the load balancer reach the http tasks only, and every service reach the database and the cache", () => {
+    const egress = listOf(sale, "aws_vpc_security_group_egress_rule");
+    const fromAlb = egress.filter((r) => String(r.security_group_id).includes("aws_security_group.alb_sg_"));
+    expect(fromAlb.map((r) => [r.from_port, String(r.referenced_security_group_id).match(/svc-([a-z]+)_sg/)![1]]).sort()).toEqual([
+      [8080, "api"],
+      [8080, "web"],
+    ]);
+    const auroraIngress = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("aws_security_group.aurora_sg_"));
+    expect(auroraIngress.map((r) => r.description).sort()).toEqual(["DMS replication instance (CDC source)", "Post-apply function", "api tasks", "web tasks", "worker tasks"]);
+    const redisIngress = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("aws_security_group.redis_sg_"));
+    expect(redisIngress.map((r) => r.description).sort()).toEqual(["api tasks", "web tasks", "worker tasks"]);
+  });
+
+  it("has an order queue and dead-letter queue encrypted with the event key, sized from config", () => {
+    const queues = listOf(sale, "aws_sqs_queue").filter((q) => String(q.name).includes("-orders"));
+    expect(queues.map((q) => q.name).sort()).toEqual(["flashcrowd-event-dec-flash-sale-orders", "flashcrowd-event-dec-flash-sale-orders-dlq"]);
+    const main = queues.find((q) => q.name === "flashcrowd-event-dec-flash-sale-orders")!;
+    expect(main.message_retention_seconds).toBe(96 * 3600);
+    expect((parseJsonAttribute(main.redrive_policy) as { maxReceiveCount: number }).maxReceiveCount).toBe(5);
+    expect(queues.every((q) => String(q.kms_master_key_id).includes("aws_kms_key.event-key_"))).toBe(true);
+  });
+});
+
+describe("event stack: database and cache", () => {
+  const cluster = one("aws_rds_cluster");
+  const parameters = Object.fromEntries((one("aws_rds_cluster_parameter_group").parameter as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+
+  it("keeps a final snapshot under the name the lifecycle checks, and is deletable on purpose", () => {
+    expect(cluster).toEqual(
+      expect.objectContaining({
+        cluster_identifier: names.auroraClusterId,
+        skip_final_snapshot: false,
+        final_snapshot_identifier: names.finalSnapshotId,
+        deletion_protection: false,
+        backup_retention_period: 7,
+        storage_encrypted: true,
+      }),
+    );
+    expect(names.finalSnapshotId).toBe("flashcrowd-event-dec-flash-sale-db-final-20261205t1600");
+    expect(cluster.lifecycle).toBeUndefined();
+  });
+
+  it("encrypts storage (and so the final snapshot) with event-edge's permanent key, not the event key", () => {
+    expect(cluster.kms_key_id).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_kms_keydatabase-key_`));
+    expect(cluster.master_user_secret_kms_key_id).toBe(cluster.kms_key_id);
+  });
+
+  it.each([
+    ["binlog_format", "ROW"],
+    ["binlog_row_image", "FULL"],
+    ["binlog_checksum", "NONE"],
+  ])("sets %s = %s for CDC", (name, value) => {
+    expect(parameters[name]).toBe(value);
+  });
+
+  it("runs Serverless v2 in the configured ACU range, a writer and a reader in two AZs", () => {
+    expect(cluster.serverlessv2_scaling_configuration).toEqual({ min_capacity: 2, max_capacity: 64 });
+    expect(listOf(sale, "aws_rds_cluster_instance").map((i) => [i.instance_class, i.availability_zone]).sort()).toEqual([
+      ["db.serverless", "ap-northeast-2a"],
+      ["db.serverless", "ap-northeast-2b"],
+    ]);
+  });
+
+  it("runs the waiting-room cache Multi-AZ, encrypted with the event key, with IAM users only", () => {
+    expect(one("aws_elasticache_replication_group")).toEqual(
+      expect.objectContaining({
+        multi_az_enabled: true,
+        automatic_failover_enabled: true,
+        num_cache_clusters: 2,
+        transit_encryption_enabled: true,
+        snapshot_retention_limit: 1,
+        kms_key_id: expect.stringContaining("aws_kms_key.event-key_"),
+      }),
+    );
+  });
+});
+
+describe("event stack: log delivery", () => {
+  const stream = one("aws_kinesis_firehose_delivery_stream");
+  const s3 = stream.extended_s3_configuration as Record<string, unknown>;
+
+  it("archives into event-edge's bucket, under the event's prefix, partitioned by date", () => {
+    expect(s3.bucket_arn).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_s3_bucketlog-archive_bucket_`));
+    expect(s3.kms_key_arn).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_kms_keylogs-key_`));
+    expect(s3.prefix).toBe("events/dec-flash-sale/!{timestamp:yyyy/MM/dd}/");
+  });
+
+  it("receives every log group of the event: services, database, post-apply step", () => {
+    const filters = listOf(sale, "aws_cloudwatch_log_subscription_filter").map((f) => f.name).sort();
+    expect(filters).toEqual(
+      ["db-audit", "db-error", "db-slowquery", "post-apply", "svc-api", "svc-web", "svc-worker"].map((c) => `flashcrowd-event-dec-flash-sale-logs-${c}`),
+    );
+    const groups = listOf(sale, "aws_cloudwatch_log_group").filter((g) => !String(g.name).startsWith("/aws/kinesisfirehose/") && !String(g.name).includes("flow"));
+    expect(groups.every((g) => g.retention_in_days === 30)).toBe(true);
+  });
+});
+
+describe("event stack: DMS into prod", () => {
+  const task = one("aws_dms_replication_task");
+  const settings = parseJsonAttribute<DmsTaskSettings>(task.replication_task_settings);
+  const mappings = parseJsonAttribute<DmsTableMappings>(task.table_mappings);
+
+  it("runs one full-load-and-cdc task under the name the lifecycle finds, started by the post-apply step", () => {
+    expect(task).toEqual(expect.objectContaining({ replication_task_id: names.dmsTaskId, migration_type: "full-load-and-cdc", start_replication_task: false }));
+    expect(one("aws_dms_replication_instance")).toEqual(
+      expect.objectContaining({ replication_instance_id: names.dmsReplicationInstanceId, publicly_accessible: false, multi_az: true, engine_version: "3.5.4" }),
+    );
+  });
+
+  const get = (path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], settings);
+  it.each<[string, unknown]>([
+    ["FullLoadSettings.TargetTablePrepMode", "DO_NOTHING"],
+    ["ValidationSettings.EnableValidation", true],
+    ["ValidationSettings.ValidationMode", "ROW_LEVEL"],
+    ["ErrorBehavior.DataErrorPolicy", "STOP_TASK"],
+    ["ErrorBehavior.DataTruncationErrorPolicy", "STOP_TASK"],
+    ["ErrorBehavior.DataErrorEscalationPolicy", "STOP_TASK"],
+    ["ErrorBehavior.TableErrorPolicy", "STOP_TASK"],
+    ["ErrorBehavior.TableErrorEscalationPolicy", "STOP_TASK"],
+    ["ErrorBehavior.ApplyErrorInsertPolicy", "STOP_TASK"],
+    ["ErrorBehavior.ApplyErrorUpdatePolicy", "STOP_TASK"],
+    ["ErrorBehavior.ApplyErrorDeletePolicy", "STOP_TASK"],
+    ["ErrorBehavior.ApplyErrorEscalationPolicy", "STOP_TASK"],
+    ["ErrorBehavior.ApplyErrorFailOnTruncationDdl", true],
+    ["ErrorBehavior.FailOnNoTablesCaptured", true],
+    ["ChangeProcessingDdlHandlingPolicy.HandleSourceTableDropped", false],
+    ["ChangeProcessingDdlHandlingPolicy.HandleSourceTableTruncated", false],
+    ["ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered", false],
+    ["TargetMetadata.BatchApplyEnabled", false],
+    ["TargetMetadata.LimitedSizeLobMode", true],
+    ["TargetMetadata.LobMaxSize", 64],
+    ["Logging.EnableLogging", true],
+  ])("the synthesized task settings have %s = %j", (path, value) => {
+    expect(get(path)).toEqual(value);
+  });
+
+  it("takes the LOB mode from config", () => {
+    const full = parseJsonAttribute<DmsTaskSettings>(
+      listOf(synthStacks(configWith((c) => (c.events.platform.dms.lobMode = "full")))("event-dec-flash-sale"), "aws_dms_replication_task")[0]!.replication_task_settings,
+    );
+    expect(full.TargetMetadata).toEqual(expect.objectContaining({ FullLobMode: true, LimitedSizeLobMode: false, LobChunkSize: 64, SupportLobs: true }));
+  });
+
+  it("selects exactly the configured event tables, by name, and renames the event schema into prod's", () => {
+    const selections = mappings.rules.filter((r) => r["rule-type"] === "selection");
+    expect(selections.map((r) => [r["object-locator"]["schema-name"], r["object-locator"]["table-name"], r["rule-action"]])).toEqual(
+      config.events.platform.dms.tableMappings.map((m) => [m.source.schema, m.source.table, "include"]),
+    );
+    const renames = mappings.rules.filter((r) => r["rule-type"] === "transformation");
+    expect(renames.map((r) => [r["rule-target"], r["object-locator"]["schema-name"], r.value])).toEqual([["schema", "sale", "shop"]]);
+  });
+
+  it("follows a change of the mappings in config (a table renamed into prod)", () => {
+    const json = synthStacks(
+      configWith((c) => {
+        c.events.platform.dms.tableMappings = [{ source: { schema: "tickets", table: "reservations" }, target: { schema: "shop", table: "orders" } }];
+      }),
+    )("event-dec-flash-sale");
+    const rules = parseJsonAttribute<DmsTableMappings>(listOf(json, "aws_dms_replication_task")[0]!.table_mappings).rules;
+    const row = (r: (typeof rules)[number]) =>
+      r["rule-type"] === "selection"
+        ? [r["rule-type"], null, r["object-locator"]["schema-name"], r["object-locator"]["table-name"], null]
+        : [r["rule-type"], r["rule-target"], r["object-locator"]["schema-name"], r["object-locator"]["table-name"] ?? null, r.value];
+    expect(rules.map(row)).toEqual([
+      ["selection", null, "tickets", "reservations", null],
+      ["transformation", "schema", "tickets", null, "shop"],
+      ["transformation", "table", "tickets", "reservations", "orders"],
+    ]);
+  });
+
+  it("reads the event database through the DMS source secret and writes prod through prod's DMS secret, both over TLS", () => {
+    const endpoints = listOf(sale, "aws_dms_endpoint");
+    const target = endpoints.find((e) => e.endpoint_type === "target")!;
+    const source = endpoints.find((e) => e.endpoint_type === "source")!;
+    expect(target.secrets_manager_arn).toEqual(expect.stringContaining(`${PROD}.cross-stack-output-aws_secretsmanager_secretdms-target-secret_`));
+    expect(source.secrets_manager_arn).toEqual(expect.stringContaining("aws_secretsmanager_secret.dms_source-secret_"));
+    expect(endpoints.every((e) => e.ssl_mode === "require")).toBe(true);
+  });
+
+  it("opens prod's database security group to the DMS security group only, on the database port", () => {
+    const intoProd = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes(PROD));
+    expect(intoProd).toEqual([
+      expect.objectContaining({
+        security_group_id: expect.stringContaining("cross-stack-output-aws_security_groupaurora_sg_"),
+        referenced_security_group_id: expect.stringContaining("aws_security_group.dms_sg_"),
+        from_port: 3306,
+        to_port: 3306,
+      }),
+    ]);
+    expect(intoProd[0]!.cidr_ipv4).toBeUndefined();
+  });
+
+  it("sends DMS events and alarms to event-edge's permanent alerts topic", () => {
+    const topic = expect.stringContaining(`${EDGE}.cross-stack-output-aws_sns_topicalerts_topic_`);
+    expect(listOf(sale, "aws_dms_event_subscription").map((s) => s.sns_topic_arn)).toEqual([topic, topic]);
+    const dmsAlarms = listOf(sale, "aws_cloudwatch_metric_alarm").filter((a) => a.namespace === "AWS/DMS");
+    expect(dmsAlarms.map((a) => a.metric_name).sort()).toEqual(["CDCLatencySource", "CDCLatencyTarget", "ValidationFailedOverallCount", "ValidationSuspendedOverallCount"]);
+    for (const a of dmsAlarms) expect(a.alarm_actions).toEqual([topic]);
+    expect(listOf(sale, "aws_sns_topic")).toEqual([]);
+  });
+});
+
+describe("event stack: post-apply function", () => {
+  const fn = one("aws_lambda_function");
+  const env = (fn.environment as { variables: Record<string, string> }).variables;
+
+  it("has the name the lifecycle invokes and runs in the private subnets with its own security group", () => {
+    expect(fn.function_name).toBe(names.postApplyFunctionName);
+    expect(fn.vpc_config).toEqual({
+      subnet_ids: [expect.stringContaining("network_private-a_"), expect.stringContaining("network_private-b_"), expect.stringContaining("network_private-c_")],
+      security_group_ids: [expect.stringContaining("aws_security_group.post-apply_sg_")],
+    });
+  });
+
+  it("traces, keeps failed invocations and runs one at a time", () => {
+    expect(fn).toEqual(
+      expect.objectContaining({ tracing_config: { mode: "Active" }, reserved_concurrent_executions: 1, dead_letter_config: { target_arn: expect.stringContaining("post-apply-dlq") } }),
+    );
+  });
+
+  it("gets its settings from its environment: the cluster, binlog retention, the DMS source user and the task", () => {
+    expect(env).toEqual({
+      [POST_APPLY_ENV.clusterIdentifier]: names.auroraClusterId,
+      [POST_APPLY_ENV.masterSecretArn]: expect.stringContaining("master_user_secret[0].secret_arn"),
+      [POST_APPLY_ENV.binlogRetentionHours]: "48",
+      [POST_APPLY_ENV.dmsSourceSecretArn]: expect.stringContaining("aws_secretsmanager_secret.dms_source-secret_"),
+      [POST_APPLY_ENV.dmsSourceUsername]: "dms_source",
+      [POST_APPLY_ENV.dmsSourceSchemas]: "sale",
+      [POST_APPLY_ENV.dmsTaskArn]: expect.stringContaining("aws_dms_replication_task.dms_task_"),
+    });
+  });
+
+  it("may describe its cluster, read its master secret, write the DMS source secret and start its task", () => {
+    const statements = parseJsonAttribute<Policy>(byPath("aws_iam_role_policy", "/post-apply/policy")[0]!.policy).Statement;
+    const sids = statements.map((s) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(["DescribeCluster", "ReadMasterSecret", "DecryptMasterSecret", "WriteDmsSourceSecret", "StartDmsTask", "VpcNetworkInterfaces"]));
+    expect(statements.find((s) => s.Sid === "DecryptMasterSecret")!.Resource).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_kms_keydatabase-key_`));
+  });
+
+  it("reaches the event database on its port, and the database admits it", () => {
+    const egress = listOf(sale, "aws_vpc_security_group_egress_rule").filter((r) => String(r.security_group_id).includes("post-apply_sg_"));
+    expect(egress.map((r) => [r.from_port, r.cidr_ipv4 ?? "aurora"]).sort()).toEqual([
+      [3306, "aurora"],
+      [443, "0.0.0.0/0"],
+    ]);
+  });
+});
+
+describe("event stack: prod's side", () => {
+  it("prod holds the DMS target secret, issued outside Terraform, and loads with LOAD DATA LOCAL INFILE", () => {
+    const secret = listOf(prod, "aws_secretsmanager_secret").find((s) => s.name === "flashcrowd/prod/dms-target")!;
+    expect(secret).toEqual(expect.objectContaining({ recovery_window_in_days: 30, kms_key_id: expect.stringContaining("aws_kms_key.data-key_") }));
+    const params = (listOf(prod, "aws_rds_cluster_parameter_group")[0]!.parameter as { name: string; value: string; apply_method: string }[]).find((p) => p.name === "local_infile");
+    expect(params).toEqual({ name: "local_infile", value: "1", apply_method: "immediate" });
+  });
+
+  it("dev, which no event syncs to, has neither", () => {
+    const dev = stacks("dev");
+    expect(listOf(dev, "aws_secretsmanager_secret").some((s) => String(s.name).endsWith("dms-target"))).toBe(false);
+    const params = listOf(dev, "aws_rds_cluster_parameter_group")[0]!.parameter as { name: string }[];
+    expect(params.some((p) => p.name === "local_infile")).toBe(false);
+  });
+
+  it("lets the event stacks' DMS roles of another account read the secret when events run there", () => {
+    const json = synthStacks(
+      configWith((c) => {
+        c.events.platform.account = "410987654321";
+        c.events.platform.peering = { accepterRoleArn: "arn:aws:iam::210987654321:role/event-peering-accepter" };
+      }),
+    )("prod");
+    const policy = parseJsonAttribute<Policy>(listOf(json, "aws_secretsmanager_secret_policy")[0]!.policy);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Action: "secretsmanager:GetSecretValue", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::410987654321:role/flashcrowd-event-*-dms-secrets" } } }),
+    ]);
   });
 });

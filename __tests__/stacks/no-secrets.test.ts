@@ -18,7 +18,7 @@ function filesUnder(dir: string): string[] {
 
 describe("no secret in the synthesized configuration", () => {
   it("covers every stack of the app, the add-ons stacks included", () => {
-    expect([...withAddons.stacks.keys()].sort()).toEqual(["control", "dev", "dev-addons", "event-concert-film-tickets", "event-dec-flash-sale", "prod", "prod-addons", "tfc"]);
+    expect([...withAddons.stacks.keys()].sort()).toEqual(["control", "dev", "dev-addons", "event-concert-film-tickets", "event-dec-flash-sale", "event-edge", "prod", "prod-addons", "tfc"]);
   });
 
   it.each([...withAddons.stacks.keys()])("%s holds no secret-looking value", (id) => {

@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { ADDON_SERVICE_ACCOUNTS } from "../../src/config/addons-contract";
 import { loadConfig, type Config } from "../../src/config";
-import { ORIGIN_VERIFY_VARIABLE } from "../../modules/edge/origin-verify-header";
 import { configWith } from "../helpers/config";
 import { listOf, resourcesOf, synthJson, type TerraformJson } from "../helpers/synth";
 
@@ -73,11 +72,11 @@ describe.each(["prod", "dev"])("%s platform", (id) => {
     expect(toPods.map((r) => r.from_port).sort()).toEqual([3000, 8080]);
   });
 
-  it("keeps the origin secret out of code and config: a sensitive workspace variable used by CloudFront and the listener rules", () => {
-    const variable = (json.variable as Record<string, Record<string, unknown>>)[ORIGIN_VERIFY_VARIABLE]!;
-    expect(variable).toEqual(expect.objectContaining({ sensitive: true, type: "string" }));
-    expect(variable.default).toBeUndefined();
-    const reference = `\${var.${ORIGIN_VERIFY_VARIABLE}}`;
+  it("keeps the origin secret out of code and config: generated in this stack's state, used by CloudFront and the listener rules", () => {
+    expect(json.variable).toBeUndefined();
+    const [secretId] = Object.keys(resourcesOf(json, "terraform_data"));
+    expect(secretId).toMatch(/^origin-verify_secret_/);
+    const reference = `\${sensitive(terraform_data.${secretId}.output)}`;
     const origin = (listOf(json, "aws_cloudfront_distribution")[0]!.origin as Record<string, unknown>[]).find((o) => o.origin_id === "alb")!;
     expect(origin.custom_header).toEqual([{ name: "X-Origin-Verify", value: reference }]);
     const rules = listOf(json, "aws_lb_listener_rule");

@@ -4,6 +4,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { Naming } from "../../src/config/naming";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import type { KmsKey } from "../security/kms-key";
@@ -44,20 +46,31 @@ export interface NodeFunctionProps {
    * @default 1 - one at a time; raise it for functions called by several executions at once
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Runs the function in a VPC (to reach a database there): in `subnetIds` (private ones, with a
+   * route to AWS APIs through NAT or endpoints), with a security group of its own that admits
+   * nothing and sends only HTTPS until {@link NodeFunction.allowEgressTo} opens more. The role
+   * gets the network-interface permissions Lambda needs.
+   * @default - not in a VPC: the function reaches public endpoints and AWS APIs only
+   */
+  readonly vpc?: { readonly vpcId: string; readonly subnetIds: readonly string[] };
 }
 
 /**
  * A Node.js 20 Lambda function from a bundled zip, with its own role (which starts with only its
  * log group, X-Ray and its dead-letter queue; grant the rest with {@link addToPolicy}), a
  * KMS-encrypted log group with retention, active X-Ray tracing, a dead-letter queue and reserved
- * concurrency. Not in a VPC: the lifecycle's functions call public endpoints (Terraform Cloud,
- * Slack, the sale's edge) and AWS APIs only.
+ * concurrency. Outside any VPC unless `vpc` is given: the lifecycle's functions call public
+ * endpoints (Terraform Cloud, Slack, the sale's edge) and AWS APIs only; an event's post-apply
+ * step runs in the event VPC to reach its database.
  */
 export class NodeFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly name: string;
+  /** The function's own security group, when it runs in a VPC. */
+  readonly securityGroup?: SecurityGroup;
   private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -81,6 +94,36 @@ export class NodeFunction extends Construct {
       ...props.deadLetterQueue.sendStatements(props.region),
       { sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [props.key.arn], conditions: { StringEquals: { "kms:ViaService": `lambda.${props.region}.amazonaws.com` } } },
     ];
+    if (props.vpc) {
+      this.securityGroup = new SecurityGroup(this, "sg", {
+        name: props.naming.name(`${props.component}-fn`),
+        description: `Function ${this.name}: no inbound; outbound HTTPS to AWS APIs and what allowEgressTo opens`,
+        vpcId: props.vpc.vpcId,
+        tags: { Name: props.naming.name(`${props.component}-fn`) },
+      });
+      new VpcSecurityGroupEgressRule(this, "egress-https", {
+        securityGroupId: this.securityGroup.id,
+        description: "HTTPS to AWS APIs through NAT or interface endpoints",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      });
+      // What Lambda does with the function's role to attach it to the subnets. These EC2 actions
+      // have no resource-level permissions for the describe calls, and Lambda names no ENI in advance.
+      this.statements.push({
+        sid: "VpcNetworkInterfaces",
+        actions: [
+          "ec2:CreateNetworkInterface",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeSubnets",
+          "ec2:DeleteNetworkInterface",
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources: ["*"],
+      });
+    }
     this.role = new IamRole(this, "role", {
       name: props.naming.name(`${props.component}-fn`, 64),
       description: `Runs ${this.name}`,
@@ -111,12 +154,33 @@ export class NodeFunction extends Construct {
       tracingConfig: { mode: "Active" },
       deadLetterConfig: { targetArn: props.deadLetterQueue.arn },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      ...(props.vpc && this.securityGroup
+        ? {
+            vpcConfig: { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [this.securityGroup.id] },
+            // Detach the function's group before deleting the function, so a destroy does not
+            // wait for Lambda to release its network interfaces before deleting the group.
+            replaceSecurityGroupsOnDestroy: true,
+          }
+        : {}),
       dependsOn: [this.logGroup, policy],
     });
   }
 
   get arn(): string {
     return this.function.arn;
+  }
+
+  /** Lets the function open connections to `peerSecurityGroupId` on `port` (a database); needs `vpc`. */
+  allowEgressTo(id: string, peerSecurityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
+    if (!this.securityGroup) throw new Error(`${this.node.path}: allowEgressTo needs the function to run in a VPC (props.vpc)`);
+    return new VpcSecurityGroupEgressRule(this, `egress-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      description,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: peerSecurityGroupId,
+    });
   }
 
   /** Grants the function's role more; the policy is rendered at synth. */

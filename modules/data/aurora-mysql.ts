@@ -10,7 +10,7 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { fit } from "../../src/config/naming";
-import type { KmsKey } from "../security/kms-key";
+import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 import { sid, slug } from "../security/sid";
 
@@ -56,8 +56,17 @@ export interface AuroraMysqlProps {
    * @default 0 - a writer only: a writer failure means a new instance is created (about 10 minutes)
    */
   readonly readers?: number;
-  /** Encrypts storage, Performance Insights and the master-user secret; CloudWatch Logs is granted it for the exported log groups. */
-  readonly kmsKey: KmsKey;
+  /**
+   * Encrypts storage (and so every snapshot), Performance Insights and the master-user secret. A
+   * key of this stack, or one of a permanent stack by ARN: a database that is destroyed on purpose
+   * (an event's) keeps a final snapshot that must stay readable after its stack is gone.
+   */
+  readonly kmsKey: KmsKey | { readonly arn: string };
+  /**
+   * Encrypts the exported log groups; CloudWatch Logs is granted it for those log groups only.
+   * @default kmsKey - required when kmsKey is given by ARN (this stack cannot change that key's policy)
+   */
+  readonly logKey?: KmsKey;
   /**
    * Days of automated backups (the point-in-time recovery window), 1-35.
    * @default 14
@@ -167,6 +176,10 @@ export class AuroraMysql extends Construct {
   constructor(scope: Construct, id: string, props: AuroraMysqlProps) {
     super(scope, id);
     const { identifier, kmsKey } = props;
+    const logKey = props.logKey ?? (kmsKey instanceof KmsKey ? kmsKey : undefined);
+    if (!logKey) {
+      throw new Error(`${this.node.path}: kmsKey is given by ARN, so its policy cannot be extended for CloudWatch Logs; pass a logKey of this stack`);
+    }
     const readers = props.readers ?? 0;
     if (!IDENTIFIER.test(identifier)) {
       throw new Error(`${this.node.path}: identifier "${identifier}" must be 2-63 lowercase letters, digits and single '-', starting with a letter`);
@@ -223,7 +236,7 @@ export class AuroraMysql extends Construct {
     // RDS writes exported logs to /aws/rds/cluster/<id>/<type>. Creating the groups first gives
     // them retention and encryption; otherwise RDS creates them unencrypted and kept forever.
     const logGroupPrefix = `/aws/rds/cluster/${identifier}`;
-    kmsKey.allowService(sid("RdsLogs", identifier), `logs.${props.region}.amazonaws.com`, {
+    logKey.allowService(sid("RdsLogs", identifier), `logs.${props.region}.amazonaws.com`, {
       ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupPrefix}/*` },
     });
     const logGroups: Partial<Record<AuroraLogType, CloudwatchLogGroup>> = {};
@@ -231,7 +244,7 @@ export class AuroraMysql extends Construct {
       logGroups[type] = new CloudwatchLogGroup(this, `log-${type}`, {
         name: `${logGroupPrefix}/${type}`,
         retentionInDays: props.logRetentionDays ?? 365,
-        kmsKeyId: kmsKey.arn,
+        kmsKeyId: logKey.arn,
       });
     }
     this.logGroups = logGroups;

@@ -14,8 +14,19 @@ export interface DmsMonitoringProps {
   readonly accountId: string;
   readonly region: string;
   readonly replication: DmsReplication;
-  /** Key of the alerts topic; DMS and CloudWatch are granted its use to publish. */
-  readonly kmsKey: KmsKey;
+  /**
+   * Key of the alerts topic this construct creates; DMS and CloudWatch are granted its use to
+   * publish.
+   * @default - none; required unless `topic` is given
+   */
+  readonly kmsKey?: KmsKey;
+  /**
+   * An existing topic to send the events and alarms to (a permanent one, whose subscriptions are
+   * confirmed once rather than at every event). Its owner must let `dms.amazonaws.com` and
+   * `cloudwatch.amazonaws.com` of this account publish and use its key.
+   * @default - a topic of its own, KMS-encrypted with `kmsKey`; subscribe someone to it
+   */
+  readonly topic?: { readonly arn: string };
   /**
    * Alarm when CDC latency (source or target) stays above this many seconds.
    * @default 300
@@ -44,47 +55,25 @@ export const DMS_ALARM_METRICS = ["CDCLatencySource", "CDCLatencyTarget", "Valid
  * Subscribe the on-call channel to {@link topic} (Slack through Chatbot, e-mail).
  */
 export class DmsMonitoring extends Construct {
-  readonly topic: SnsTopic;
+  /** The topic created here; undefined when an existing one was given. */
+  readonly ownTopic?: SnsTopic;
+  /** ARN of the topic the events and alarms go to. */
+  readonly topicArn: string;
   readonly alarms: readonly CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: DmsMonitoringProps) {
     super(scope, id);
-    const { naming, accountId, replication } = props;
-    const publishers = ["dms.amazonaws.com", "cloudwatch.amazonaws.com"];
-    // No condition on the key statements: SNS calls KMS on the publisher's behalf, and those
-    // calls need not carry the publisher's source account; the topic policy below scopes them.
-    props.kmsKey.allowService("DmsEventsToTopic", "dms.amazonaws.com");
-    props.kmsKey.allowService("CloudWatchAlarmsToTopic", "cloudwatch.amazonaws.com");
-
-    this.topic = new SnsTopic(this, "topic", {
-      name: naming.name("dms-alerts", 256),
-      displayName: `DMS alerts of ${naming.workspace}`,
-      kmsMasterKeyId: props.kmsKey.arn,
-    });
-    new SnsTopicPolicy(this, "topic-policy", {
-      arn: this.topic.arn,
-      policy: policyDocument([
-        {
-          sid: "ServicesPublish",
-          principals: { type: "Service", identifiers: publishers },
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          conditions: { StringEquals: { "aws:SourceAccount": accountId } },
-        },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: { type: "*", identifiers: ["*"] },
-          actions: ["sns:Publish", "sns:Subscribe", "sns:Receive"],
-          resources: [this.topic.arn],
-          conditions: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
-    });
+    const { naming, replication } = props;
+    if (props.topic) {
+      this.topicArn = props.topic.arn;
+    } else {
+      this.ownTopic = this.createTopic(props);
+      this.topicArn = this.ownTopic.arn;
+    }
 
     new DmsEventSubscription(this, "task-events", {
       name: naming.name("dms-task-events", 255),
-      snsTopicArn: this.topic.arn,
+      snsTopicArn: this.topicArn,
       sourceType: "replication-task",
       sourceIds: [replication.task.replicationTaskId],
       eventCategories: [...DMS_EVENT_CATEGORIES["replication-task"]],
@@ -92,7 +81,7 @@ export class DmsMonitoring extends Construct {
     });
     new DmsEventSubscription(this, "instance-events", {
       name: naming.name("dms-instance-events", 255),
-      snsTopicArn: this.topic.arn,
+      snsTopicArn: this.topicArn,
       sourceType: "replication-instance",
       sourceIds: [replication.instance.replicationInstanceId],
       eventCategories: [...DMS_EVENT_CATEGORIES["replication-instance"]],
@@ -104,7 +93,7 @@ export class DmsMonitoring extends Construct {
       ReplicationInstanceIdentifier: replication.instance.replicationInstanceId,
       ReplicationTaskIdentifier: Fn.element(Fn.split(":", replication.task.replicationTaskArn), 6),
     };
-    const actions = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
+    const actions = { alarmActions: [this.topicArn], okActions: [this.topicArn] };
     const threshold = props.cdcLatencyThresholdSeconds ?? 300;
     const minutes = props.latencyEvaluationMinutes ?? 5;
     const latency = (metric: "CDCLatencySource" | "CDCLatencyTarget", what: string) =>
@@ -147,5 +136,41 @@ export class DmsMonitoring extends Construct {
       rows("ValidationFailedOverallCount", "Rows differ between the event and prod databases."),
       rows("ValidationSuspendedOverallCount", "Rows could not be validated."),
     ];
+  }
+
+  private createTopic(props: DmsMonitoringProps): SnsTopic {
+    const { naming, accountId, kmsKey } = props;
+    if (!kmsKey) throw new Error(`${this.node.path}: give kmsKey for the topic created here, or an existing topic`);
+    const publishers = ["dms.amazonaws.com", "cloudwatch.amazonaws.com"];
+    // No condition on the key statements: SNS calls KMS on the publisher's behalf, and those
+    // calls need not carry the publisher's source account; the topic policy below scopes them.
+    kmsKey.allowService("DmsEventsToTopic", "dms.amazonaws.com");
+    kmsKey.allowService("CloudWatchAlarmsToTopic", "cloudwatch.amazonaws.com");
+    const topic = new SnsTopic(this, "topic", {
+      name: naming.name("dms-alerts", 256),
+      displayName: `DMS alerts of ${naming.workspace}`,
+      kmsMasterKeyId: kmsKey.arn,
+    });
+    new SnsTopicPolicy(this, "topic-policy", {
+      arn: topic.arn,
+      policy: policyDocument([
+        {
+          sid: "ServicesPublish",
+          principals: { type: "Service", identifiers: publishers },
+          actions: ["sns:Publish"],
+          resources: [topic.arn],
+          conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: { type: "*", identifiers: ["*"] },
+          actions: ["sns:Publish", "sns:Subscribe", "sns:Receive"],
+          resources: [topic.arn],
+          conditions: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+    return topic;
   }
 }

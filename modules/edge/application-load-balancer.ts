@@ -10,8 +10,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Naming } from "../../src/config/naming";
-import type { S3Bucket } from "../data/s3-bucket";
-import { policyDocument } from "../security/policy-document";
+import { S3Bucket } from "../data/s3-bucket";
+import { policyDocument, type PolicyStatement } from "../security/policy-document";
 
 /**
  * Accounts Elastic Load Balancing writes access logs from, in the regions that existed before
@@ -84,10 +84,20 @@ export interface ApplicationLoadBalancerProps {
   readonly originVerifyHeader: { readonly name: string; readonly value: string };
   /** Services, in rule order: the first whose path matches wins. */
   readonly services: readonly AlbService[];
-  /** Security group of the targets (the EKS node group's); the load balancer may only send to it, on the services' ports. */
-  readonly targetSecurityGroupId: string;
-  /** Bucket for access logs (SSE-S3: ELB log delivery cannot use a customer key). The bucket policy is extended here. */
-  readonly accessLogsBucket: S3Bucket;
+  /**
+   * Security group of the targets (the EKS node group's); the load balancer may only send to it, on
+   * the services' ports.
+   * @default - no egress yet: add each target's group with {@link ApplicationLoadBalancer.allowTargets}
+   * (one per ECS service, which are created after the load balancer, since they need its target groups)
+   */
+  readonly targetSecurityGroupId?: string;
+  /**
+   * Bucket for access logs (SSE-S3: ELB log delivery cannot use a customer key): an
+   * {@link S3Bucket} of this stack, whose policy is extended here, or a bucket of a permanent stack
+   * by name, whose policy already lets ELB write under `accessLogsPrefix` (see
+   * {@link elbLogDeliveryStatement}); logs of a stack that is destroyed must outlive it.
+   */
+  readonly accessLogsBucket: S3Bucket | { readonly bucketName: string };
   /** Prefix of the access logs in the bucket. @default "alb/<name>" */
   readonly accessLogsPrefix?: string;
   /** @default true - `terraform destroy` and the console cannot delete the load balancer until this is turned off */
@@ -157,15 +167,17 @@ export class ApplicationLoadBalancer extends Construct {
       toPort: 443,
       prefixListId: props.cloudFrontPrefixListId,
     });
-    for (const port of [...new Set(props.services.map((s) => s.port))]) {
-      new VpcSecurityGroupEgressRule(this, `to-targets-${port}`, {
-        securityGroupId: this.securityGroup.id,
-        description: `Requests and health checks to pods on ${port}`,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        referencedSecurityGroupId: props.targetSecurityGroupId,
-      });
+    if (props.targetSecurityGroupId !== undefined) {
+      for (const port of [...new Set(props.services.map((s) => s.port))]) {
+        new VpcSecurityGroupEgressRule(this, `to-targets-${port}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `Requests and health checks to pods on ${port}`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: props.targetSecurityGroupId,
+        });
+      }
     }
     const securityGroups = [this.securityGroup.id];
     const httpRedirect = props.httpRedirect ?? true;
@@ -189,16 +201,8 @@ export class ApplicationLoadBalancer extends Construct {
 
     const logsPrefix = props.accessLogsPrefix ?? `alb/${name}`;
     const bucket = props.accessLogsBucket;
-    const logObjects = `${bucket.arn}/${logsPrefix}/AWSLogs/${props.accountId}/*`;
-    const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[props.region];
-    bucket.addToPolicy({
-      sid: `ElbAccessLogs${pascal(name)}`,
-      principals: elbAccount
-        ? { type: "AWS", identifiers: [`arn:aws:iam::${elbAccount}:root`] }
-        : { type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] },
-      actions: ["s3:PutObject"],
-      resources: [logObjects],
-    });
+    const ownBucket = bucket instanceof S3Bucket ? bucket : undefined;
+    ownBucket?.addToPolicy(elbLogDeliveryStatement({ sid: `ElbAccessLogs${pascal(name)}`, bucketArn: ownBucket.arn, prefix: logsPrefix, accountId: props.accountId, region: props.region }));
 
     this.loadBalancer = new Lb(this, "lb", {
       name: naming.name(name, 32),
@@ -212,8 +216,9 @@ export class ApplicationLoadBalancer extends Construct {
       idleTimeout: props.idleTimeoutSeconds ?? 60,
       enableHttp2: true,
       accessLogs: { bucket: bucket.bucketName, prefix: logsPrefix, enabled: true },
-      // ELB writes a test object when logging is enabled: the bucket policy must be in place first.
-      dependsOn: [bucketPolicyOf(bucket)],
+      // ELB writes a test object when logging is enabled: the bucket policy must be in place first
+      // (a bucket of another stack has had its policy since that stack's apply).
+      dependsOn: ownBucket ? [bucketPolicyOf(ownBucket)] : undefined,
     });
 
     const groups: Record<string, AlbTargetGroup> = {};
@@ -290,6 +295,21 @@ export class ApplicationLoadBalancer extends Construct {
     return this.loadBalancer.zoneId;
   }
 
+  /**
+   * Lets the load balancer send requests and health checks to `securityGroupId` on `port` (a
+   * target whose group did not exist when the load balancer was created, e.g. an ECS service's).
+   */
+  allowTargets(id: string, securityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
+    return new VpcSecurityGroupEgressRule(this, `to-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      description,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: securityGroupId,
+    });
+  }
+
   /** Lets `role` (the AWS Load Balancer Controller's) register and deregister pods in these target groups only. */
   grantTargetRegistration(role: IamRole): void {
     this.grants += 1;
@@ -305,6 +325,29 @@ export class ApplicationLoadBalancer extends Construct {
       ]),
     });
   }
+}
+
+/**
+ * The bucket-policy statement that lets Elastic Load Balancing write access logs of `accountId`'s
+ * load balancers in `region` under `<prefix>/AWSLogs/<accountId>/` (`prefix` may hold `*`, for a
+ * bucket that collects the logs of several load balancers: the event stacks' ALBs).
+ */
+export function elbLogDeliveryStatement(props: {
+  readonly sid: string;
+  readonly bucketArn: string;
+  readonly prefix: string;
+  readonly accountId: string;
+  readonly region: string;
+}): PolicyStatement {
+  const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[props.region];
+  return {
+    sid: props.sid,
+    principals: elbAccount
+      ? { type: "AWS", identifiers: [`arn:aws:iam::${elbAccount}:root`] }
+      : { type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] },
+    actions: ["s3:PutObject"],
+    resources: [`${props.bucketArn}/${props.prefix}/AWSLogs/${props.accountId}/*`],
+  };
 }
 
 function bucketPolicyOf(bucket: S3Bucket): S3BucketPolicy {

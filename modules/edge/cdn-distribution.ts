@@ -8,6 +8,7 @@ import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfron
 import type { Naming } from "../../src/config/naming";
 import type { S3Bucket } from "../data/s3-bucket";
 import type { KmsKey } from "../security/kms-key";
+import type { PolicyStatement } from "../security/policy-document";
 
 /** AWS managed CloudFront policies (their ids are fixed; no lookup needed). */
 export const MANAGED_POLICY_IDS = {
@@ -26,6 +27,13 @@ export interface S3CdnOrigin {
   readonly kmsKey?: KmsKey;
   /** @default - the bucket root */
   readonly originPath?: string;
+  /**
+   * Extend the bucket policy (and key policy) to let this distribution read.
+   * @default true. false for a bucket shared by many distributions, whose owner grants them all in
+   * one statement ({@link cloudFrontReadStatements}), so its policies do not grow per distribution
+   * (a bucket policy holds at most 20 KB, a key policy 32 KB)
+   */
+  readonly grantRead?: boolean;
 }
 
 /** An HTTPS origin (a load balancer behind a name its certificate covers). */
@@ -73,6 +81,18 @@ export interface CdnPathBehavior extends CdnBehavior {
   readonly pathPattern: string;
 }
 
+/** What CloudFront answers instead of an error status from the origins. */
+export interface CdnErrorResponse {
+  /** The status CloudFront got (after any origin failover), e.g. 403. */
+  readonly errorCode: number;
+  /** The status sent to the viewer. */
+  readonly responseCode: number;
+  /** Object sent instead, e.g. `/_sale/index.html`; a behavior must route its path to an origin that has it. */
+  readonly responsePagePath: string;
+  /** Seconds CloudFront caches the error before asking the origin again. @default 10 */
+  readonly cachingMinTtlSeconds?: number;
+}
+
 export interface CdnDistributionProps {
   readonly naming: Naming;
   /** Component name: the origin access control is `{project}-{stack}-{name}`. @default "cdn" */
@@ -97,6 +117,11 @@ export interface CdnDistributionProps {
   readonly responseHeadersPolicyId?: string;
   /** @default - none (the default origin answers `/`) */
   readonly defaultRootObject?: string;
+  /**
+   * Replace error statuses with a page. Applies to every behavior and origin.
+   * @default - none: viewers get the origin's error (or CloudFront's own)
+   */
+  readonly errorResponses?: readonly CdnErrorResponse[];
   readonly comment?: string;
 }
 
@@ -186,6 +211,12 @@ export class CdnDistribution extends Construct {
       priceClass: props.priceClass ?? "PriceClass_200",
       webAclId: props.webAclArn,
       defaultRootObject: props.defaultRootObject,
+      customErrorResponse: (props.errorResponses ?? []).map((e) => ({
+        errorCode: e.errorCode,
+        responseCode: e.responseCode,
+        responsePagePath: e.responsePagePath,
+        errorCachingMinTtl: e.cachingMinTtlSeconds ?? 10,
+      })),
       origin: origins,
       originGroup: (props.originGroups ?? []).map((g) => ({
         originId: g.id,
@@ -207,24 +238,18 @@ export class CdnDistribution extends Construct {
       },
     });
 
-    s3Origins.forEach((origin) => {
-      const sid = `CloudFrontRead${pascal(naming.name(name))}${pascal(origin.id)}`;
-      const onlyThisDistribution = { StringEquals: { "AWS:SourceArn": this.distribution.arn } };
-      origin.bucket.addToPolicy({
-        sid,
-        principals: { type: "Service", identifiers: ["cloudfront.amazonaws.com"] },
-        actions: ["s3:GetObject"],
-        resources: [`${origin.bucket.arn}/${origin.originPath ? `${origin.originPath.replace(/^\/+|\/+$/g, "")}/` : ""}*`],
-        conditions: onlyThisDistribution,
+    s3Origins
+      .filter((origin) => origin.grantRead ?? true)
+      .forEach((origin) => {
+        const statements = cloudFrontReadStatements({
+          sid: `CloudFrontRead${pascal(naming.name(name))}${pascal(origin.id)}`,
+          bucketArn: origin.bucket.arn,
+          originPath: origin.originPath,
+          distributionArns: [this.distribution.arn],
+        });
+        origin.bucket.addToPolicy(statements.bucket);
+        origin.kmsKey?.addToPolicy(statements.key);
       });
-      origin.kmsKey?.addToPolicy({
-        sid: `${sid}Decrypt`,
-        principals: { type: "Service", identifiers: ["cloudfront.amazonaws.com"] },
-        actions: ["kms:Decrypt"],
-        resources: ["*"],
-        conditions: onlyThisDistribution,
-      });
-    });
   }
 
   get arn(): string {
@@ -239,6 +264,26 @@ export class CdnDistribution extends Construct {
   get hostedZoneId(): string {
     return this.distribution.hostedZoneId;
   }
+}
+
+/**
+ * The bucket-policy statement (`s3:GetObject` under the origin path) and key-policy statement
+ * (`kms:Decrypt`) that let CloudFront read a private bucket on behalf of the given distributions
+ * only (`AWS:SourceArn`). One pair covers any number of distributions.
+ */
+export function cloudFrontReadStatements(props: {
+  readonly sid: string;
+  readonly bucketArn: string;
+  readonly distributionArns: readonly string[];
+  readonly originPath?: string;
+}): { readonly bucket: PolicyStatement; readonly key: PolicyStatement } {
+  const onlyThese = { StringEquals: { "AWS:SourceArn": props.distributionArns.length === 1 ? props.distributionArns[0]! : [...props.distributionArns] } };
+  const principals = { type: "Service" as const, identifiers: ["cloudfront.amazonaws.com"] };
+  const path = props.originPath ? `${props.originPath.replace(/^\/+|\/+$/g, "")}/` : "";
+  return {
+    bucket: { sid: props.sid, principals, actions: ["s3:GetObject"], resources: [`${props.bucketArn}/${path}*`], conditions: onlyThese },
+    key: { sid: `${props.sid}Decrypt`, principals, actions: ["kms:Decrypt"], resources: ["*"], conditions: onlyThese },
+  };
 }
 
 function pascal(text: string): string {

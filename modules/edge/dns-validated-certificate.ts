@@ -22,6 +22,14 @@ export interface DnsValidatedCertificateProps {
    * @default "RSA_2048" - accepted by every client; "EC_prime256v1" is faster where all clients support ECDSA
    */
   readonly keyAlgorithm?: "RSA_2048" | "EC_prime256v1" | "EC_secp384r1";
+  /**
+   * Another certificate of this account, validated in this stack, whose records cover every name
+   * of this one. ACM validates a name with the same record for every certificate of an account, so
+   * this certificate writes none of its own and waits for that one's (two resources managing one
+   * record would delete it under each other).
+   * @default - this certificate writes its validation records
+   */
+  readonly validationRecordsFrom?: DnsValidatedCertificate;
 }
 
 /**
@@ -34,6 +42,10 @@ export interface DnsValidatedCertificateProps {
 export class DnsValidatedCertificate extends Construct {
   readonly certificate: AcmCertificate;
   readonly validation: AcmCertificateValidation;
+  /** Names on the certificate, primary first. */
+  readonly names: readonly string[];
+  /** The validation records written here (none with `validationRecordsFrom`). */
+  readonly records: readonly Route53Record[];
 
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
     super(scope, id);
@@ -47,16 +59,38 @@ export class DnsValidatedCertificate extends Construct {
       options: { certificateTransparencyLoggingPreference: "ENABLED" },
       lifecycle: { createBeforeDestroy: true },
     });
-    // One record per name, keyed by the names known at synth time: keys derived from
-    // domain_validation_options are unknown until the certificate exists, which Terraform refuses
-    // for for_each. Each record picks its name's validation option.
+    const names = [props.domainName, ...sans];
+    const from = props.validationRecordsFrom;
+    if (from) {
+      const base = (n: string) => n.replace(/^\*\./, "");
+      const missing = names.filter((n) => !from.names.some((f) => base(f) === base(n)));
+      if (from.records.length === 0) throw new Error(`${this.node.path}: validationRecordsFrom must be a certificate that writes its own records`);
+      if (missing.length > 0) {
+        throw new Error(`${this.node.path}: validationRecordsFrom covers ${from.names.join(", ")}, not ${missing.join(", ")}`);
+      }
+    }
+    this.names = names;
+    this.records = from ? [] : this.writeRecords(props.hostedZoneId, names);
+    this.validation = new AcmCertificateValidation(this, "validation", {
+      provider: props.provider,
+      certificateArn: this.certificate.arn,
+      ...(from
+        ? { dependsOn: [...from.records] }
+        : { validationRecordFqdns: this.records.map((r) => r.fqdn) }),
+    });
+  }
+
+  // One record per name, keyed by the names known at synth time: keys derived from
+  // domain_validation_options are unknown until the certificate exists, which Terraform refuses
+  // for for_each. Each record picks its name's validation option.
+  private writeRecords(zoneId: string, names: readonly string[]): Route53Record[] {
     const options = TerraformIterator.fromList(Token.asAny(this.certificate.domainValidationOptions));
     const option = (name: string, attribute: string) =>
       Token.asString(Fn.one(options.forExpressionForList(`val.${attribute} if val.domain_name == ${JSON.stringify(name)}`)));
-    const records = [props.domainName, ...sans].map(
+    return names.map(
       (name) =>
         new Route53Record(this, `validation-${name.replace(/^\*\./, "wildcard.").replace(/[^a-z0-9]+/g, "-")}`, {
-          zoneId: props.hostedZoneId,
+          zoneId,
           name: option(name, "resource_record_name"),
           type: option(name, "resource_record_type"),
           records: [option(name, "resource_record_value")],
@@ -65,11 +99,6 @@ export class DnsValidatedCertificate extends Construct {
           allowOverwrite: true,
         }),
     );
-    this.validation = new AcmCertificateValidation(this, "validation", {
-      provider: props.provider,
-      certificateArn: this.certificate.arn,
-      validationRecordFqdns: records.map((r) => r.fqdn),
-    });
   }
 
   /** ARN of the issued certificate (waits for validation). */

@@ -1,14 +1,9 @@
-import { TerraformVariable } from "cdktf";
+import { DataResource, Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-
-/** Name of the Terraform variable that holds the origin secret in every stack that fronts an ALB with CloudFront. */
-export const ORIGIN_VERIFY_VARIABLE = "cloudfront_origin_verify_secret";
 
 export interface OriginVerifyHeaderProps {
   /** HTTP header CloudFront adds to every origin request. @default "X-Origin-Verify" */
   readonly headerName?: string;
-  /** Shortest secret accepted. @default 32 characters */
-  readonly minLength?: number;
 }
 
 /**
@@ -16,37 +11,39 @@ export interface OriginVerifyHeaderProps {
  * other CloudFront distributions (whose addresses are in the same managed prefix list) cannot
  * reach the origin.
  *
- * The value is never written in code or config: it is a sensitive Terraform variable,
- * `cloudfront_origin_verify_secret`, set in the workspace (the `tfc` stack generates it and stores
- * it as a sensitive workspace variable). Terraform keeps it out of plan output; it is in the
- * state, which Terraform Cloud encrypts. Rotating it means setting a new value and applying: the
- * distribution and the listener rules change in the same run.
+ * The value is generated inside Terraform, by no extra provider: a built-in `terraform_data`
+ * resource whose `input` is two `uuid()`s (Terraform draws them from a cryptographic random
+ * source, 244 random bits together) and which ignores later changes to `input`, so the value is
+ * drawn once, at the first apply, and kept. It is never in code, config or a workspace variable;
+ * it lives in the state of the workspace that creates it (and, for the event edge, of the event
+ * workspaces that read it through their cross-stack reference), which Terraform Cloud encrypts.
+ * {@link value} marks it sensitive, so plans print `(sensitive value)` instead.
+ *
+ * Rotation: `terraform apply -replace=<address of the terraform_data>` (or `cdktf apply` with the
+ * same flag) draws a new value; the distribution and the listener rules that use it change in the
+ * same run (an event's listener rules at its next apply).
  */
 export class OriginVerifyHeader extends Construct {
   readonly headerName: string;
-  readonly variable: TerraformVariable;
+  /** The `terraform_data` resource holding the secret. */
+  readonly secret: DataResource;
 
   constructor(scope: Construct, id: string, props: OriginVerifyHeaderProps = {}) {
     super(scope, id);
     this.headerName = props.headerName ?? "X-Origin-Verify";
-    const minLength = props.minLength ?? 32;
-    this.variable = new TerraformVariable(this, "secret", {
-      type: "string",
-      sensitive: true,
-      nullable: false,
-      description: `Secret value of the ${this.headerName} header CloudFront sends to the load balancer (set in the workspace; never in code)`,
-      validation: [
-        {
-          condition: `\${length(var.${ORIGIN_VERIFY_VARIABLE}) >= ${minLength}}`,
-          errorMessage: `${ORIGIN_VERIFY_VARIABLE} must be at least ${minLength} characters long.`,
-        },
-      ],
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(this.headerName)) {
+      throw new Error(`${this.node.path}: header name "${this.headerName}" must be letters, digits and '-'`);
+    }
+    this.secret = new DataResource(this, "secret", {
+      // `input` is typed as a map by cdktf; terraform_data takes any value, here a string.
+      input: Token.asAny(`${Fn.uuid()}${Fn.uuid()}`) as unknown as Record<string, unknown>,
+      // uuid() changes on every plan: keep the first value.
+      lifecycle: { ignoreChanges: ["input"] },
     });
-    this.variable.overrideLogicalId(ORIGIN_VERIFY_VARIABLE);
   }
 
-  /** The secret (a sensitive variable reference). */
+  /** The secret, marked sensitive (plans never print it). */
   get value(): string {
-    return this.variable.stringValue;
+    return Token.asString(Fn.sensitive(this.secret.getStringAttribute("output")));
   }
 }

@@ -35,6 +35,12 @@ export interface AlertTopicProps {
   readonly emails?: readonly string[];
   /** Slack channel fed through AWS Chatbot. @default - none */
   readonly slack?: SlackChannel;
+  /**
+   * More AWS services of this account that may publish (e.g. `dms.amazonaws.com` for DMS event
+   * subscriptions); each gets the key and the topic, scoped to this account by the topic policy.
+   * @default - CloudWatch alarms only
+   */
+  readonly servicePublishers?: readonly string[];
 }
 
 /**
@@ -63,6 +69,14 @@ export class AlertTopic extends Construct {
       actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
       resources: ["*"],
     });
+    for (const service of props.servicePublishers ?? []) {
+      kmsKey.addToPolicy({
+        sid: sid(`${service.split(".")[0]}Publish`, topicName),
+        principals: { type: "Service", identifiers: [service] },
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+      });
+    }
     this.topic = new SnsTopic(this, "topic", {
       name: topicName,
       displayName: `${naming.workspace} ${component}`.slice(0, 100),
@@ -93,6 +107,17 @@ export class AlertTopic extends Construct {
           resources: [this.topic.arn],
           conditions: { StringEquals: { "aws:SourceAccount": accountId } },
         },
+        ...(props.servicePublishers?.length
+          ? [
+              {
+                sid: "ServicesPublish",
+                principals: { type: "Service" as const, identifiers: [...props.servicePublishers] },
+                actions: ["sns:Publish"],
+                resources: [this.topic.arn],
+                conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+              },
+            ]
+          : []),
       ]),
     });
 

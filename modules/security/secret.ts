@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { suppress } from "../../src/policy/suppress";
 import type { KmsKey } from "./kms-key";
-import type { PolicyStatement } from "./policy-document";
+import { policyDocument, type PolicyStatement } from "./policy-document";
 
 export interface SecretProps {
   /** Secret name, e.g. `flashcrowd/control/tfc-token`. */
@@ -50,6 +51,29 @@ export class Secret extends Construct {
 
   get arn(): string {
     return this.secret.arn;
+  }
+
+  /**
+   * Lets roles of another account whose ARNs match `principalArnPattern` (e.g.
+   * `arn:aws:iam::<account>:role/<project>-event-*-dms-secrets`) read the value: a resource policy on
+   * the secret and a decrypt grant on its key, through Secrets Manager only. The other account's
+   * roles still need their own IAM permission. Call once per secret.
+   */
+  allowReadFromAccount(accountId: string, principalArnPattern: string, region: string): SecretsmanagerSecretPolicy {
+    const onlyThese = { ArnLike: { "aws:PrincipalArn": principalArnPattern } };
+    const principals = { type: "AWS" as const, identifiers: [`arn:aws:iam::${accountId}:root`] };
+    this.key.addToPolicy({
+      sid: `${this.node.id.replace(/[^a-zA-Z0-9]/g, "")}ReadFrom${accountId}`,
+      principals,
+      actions: ["kms:Decrypt"],
+      resources: ["*"],
+      conditions: { ...onlyThese, StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+    });
+    return new SecretsmanagerSecretPolicy(this, "policy", {
+      secretArn: this.secret.arn,
+      blockPublicPolicy: true,
+      policy: policyDocument([{ sid: "ReadFromAccount", principals, actions: ["secretsmanager:GetSecretValue"], resources: ["*"], conditions: onlyThese }]),
+    });
   }
 
   /** What a role needs to read the value: GetSecretValue on this secret and decryption through Secrets Manager. */

@@ -13,7 +13,7 @@ const ADDONS_1_33 = {
 };
 
 /** `com.amazonaws.global.cloudfront.origin-facing` in ap-northeast-2 (prefix list ids differ per region). */
-const CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2 = "pl-22a6434b";
+export const CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2 = "pl-22a6434b";
 
 /**
  * Permanent platforms, one stack (= Terraform Cloud workspace) each, keyed by stack id.

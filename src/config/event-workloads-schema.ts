@@ -23,6 +23,20 @@ const isoDuration = z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, 
   message: "must be an ISO-8601 duration in days, hours and minutes, e.g. PT30M or PT1H",
 });
 
+/** The image a service runs: one of the event repositories (`events.platform.ecr`), by tag or digest. */
+export const eventServiceImageSchema = z.strictObject({
+  /** A name from `events.platform.ecr.repositories` (the repository `{project}/event/<name>` of event-edge). */
+  repository: z.string().min(1, { message: "must name a repository of events.platform.ecr.repositories" }),
+  /** An immutable release tag (never `latest`). Exactly one of `tag` and `digest`. */
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: "must be a Docker image tag (letters, digits, '_', '.', '-'; at most 128)" })
+    .refine((t) => t !== "latest", { message: '"latest" is mutable (and the repositories refuse to overwrite tags); deploy a release tag or a digest' })
+    .optional(),
+  /** `sha256:<64 hex>`. Exactly one of `tag` and `digest`. */
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "must look like sha256:<64 lowercase hex characters>" }).optional(),
+});
+
 export const eventServiceSchema = z.strictObject({
   /**
    * `http`: behind the ALB, scaled on CPU and on requests per target; `worker`: no load balancer
@@ -37,6 +51,19 @@ export const eventServiceSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   /** Path the ALB target group health check requests (http services). */
   healthCheckPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be a path starting with '/'" }).optional(),
+  /**
+   * Paths the ALB routes to this service (http services), at most 4 (the origin-header check takes
+   * the fifth condition value of the rule). Specific patterns are matched before the catch-all:
+   * one http service may leave this out (or say `/*`) and receives everything else.
+   * @default ["/*"] for an http service
+   */
+  pathPatterns: z
+    .array(z.string().min(1).max(128))
+    .min(1, { message: "needs at least one path pattern, e.g. /api/*" })
+    .max(4, { message: "may have at most 4 path patterns (an ALB rule allows 5 condition values; the origin header takes one)" })
+    .optional(),
+  /** The image the service runs. */
+  image: eventServiceImageSchema,
   /**
    * What one task sustains: requests/s for an http service, messages/s for a worker. Sizes the
    * pre-warm and the requests-per-target scaling target.
@@ -138,6 +165,11 @@ export const eventRedisSchema = z.strictObject({
   engineVersion: z.string().regex(/^\d+\.\d+$/, { message: "must be a pinned engine version like 7.1" }),
   /** Replicas per shard (automatic failover needs at least one). */
   replicasPerShard: z.number().int().min(0).max(5).default(1),
+  /**
+   * Days of daily snapshots kept while the event runs (0 turns them off). The waiting room's tokens
+   * can be rebuilt, but not under sale load; the snapshots go with the cache at teardown.
+   */
+  snapshotRetentionDays: z.number().int().min(0).max(35).default(1),
 });
 
 export const eventQueueSchema = z.strictObject({
@@ -187,6 +219,7 @@ export const eventWorkloadsFields = {
 };
 
 export type EventServiceConfig = z.output<typeof eventServiceSchema>;
+export type EventServiceImageConfig = z.output<typeof eventServiceImageSchema>;
 export type EventCapacityConfig = z.output<typeof eventCapacitySchema>;
 export type DmsConfig = z.output<typeof dmsSchema>;
 export type DmsTableMappingConfig = z.output<typeof dmsTableMappingSchema>;

@@ -1,3 +1,4 @@
+import { CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2 } from "./environments";
 import type { ConfigInput } from "./schema";
 
 /**
@@ -12,6 +13,23 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
   cidrPool: "10.64.0.0/14",
   syncTo: "prod",
   domain: "sale.flashcrowd.example",
+  // A zone of its own in the events account, delegated from flashcrowd.example: event records
+  // never touch prod's zone.
+  hostedZone: { id: "Z0210987654321SALEZONE", name: "sale.flashcrowd.example" },
+  edge: {
+    priceClass: "PriceClass_200",
+    // Per client IP per 5 minutes: a sale page polls the waiting room, so more than the shop allows.
+    wafRateLimit: 3000,
+    wafLogRetentionDays: 90,
+    originFacingPrefixListId: CLOUDFRONT_ORIGIN_FACING_AP_NORTHEAST_2,
+  },
+  // One repository per service image; the release tags deployed are set per service below.
+  ecr: { repositories: ["web", "api", "worker"], untaggedExpireDays: 14, keepTaggedImages: 50 },
+  logs: { transitionToGlacierDays: 30, expireDays: 400 },
+  alerts: {
+    emails: ["sale-ops@flashcrowd.example"],
+    slack: { workspaceId: "T07FLASHCRW", channelId: "C07SALEALRT", apiRegion: "ap-southeast-1" },
+  },
   // The sale must survive an AZ loss: multi-AZ database and cache, NAT per AZ.
   highAvailability: true,
   network: {
@@ -28,11 +46,42 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
   autoApply: false,
   services: {
     // The storefront: every page view of the sale reaches it.
-    web: { kind: "http", cpu: 1024, memory: 2048, port: 8080, healthCheckPath: "/healthz", ratePerTask: 500, minTasks: 2, maxTasks: 200 },
+    web: {
+      kind: "http",
+      image: { repository: "web", tag: "2026.11.3" },
+      cpu: 1024,
+      memory: 2048,
+      port: 8080,
+      healthCheckPath: "/healthz",
+      ratePerTask: 500,
+      minTasks: 2,
+      maxTasks: 200,
+    },
     // Cart, stock and checkout calls: about 4 in 10 page views.
-    api: { kind: "http", cpu: 1024, memory: 2048, port: 8080, healthCheckPath: "/healthz", ratePerTask: 400, trafficShare: 0.4, minTasks: 2, maxTasks: 120 },
+    api: {
+      kind: "http",
+      image: { repository: "api", tag: "2026.11.3" },
+      cpu: 1024,
+      memory: 2048,
+      port: 8080,
+      healthCheckPath: "/healthz",
+      pathPatterns: ["/api/*"],
+      ratePerTask: 400,
+      trafficShare: 0.4,
+      minTasks: 2,
+      maxTasks: 120,
+    },
     // Order queue consumer: about 2 orders per 100 page views at the peak.
-    worker: { kind: "worker", cpu: 512, memory: 1024, ratePerTask: 100, trafficShare: 0.02, minTasks: 1, maxTasks: 30 },
+    worker: {
+      kind: "worker",
+      image: { repository: "worker", tag: "2026.11.3" },
+      cpu: 512,
+      memory: 1024,
+      ratePerTask: 100,
+      trafficShare: 0.02,
+      minTasks: 1,
+      maxTasks: 30,
+    },
   },
   capacity: { headroomPercent: 30, prewarmBefore: "PT30M", scaleDownAfter: "PT15M" },
   aurora: {
@@ -41,7 +90,7 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
     sizing: { type: "serverless-v2", minCapacity: 2, maxCapacity: 64 },
     backupRetentionDays: 7,
   },
-  redis: { nodeType: "cache.r7g.large", engineVersion: "7.1", replicasPerShard: 1 },
+  redis: { nodeType: "cache.r7g.large", engineVersion: "7.1", replicasPerShard: 1, snapshotRetentionDays: 1 },
   queue: { maxReceiveCount: 5, retentionHours: 96, deadLetterRetentionHours: 336, visibilityTimeoutSeconds: 60 },
   firehose: { bufferingIntervalSeconds: 300, bufferingSizeMb: 64, errorLogRetentionDays: 30 },
   peering: {},

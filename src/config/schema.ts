@@ -551,6 +551,15 @@ export const eventSchema = z.strictObject({
   ownerChannel: z.string().optional(),
 });
 
+/** CloudFront and WAF settings of the event edge, shaped like an environment's `edge`. */
+export const eventEdgeSchema = edgeSchema.pick({ priceClass: true, wafRateLimit: true, wafLogRetentionDays: true, originFacingPrefixListId: true });
+
+/** The event repositories in `event-edge`, shaped like an environment's `ecr` (replication is the account owner's). */
+export const eventEcrSchema = ecrSchema.pick({ repositories: true, untaggedExpireDays: true, keepTaggedImages: true });
+
+/** Where the permanent event-alerts topic of `event-edge` sends (DMS events and alarms of every event). */
+export const eventAlertsSchema = monitoringSchema.pick({ emails: true, slack: true });
+
 export const eventPlatformSchema = z.strictObject({
   ...awsTargetFields,
   /** Every event CIDR must lie inside this block. */
@@ -558,12 +567,23 @@ export const eventPlatformSchema = z.strictObject({
   /** Environment whose database receives the event's data through DMS. */
   syncTo: z.string(),
   /**
-   * DNS zone the event edge serves (a Route 53 hosted zone of this account), e.g. sale.example.com.
-   * Each event is `https://<slug>.<domain>`; its stack's ALB answers behind `origin-<slug>.<domain>`.
+   * DNS name under which the event edge serves the sales, e.g. sale.example.com: each event is
+   * `https://<slug>.<domain>`, its stack's ALB answers behind `origin-<slug>.<domain>`. Must be
+   * `hostedZone.name` or a name under it.
    */
   domain: z
     .string()
     .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "must be a lowercase DNS name like sale.example.com" }),
+  /** The existing public Route 53 zone (in the events account) that holds `domain`; no lookup at plan time. */
+  hostedZone: edgeSchema.shape.hostedZone,
+  /** CloudFront price class, WAF rate limit and log retention, and the origin-facing prefix list of `region`. */
+  edge: eventEdgeSchema,
+  /** Repositories of the event images, `{project}/event/<name>`, in `event-edge`. */
+  ecr: eventEcrSchema,
+  /** Lifecycle of the event-edge log buckets (access logs, the events' Firehose archive). */
+  logs: logsSchema.default({ transitionToGlacierDays: 30, expireDays: 400 }),
+  /** Destinations of the event-alerts topic. */
+  alerts: eventAlertsSchema,
   highAvailability,
   network: eventNetworkSchema,
   /** Default lead time before `opens`. */
@@ -624,6 +644,7 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type NetworkConfig = z.output<typeof networkSchema>;
 export type EventNetworkConfig = z.output<typeof eventNetworkSchema>;
 export type EventPlatformConfig = z.output<typeof eventPlatformSchema>;
+export type EventEdgeConfig = z.output<typeof eventEdgeSchema>;
 export type EventEntry = z.output<typeof eventSchema>;
 export type SubnetPrefixLength = z.output<typeof subnetPrefixLengthSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;

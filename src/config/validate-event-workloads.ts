@@ -47,11 +47,29 @@ export function checkEventWorkloads(
 ): void {
   const at = (field: string) => `events.platform.${field}`;
 
+  // Repositories.
+  const repositories = new Set<string>();
+  platform.ecr.repositories.forEach((name, i) => {
+    if (repositories.has(name)) report(at(`ecr.repositories[${i}]`), `"${name}" is listed twice; list each repository once`);
+    repositories.add(name);
+  });
+
   // Services.
+  const catchAll: string[] = [];
   for (const [name, service] of Object.entries(platform.services)) {
     const path = at(`services.${name}`);
     const memory = fargateMemoryProblem(service.cpu, service.memory);
     if (memory) report(`${path}.memory`, memory);
+    const image = service.image;
+    if ((image.tag === undefined) === (image.digest === undefined)) {
+      report(`${path}.image`, "needs exactly one of tag (an immutable release tag) and digest (sha256:...)");
+    }
+    if (!repositories.has(image.repository)) {
+      report(
+        `${path}.image.repository`,
+        `"${image.repository}" is not in events.platform.ecr.repositories (${platform.ecr.repositories.join(", ") || "none"}); add it there (event-edge creates it) or use one of those`,
+      );
+    }
     if (service.minTasks > service.maxTasks) {
       report(`${path}.minTasks`, `${service.minTasks} is greater than maxTasks (${service.maxTasks}); lower minTasks or raise maxTasks`);
     }
@@ -60,10 +78,19 @@ export function checkEventWorkloads(
       if (service.healthCheckPath === undefined) {
         report(`${path}.healthCheckPath`, "is required for an http service (the ALB health check requests it)");
       }
+      if (service.pathPatterns === undefined || service.pathPatterns.includes("/*")) catchAll.push(name);
     } else {
+      if (service.pathPatterns !== undefined) report(`${path}.pathPatterns`, "a worker takes no traffic from the load balancer; remove pathPatterns or make it an http service");
       if (service.port !== undefined) report(`${path}.port`, "a worker takes no traffic from the load balancer; remove port or make it an http service");
       if (service.healthCheckPath !== undefined) report(`${path}.healthCheckPath`, "a worker has no load balancer health check; remove healthCheckPath");
     }
+  }
+
+  if (catchAll.length > 1) {
+    report(
+      at(`services.${catchAll[1]}.pathPatterns`),
+      `"${catchAll[0]}" already takes every path (no pathPatterns, or "/*"); give the other http services their own paths, e.g. ["/${catchAll[1]}/*"]`,
+    );
   }
 
   // Pre-warm timing and size, per event.
@@ -98,6 +125,12 @@ export function checkEventWorkloads(
   }
 
   // Database sizing.
+  if (platform.aurora.instances > platform.availabilityZones.length) {
+    report(
+      at("aurora.instances"),
+      `${platform.aurora.instances} instances need one availability zone each, but events.platform.availabilityZones lists ${platform.availabilityZones.length}; use at most ${platform.availabilityZones.length} or add zones`,
+    );
+  }
   const sizing = platform.aurora.sizing;
   if (sizing.type === "serverless-v2" && sizing.minCapacity > sizing.maxCapacity) {
     report(at("aurora.sizing.minCapacity"), `${sizing.minCapacity} ACU is greater than maxCapacity (${sizing.maxCapacity}); lower minCapacity or raise maxCapacity`);

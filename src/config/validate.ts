@@ -175,6 +175,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
       `"${platform.syncTo}" is not an environment; use one of: ${Object.keys(cfg.environments).join(", ") || "(none)"}`,
     );
   }
+  checkEventEdge(platform, report);
   const defaultLead = checkDuration("events.platform.leadTime", platform.leadTime, MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, report);
   const defaultGrace = checkDuration("events.platform.grace", platform.grace, 0, MAX_GRACE_MINUTES, report);
   let pool: Ipv4Block | undefined;
@@ -457,6 +458,20 @@ function checkEdge(path: string, edge: EdgeConfig, report: Report): void {
     }
     names.add(name);
   });
+}
+
+/** The event domain lies in its zone, and the event alerts reach someone. */
+function checkEventEdge(platform: EventPlatformConfig, report: Report): void {
+  const zone = platform.hostedZone.name;
+  if (platform.domain !== zone && !platform.domain.endsWith(`.${zone}`)) {
+    report(
+      "events.platform.domain",
+      `${platform.domain} is not in hosted zone ${zone} (events.platform.hostedZone.name); the event names and their certificates are written in that zone, so use a name under ${zone} or the zone that holds ${platform.domain}`,
+    );
+  }
+  if (platform.alerts.emails.length === 0 && platform.alerts.slack === undefined) {
+    report("events.platform.alerts", "has no destination for DMS events and alarms; add at least one address to emails or configure slack");
+  }
 }
 
 function checkAlb(path: string, alb: AlbConfig, report: Report): void {

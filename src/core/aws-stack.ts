@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Config } from "../config";
 import { Naming } from "../config/naming";
+import { PreparedResolution, preparedResolutionEnabled } from "./prepared-resolution";
 import { LaunchedResourceTagging } from "./tagging";
 
 /** Where a stack's AWS resources live. */
@@ -41,6 +42,7 @@ export abstract class AwsStack extends TerraformStack {
   /** Provider of the stack's home region. */
   readonly provider: AwsProvider;
   private readonly providers = new Map<string, AwsProvider>();
+  private readonly resolution = new PreparedResolution(this);
 
   constructor(scope: Construct, props: AwsStackProps) {
     super(scope, props.stackId);
@@ -65,6 +67,17 @@ export abstract class AwsStack extends TerraformStack {
 
     this.provider = this.newProvider("aws", undefined, props.target.region);
     Aspects.of(this).add(new LaunchedResourceTagging(this.tags));
+  }
+
+  /** cdktf's preparing pass, keeping what it resolved (see prepared-resolution.ts). */
+  override prepareStack(): void {
+    if (preparedResolutionEnabled()) this.resolution.prepare();
+    else super.prepareStack();
+  }
+
+  /** cdktf's synthesis, reusing what the preparing pass resolved (see prepared-resolution.ts). */
+  override toTerraform(): unknown {
+    return preparedResolutionEnabled() ? this.resolution.toTerraform() : super.toTerraform();
   }
 
   /** Provider for the secondary region (alias `secondary`), created on first use. */

@@ -21,6 +21,8 @@ export const HANDLERS = {
   finalSnapshot: "final-snapshot",
   smokeCheck: "smoke-check",
   notify: "notify",
+  /** Run by each event stack's own function (in the event VPC), not by the control stack. */
+  postApply: "post-apply",
 } as const;
 
 export type HandlerKey = keyof typeof HANDLERS;
@@ -35,8 +37,12 @@ export interface LambdaBundle {
   readonly bytes: number;
 }
 
-/** Folders (relative to the repository root) whose files the handlers may import; all of them are hashed. */
-export const SOURCE_DIRS = ["src/lifecycle/handlers", "src/tfc"] as const;
+/**
+ * Folders and files (relative to the repository root) the handlers may import; all of them are
+ * hashed. `post-apply-config.ts` is shared with the event stack, which builds the function's
+ * environment and policy from it.
+ */
+export const SOURCE_DIRS = ["src/lifecycle/handlers", "src/tfc", "src/lifecycle/post-apply-config.ts"] as const;
 
 const ROOT = PROJECT_ROOT;
 const ZIP_TIME = new Date("1980-01-01T00:00:00Z");
@@ -91,6 +97,7 @@ export function cacheKey(): string {
 }
 
 function listFiles(dir: string): string[] {
+  if (!statSync(dir).isDirectory()) return [dir];
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     return statSync(path).isDirectory() ? listFiles(path) : [path];
@@ -109,7 +116,7 @@ function build(dir: string): void {
   });
   // The cache key covers SOURCE_DIRS only: a handler importing from elsewhere would make it unsound.
   const outside = Object.keys(result.metafile.inputs).filter(
-    (input) => !input.startsWith("node_modules/") && !SOURCE_DIRS.some((d) => input.startsWith(`${d}/`)),
+    (input) => !input.startsWith("node_modules/") && !SOURCE_DIRS.some((d) => input === d || input.startsWith(`${d}/`)),
   );
   if (outside.length > 0) {
     throw new Error(`Lambda handlers import ${outside.join(", ")}, outside ${SOURCE_DIRS.join(", ")}; move the code or add its folder to SOURCE_DIRS in src/lifecycle/bundle.ts`);

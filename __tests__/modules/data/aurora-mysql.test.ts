@@ -1,10 +1,15 @@
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, type TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AuroraMysql, type AuroraMysqlProps } from "../../../modules/data/aurora-mysql";
+import type { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, synthJson } from "../../helpers/synth";
 import { ACCOUNT, AZS, REGION, moduleStack, ref, statementsOf } from "../../helpers/stack";
 
-function synthAurora(props: Partial<AuroraMysqlProps> = {}, extra?: (db: AuroraMysql) => void) {
+function synthAurora(
+  props: Partial<AuroraMysqlProps> = {},
+  extra?: (db: AuroraMysql) => void,
+  keys?: (stack: TerraformStack, key: KmsKey) => Pick<AuroraMysqlProps, "kmsKey" | "logKey">,
+) {
   const { stack, key } = moduleStack();
   const db = new AuroraMysql(stack, "db", {
     identifier: "flashcrowd-test-db",
@@ -17,6 +22,7 @@ function synthAurora(props: Partial<AuroraMysqlProps> = {}, extra?: (db: AuroraM
     instanceClass: "db.r7g.large",
     kmsKey: key,
     ...props,
+    ...keys?.(stack, key),
   });
   extra?.(db);
   new TerraformOutput(stack, "secret", { value: db.masterUserSecretArn });
@@ -233,5 +239,23 @@ describe("AuroraMysql options", () => {
     ["an identifier with a double hyphen", { identifier: "flashcrowd--db" }, /identifier "flashcrowd--db"/],
   ])("rejects %s", (_name, props, message) => {
     expect(() => synthAurora(props)).toThrow(message);
+  });
+});
+
+describe("AuroraMysql with a key of another stack", () => {
+  const permanentKey = "arn:aws:kms:ap-northeast-2:123456789012:key/0b1c2d3e-0000-4000-8000-000000000000";
+
+  it("encrypts storage, Performance Insights and the master secret with the key given by ARN, and the log groups with the log key", () => {
+    const { json } = synthAurora({}, undefined, (_stack, key) => ({ kmsKey: { arn: permanentKey }, logKey: key }));
+    const [cluster] = listOf(json, "aws_rds_cluster");
+    expect(cluster).toMatchObject({ kms_key_id: permanentKey, master_user_secret_kms_key_id: permanentKey });
+    expect(listOf(json, "aws_rds_cluster_instance").every((i) => i.performance_insights_kms_key_id === permanentKey)).toBe(true);
+    expect(listOf(json, "aws_cloudwatch_log_group").every((g) => ref("aws_kms_key", "arn").test(g.kms_key_id as string))).toBe(true);
+    const logs = statementsOf(json, "aws_kms_key").find((s) => s.Sid?.startsWith("RdsLogs"));
+    expect(logs?.Principal).toEqual({ Service: "logs.ap-northeast-2.amazonaws.com" });
+  });
+
+  it("needs a log key, since the other stack's key policy cannot be extended from here", () => {
+    expect(() => synthAurora({ kmsKey: { arn: permanentKey } })).toThrow(/pass a logKey of this stack/);
   });
 });

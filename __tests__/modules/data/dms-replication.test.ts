@@ -13,12 +13,13 @@ const ACCOUNT = "210987654321";
 const TARGET_SECRET = `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:flashcrowd-prod-dms-target-AbCdEf`;
 const TARGET_KEY = `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 const PROD_DATA = ["10.0.68.0/24", "10.0.69.0/24", "10.0.70.0/24"];
+const EXISTING_TOPIC = `arn:aws:sns:ap-northeast-2:${ACCOUNT}:flashcrowd-event-edge-event-alerts`;
 
 interface Policy {
   Statement: { Sid?: string; Effect: string; Principal?: { Service?: string | string[] } | string; Action: string | string[]; Resource?: string | string[]; Condition?: unknown }[];
 }
 
-function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring = false) {
+function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: false | "own-topic" | "existing-topic" = false) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
   const naming = new Naming("flashcrowd", "event-dec-flash-sale");
@@ -47,8 +48,10 @@ function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring = fal
     settings: { lobMode: "limited", lobMaxSizeKb: 64, lobChunkSizeKb: 64, validationFailureMaxCount: 10000, validationThreadCount: 5 },
     ...props,
   });
-  if (withMonitoring) {
+  if (withMonitoring === "own-topic") {
     new DmsMonitoring(stack, "dms-monitoring", { naming, accountId: ACCOUNT, region: "ap-northeast-2", replication, kmsKey, cdcLatencyThresholdSeconds: 300 });
+  } else if (withMonitoring === "existing-topic") {
+    new DmsMonitoring(stack, "dms-monitoring", { naming, accountId: ACCOUNT, region: "ap-northeast-2", replication, topic: { arn: EXISTING_TOPIC } });
   }
   return synthJson(stack);
 }
@@ -258,7 +261,7 @@ describe("DmsReplication rejects", () => {
 });
 
 describe("DmsMonitoring", () => {
-  const json = synthDms({}, true);
+  const json = synthDms({}, "own-topic");
   const alarms = listOf(json, "aws_cloudwatch_metric_alarm");
   const alarm = (metric: string) => alarms.find((a) => a.metric_name === metric)!;
 
@@ -309,5 +312,24 @@ describe("DmsMonitoring", () => {
     );
     const keyPolicy = parseJsonAttribute<Policy>(listOf(json, "aws_kms_key")[0]!.policy);
     expect(keyPolicy.Statement.map((s) => s.Sid)).toEqual(expect.arrayContaining(["DmsEventsToTopic", "CloudWatchAlarmsToTopic"]));
+  });
+});
+
+describe("DmsMonitoring with an existing topic", () => {
+  const json = synthDms({}, "existing-topic");
+
+  it("creates no topic and grants nothing on the event key", () => {
+    expect(listOf(json, "aws_sns_topic")).toEqual([]);
+    expect(listOf(json, "aws_sns_topic_policy")).toEqual([]);
+    const keyPolicy = parseJsonAttribute<Policy>(listOf(json, "aws_kms_key")[0]!.policy);
+    expect(keyPolicy.Statement.map((s) => s.Sid)).not.toContain("DmsEventsToTopic");
+  });
+
+  it("sends the DMS events, alarms and recoveries there", () => {
+    expect(listOf(json, "aws_dms_event_subscription").map((s) => s.sns_topic_arn)).toEqual([EXISTING_TOPIC, EXISTING_TOPIC]);
+    for (const a of listOf(json, "aws_cloudwatch_metric_alarm")) {
+      expect(a.alarm_actions).toEqual([EXISTING_TOPIC]);
+      expect(a.ok_actions).toEqual([EXISTING_TOPIC]);
+    }
   });
 });

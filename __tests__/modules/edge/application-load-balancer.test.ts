@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
-import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
+import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, elbLogDeliveryStatement, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
 import { ACCOUNT, REGION, moduleStack, type PolicyJson } from "../../helpers/module-stack";
 
@@ -21,7 +21,7 @@ function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = fal
     subnetIds: ["subnet-pub-a", "subnet-pub-b"],
     cloudFrontPrefixListId: "pl-22a6434b",
     certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
-    originVerifyHeader: { name: "X-Origin-Verify", value: "${var.cloudfront_origin_verify_secret}" },
+    originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },
     services: SERVICES,
     targetSecurityGroupId: "sg-nodes",
     accessLogsBucket: logs,
@@ -90,7 +90,7 @@ describe("ApplicationLoadBalancer defaults", () => {
     const rules = listOf(json, "aws_lb_listener_rule").sort((a, b) => (a.priority as number) - (b.priority as number));
     expect(rules.map((r) => r.priority)).toEqual([10, 20]);
     expect(rules[0]!.condition).toEqual([
-      { http_header: { http_header_name: "X-Origin-Verify", values: ["${var.cloudfront_origin_verify_secret}"] } },
+      { http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin-verify.output)}"] } },
       { path_pattern: { values: ["/api/*"] } },
     ]);
     expect(rules[1]!.action).toEqual([{ type: "forward", target_group_arn: expect.stringContaining("aws_lb_target_group.alb_tg-web_") }]);
@@ -157,5 +157,45 @@ describe("ApplicationLoadBalancer options", () => {
     [[{ ...SERVICES[0]!, pathPatterns: ["/a", "/b", "/c", "/d", "/e"] }], /needs 1 to 4 path patterns/],
   ])("rejects services %j", (services, error) => {
     expect(() => synthAlb({ services })).toThrow(error);
+  });
+});
+
+describe("ApplicationLoadBalancer for ECS services and a permanent log bucket", () => {
+  const { stack, naming } = moduleStack();
+  const alb = new ApplicationLoadBalancer(stack, "alb", {
+    naming,
+    accountId: ACCOUNT,
+    region: REGION,
+    vpcId: "vpc-1",
+    subnetIds: ["subnet-pub-a", "subnet-pub-b"],
+    cloudFrontPrefixListId: "pl-22a6434b",
+    certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
+    originVerifyHeader: { name: "X-Origin-Verify", value: "secret" },
+    services: SERVICES,
+    accessLogsBucket: { bucketName: "flashcrowd-event-edge-logs" },
+    accessLogsPrefix: "alb/event-a",
+  });
+  alb.allowTargets("web", "sg-web-tasks", 3000, "Requests and health checks to the web tasks");
+  const json = synthJson(stack);
+
+  it("sends only to the groups added with allowTargets", () => {
+    expect(listOf(json, "aws_vpc_security_group_egress_rule").map((r) => [r.from_port, r.referenced_security_group_id, r.description])).toEqual([
+      [3000, "sg-web-tasks", "Requests and health checks to the web tasks"],
+    ]);
+  });
+
+  it("logs to the bucket named, whose owner grants delivery: no policy or dependency here", () => {
+    expect(lb(json).access_logs).toEqual({ bucket: "flashcrowd-event-edge-logs", prefix: "alb/event-a", enabled: true });
+    expect(lb(json).depends_on).toBeUndefined();
+    expect(listOf(json, "aws_s3_bucket_policy")).toEqual([]);
+  });
+
+  it("gives the bucket's owner the statement to grant, wildcards allowed in the prefix", () => {
+    expect(elbLogDeliveryStatement({ sid: "EventAlbs", bucketArn: "arn:aws:s3:::logs", prefix: "alb/*", accountId: ACCOUNT, region: REGION })).toEqual({
+      sid: "EventAlbs",
+      principals: { type: "AWS", identifiers: ["arn:aws:iam::600734575887:root"] },
+      actions: ["s3:PutObject"],
+      resources: [`arn:aws:s3:::logs/alb/*/AWSLogs/${ACCOUNT}/*`],
+    });
   });
 });

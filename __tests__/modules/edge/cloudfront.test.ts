@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
-import { CdnDistribution, MANAGED_POLICY_IDS, type CdnDistributionProps } from "../../../modules/edge/cdn-distribution";
+import { CdnDistribution, MANAGED_POLICY_IDS, cloudFrontReadStatements, type CdnDistributionProps } from "../../../modules/edge/cdn-distribution";
 import { CloudFrontWebAcl, MANAGED_RULE_GROUPS, type CloudFrontWebAclProps } from "../../../modules/edge/cloudfront-web-acl";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
@@ -26,7 +26,7 @@ function synthCdn(overrides: CdnOverrides = {}): TerraformJson {
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/site",
     webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1",
     origins: [
-      { kind: "https", id: "alb", domainName: "origin.shop.example.com", customHeaders: { "X-Origin-Verify": "${var.cloudfront_origin_verify_secret}" } },
+      { kind: "https", id: "alb", domainName: "origin.shop.example.com", customHeaders: { "X-Origin-Verify": "${sensitive(terraform_data.origin-verify.output)}" } },
       { kind: "s3", id: "static", bucket, kmsKey: key },
     ],
     defaultBehavior: { targetOriginId: "alb", cache: "disabled" },
@@ -112,7 +112,7 @@ describe("CdnDistribution defaults", () => {
   it("reaches the HTTPS origin over TLS 1.2 only, with the origin header, forwarding everything but Host uncached", () => {
     const alb = (cdn.origin as Record<string, unknown>[]).find((o) => o.origin_id === "alb")!;
     expect(alb.custom_origin_config).toEqual(expect.objectContaining({ origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] }));
-    expect(alb.custom_header).toEqual([{ name: "X-Origin-Verify", value: "${var.cloudfront_origin_verify_secret}" }]);
+    expect(alb.custom_header).toEqual([{ name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" }]);
     expect(cdn.default_cache_behavior).toEqual(
       expect.objectContaining({ cache_policy_id: MANAGED_POLICY_IDS.cachingDisabled, origin_request_policy_id: MANAGED_POLICY_IDS.allViewerExceptHostHeader }),
     );
@@ -188,5 +188,44 @@ describe("CdnDistribution options", () => {
     const cdn = distribution(synthCdn({ priceClass: "PriceClass_100", defaultRootObject: "index.html", responseHeadersPolicyId: "custom-policy" }));
     expect(cdn).toEqual(expect.objectContaining({ price_class: "PriceClass_100", default_root_object: "index.html" }));
     expect((cdn.default_cache_behavior as Record<string, unknown>).response_headers_policy_id).toBe("custom-policy");
+  });
+});
+
+describe("CdnDistribution for the event edge", () => {
+  const json = synthCdn(({ bucket, key }) => ({
+    origins: [
+      { kind: "https", id: "alb", domainName: "origin-sale.example.com" },
+      { kind: "s3", id: "static", bucket, kmsKey: key, grantRead: false },
+    ],
+    originGroups: [{ id: "origin-or-page", primaryOriginId: "alb", failoverOriginId: "static" }],
+    defaultBehavior: { targetOriginId: "origin-or-page", cache: "disabled", forwardViewerRequest: true },
+    behaviors: [{ pathPattern: "/_sale/*", targetOriginId: "static", cache: "optimized" }],
+    errorResponses: [{ errorCode: 403, responseCode: 503, responsePagePath: "/_sale/index.html" }],
+  }));
+
+  it("answers an error status with the page, cached briefly", () => {
+    expect(distribution(json).custom_error_response).toEqual([
+      { error_code: 403, response_code: 503, response_page_path: "/_sale/index.html", error_caching_min_ttl: 10 },
+    ]);
+  });
+
+  it("leaves the grant of a shared bucket to its owner", () => {
+    const policy = parseJsonAttribute<PolicyJson>(listOf(json, "aws_s3_bucket_policy").find((p) => String(p.bucket).includes("static"))!.policy);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport"]);
+    const key = parseJsonAttribute<PolicyJson>(listOf(json, "aws_kms_key")[0]!.policy);
+    expect(key.Statement.some((s) => JSON.stringify(s).includes("cloudfront"))).toBe(false);
+  });
+
+  it("gives the owner one pair of statements for any number of distributions", () => {
+    const arns = ["arn:aws:cloudfront::123456789012:distribution/E1", "arn:aws:cloudfront::123456789012:distribution/E2"];
+    const { bucket, key } = cloudFrontReadStatements({ sid: "EventPages", bucketArn: "arn:aws:s3:::pages", distributionArns: arns, originPath: "/_sale/" });
+    expect(bucket).toEqual({
+      sid: "EventPages",
+      principals: { type: "Service", identifiers: ["cloudfront.amazonaws.com"] },
+      actions: ["s3:GetObject"],
+      resources: ["arn:aws:s3:::pages/_sale/*"],
+      conditions: { StringEquals: { "AWS:SourceArn": arns } },
+    });
+    expect(key).toEqual(expect.objectContaining({ sid: "EventPagesDecrypt", actions: ["kms:Decrypt"], conditions: { StringEquals: { "AWS:SourceArn": arns } } }));
   });
 });

@@ -1,7 +1,8 @@
+import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AliasRecords, type AliasRecordsProps } from "../../../modules/edge/alias-records";
 import { DnsValidatedCertificate, type DnsValidatedCertificateProps } from "../../../modules/edge/dns-validated-certificate";
-import { ORIGIN_VERIFY_VARIABLE, OriginVerifyHeader } from "../../../modules/edge/origin-verify-header";
+import { OriginVerifyHeader } from "../../../modules/edge/origin-verify-header";
 import { listOf, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
 import { moduleStack } from "../../helpers/module-stack";
 
@@ -74,24 +75,30 @@ describe("DnsValidatedCertificate", () => {
 describe("OriginVerifyHeader", () => {
   const { stack } = moduleStack();
   const header = new OriginVerifyHeader(stack, "origin");
+  new TerraformOutput(stack, "secret", { value: header.value });
   const json = synthJson(stack);
-  const variable = (json.variable as Record<string, Record<string, unknown>>)[ORIGIN_VERIFY_VARIABLE]!;
+  const [secretId, secret] = Object.entries(resourcesOf(json, "terraform_data"))[0]!;
 
-  it("is a sensitive, non-null string variable of at least 32 characters, set in the workspace", () => {
-    expect(variable).toEqual(
-      expect.objectContaining({
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        validation: [{ condition: `\${length(var.${ORIGIN_VERIFY_VARIABLE}) >= 32}`, error_message: expect.any(String) }],
-      }),
-    );
-    expect(variable.default).toBeUndefined();
+  it("generates the value inside Terraform, from two UUIDs, with no variable to set", () => {
+    expect(secret.input).toBe("${uuid()}${uuid()}");
+    expect(json.variable).toBeUndefined();
+  });
+
+  it("keeps the first value: later changes to the input are ignored", () => {
+    expect(secret.lifecycle).toEqual({ ignore_changes: ["input"] });
+  });
+
+  it("hands out the value marked sensitive", () => {
+    expect(json.output!.secret!.value).toBe(`\${sensitive(terraform_data.${secretId}.output)}`);
   });
 
   it("is sent as X-Origin-Verify by default", () => {
     expect(header.headerName).toBe("X-Origin-Verify");
     expect(new OriginVerifyHeader(moduleStack().stack, "o", { headerName: "X-Edge-Key" }).headerName).toBe("X-Edge-Key");
+  });
+
+  it("rejects a header name that is not a token", () => {
+    expect(() => new OriginVerifyHeader(moduleStack().stack, "o", { headerName: "X Edge" })).toThrow(/letters, digits and '-'/);
   });
 });
 
@@ -113,5 +120,35 @@ describe("AliasRecords", () => {
 
   it("rejects a name listed twice", () => {
     expect(() => synthAliases({ names: ["a.example.com", "a.example.com"] })).toThrow(/names must be unique/);
+  });
+});
+
+describe("DnsValidatedCertificate sharing another certificate's records", () => {
+  const m = moduleStack();
+  const cdn = new DnsValidatedCertificate(m.stack, "cdn-cert", {
+    domainName: "sale.example.com",
+    subjectAlternativeNames: ["*.sale.example.com"],
+    hostedZoneId: "Z123EXAMPLE",
+    provider: m.usEast1(),
+  });
+  new DnsValidatedCertificate(m.stack, "origin-cert", { domainName: "*.sale.example.com", hostedZoneId: "Z123EXAMPLE", validationRecordsFrom: cdn });
+  const json = synthJson(m.stack);
+  const validations = resourcesOf(json, "aws_acm_certificate_validation");
+  const origin = Object.entries(validations).find(([id]) => id.startsWith("origin-cert"))![1];
+
+  it("writes no record of its own: the name's record is one per account, already written", () => {
+    expect(listOf(json, "aws_route53_record")).toHaveLength(2);
+    expect(Object.keys(resourcesOf(json, "aws_route53_record")).every((id) => id.startsWith("cdn-cert"))).toBe(true);
+  });
+
+  it("waits for the other certificate's records instead", () => {
+    expect(origin.validation_record_fqdns).toBeUndefined();
+    expect(origin.depends_on).toEqual(Object.keys(resourcesOf(json, "aws_route53_record")).map((id) => `aws_route53_record.${id}`));
+  });
+
+  it("refuses a certificate whose records do not cover its names", () => {
+    expect(
+      () => new DnsValidatedCertificate(m.stack, "other", { domainName: "shop.example.com", hostedZoneId: "Z123EXAMPLE", validationRecordsFrom: cdn }),
+    ).toThrow(/covers sale.example.com, \*.sale.example.com, not shop.example.com/);
   });
 });

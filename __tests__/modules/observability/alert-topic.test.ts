@@ -72,6 +72,22 @@ describe("AlertTopic options", () => {
     ]);
   });
 
+  it("lets more services of this account publish (DMS event subscriptions), with the key", () => {
+    const json = synthTopic({ servicePublishers: ["dms.amazonaws.com"] });
+    expect(statementsOf(json, "aws_sns_topic_policy")).toContainEqual(
+      expect.objectContaining({
+        Sid: "ServicesPublish",
+        Principal: { Service: "dms.amazonaws.com" },
+        Action: "sns:Publish",
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+      }),
+    );
+    expect(statementsOf(json, "aws_kms_key")).toContainEqual(
+      expect.objectContaining({ Principal: { Service: "dms.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] }),
+    );
+    expect(statementsOf(synthTopic(), "aws_sns_topic_policy").map((s) => s.Sid)).not.toContain("ServicesPublish");
+  });
+
   it("names the topic after the given component", () => {
     expect(listOf(synthTopic({ name: "paging" }), "aws_sns_topic")[0]!.name).toBe("flashcrowd-test-paging");
   });

@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Aspects, TerraformStack } from "cdktf";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { DateTime } from "luxon";
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app";
+import { listStacks } from "../../src/ci/terraform-harness";
+import type { ConfigInput } from "../../src/config";
+import { AwsStack } from "../../src/core/aws-stack";
+import { setPreparedResolution } from "../../src/core/prepared-resolution";
+import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
+import { placeholderAddonInputs } from "../helpers/addon-inputs";
+
+const clock = () => DateTime.fromISO("2026-11-22T00:00:00Z");
+
+/** Every stack's cdk.tf.json, synthesized with the prepared fragments reused or with cdktf's own passes. */
+function synthesize(change: (c: ConfigInput) => void, reuse: boolean): Map<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-resolution-"));
+  const previous = setPreparedResolution(reuse);
+  try {
+    buildApp(configWith(change), { outdir, clock, addonInputs: (platform) => placeholderAddonInputs(platform) }).synth();
+  } finally {
+    setPreparedResolution(previous);
+  }
+  return new Map(listStacks(outdir).map((id) => [id, readFileSync(join(outdir, "stacks", id, "cdk.tf.json"), "utf8")]));
+}
+
+describe("reusing the preparing pass's resolution", () => {
+  it.each<[string, (c: ConfigInput) => void]>([
+    ["the repository's configuration", () => undefined],
+    ["events in an account of their own, peered across accounts", eventsInOwnAccount],
+    [
+      "a third, concurrent event",
+      (c) =>
+        calendarOf(c).push({ slug: "night-owls", name: "Night owls", opens: "2026-12-04T21:00", closes: "2026-12-05T01:00", timeZone: "Asia/Seoul", expectedPeakRps: 8000, cidr: "10.64.48.0/20" }),
+    ],
+  ])("writes exactly what cdktf's own passes write, for %s", (_name, change) => {
+    const reused = synthesize(change, true);
+    const stock = synthesize(change, false);
+    expect([...reused.keys()]).toEqual([...stock.keys()]);
+    expect(reused.size).toBeGreaterThan(8);
+    for (const [id, text] of stock) expect(reused.get(id), id).toBe(text);
+  }, 60_000);
+
+  it("resolves again an element an Aspect changed after the preparing pass", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-resolution-"));
+    const config = configWith();
+    const app = new App({ outdir, skipValidation: true });
+    const stack = new (class extends AwsStack {})(app, { config, stackId: "probe", environment: "probe", target: config.events.platform });
+    const vpc = new Vpc(stack, "vpc", { cidrBlock: "10.9.0.0/16", tags: { Name: "before" } });
+    Aspects.of(stack).add({
+      visit: (node) => {
+        if (node === vpc) vpc.tags = { Name: "after" };
+      },
+    });
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "probe", "cdk.tf.json"), "utf8")) as { resource: { aws_vpc: Record<string, { tags: unknown }> } };
+    expect(Object.values(json.resource.aws_vpc)[0]!.tags).toEqual({ Name: "after" });
+  });
+
+  it("still reads the two cdktf fields it copies the synthesis of", () => {
+    const fields = new TerraformStack(buildApp(configWith()).app, "probe") as unknown as Record<string, unknown>;
+    expect(typeof fields.rawOverrides).toBe("object");
+    expect(typeof fields.cdktfVersion).toBe("string");
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { NodeFunction, type NodeFunctionProps } from "../../../modules/compute/node-function";
+import { DeadLetterQueue } from "../../../modules/messaging/dead-letter-queue";
+import { KmsKey } from "../../../modules/security/kms-key";
+import { lambdaBundles } from "../../../src/lifecycle/bundle";
+import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
+
+function synth(extra: Partial<NodeFunctionProps> = {}, configure: (fn: NodeFunction) => void = () => undefined): TerraformJson {
+  const m = moduleStack();
+  const key = new KmsKey(m.stack, "key", { alias: "test", description: "test", accountId: ACCOUNT });
+  const fn = new NodeFunction(m.stack, "fn", {
+    naming: m.naming,
+    component: "post-apply",
+    description: "test",
+    accountId: ACCOUNT,
+    region: REGION,
+    code: lambdaBundles().postApply,
+    key,
+    deadLetterQueue: new DeadLetterQueue(m.stack, "dlq", { name: "dlq", key }),
+    ...extra,
+  });
+  configure(fn);
+  return synthJson(m.stack);
+}
+
+const rolePolicy = (json: TerraformJson) => parseJsonAttribute<PolicyJson>(listOf(json, "aws_iam_role_policy")[0]!.policy);
+
+describe("NodeFunction", () => {
+  it("runs outside any VPC by default, without network-interface permissions", () => {
+    const json = synth();
+    expect(listOf(json, "aws_lambda_function")[0]!.vpc_config).toBeUndefined();
+    expect(listOf(json, "aws_security_group")).toEqual([]);
+    expect(rolePolicy(json).Statement.flatMap(actionsOf)).not.toContain("ec2:CreateNetworkInterface");
+  });
+
+  describe("in a VPC", () => {
+    const json = synth({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }, (fn) =>
+      fn.allowEgressTo("db", "sg-db", 3306, "MySQL to the event database"),
+    );
+    const fn = listOf(json, "aws_lambda_function")[0]!;
+
+    it("attaches to the given subnets with a security group of its own, detached before destroy", () => {
+      const [sg] = listOf(json, "aws_security_group");
+      expect(sg).toEqual(expect.objectContaining({ name: "flashcrowd-test-post-apply-fn", vpc_id: "vpc-1" }));
+      expect(fn.vpc_config).toEqual({ subnet_ids: ["subnet-a", "subnet-b"], security_group_ids: [expect.stringContaining("aws_security_group.fn_sg_")] });
+      expect(fn.replace_security_groups_on_destroy).toBe(true);
+    });
+
+    it("admits nothing and sends HTTPS plus what allowEgressTo opens", () => {
+      expect(listOf(json, "aws_vpc_security_group_ingress_rule")).toEqual([]);
+      const egress = listOf(json, "aws_vpc_security_group_egress_rule");
+      expect(egress.map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id]).sort()).toEqual([
+        [3306, "sg-db"],
+        [443, "0.0.0.0/0"],
+      ]);
+      expect(egress.every((r) => typeof r.description === "string" && r.description.length > 0)).toBe(true);
+    });
+
+    it("lets Lambda manage the function's network interfaces", () => {
+      const statement = rolePolicy(json).Statement.find((s) => s.Sid === "VpcNetworkInterfaces")!;
+      expect(actionsOf(statement)).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces"]));
+    });
+  });
+
+  it("refuses egress rules outside a VPC", () => {
+    expect(() => synth({}, (fn) => fn.allowEgressTo("db", "sg-db", 3306, "MySQL"))).toThrow(/needs the function to run in a VPC/);
+  });
+});
