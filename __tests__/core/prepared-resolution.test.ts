@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { listStacks } from "../../src/ci/terraform-harness";
 import type { ConfigInput } from "../../src/config";
+import { KmsKey } from "../../modules/security/kms-key";
 import { AwsStack } from "../../src/core/aws-stack";
 import { setPreparedResolution } from "../../src/core/prepared-resolution";
 import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
@@ -58,6 +59,19 @@ describe("reusing the preparing pass's resolution", () => {
     app.synth();
     const json = JSON.parse(readFileSync(join(outdir, "stacks", "probe", "cdk.tf.json"), "utf8")) as { resource: { aws_vpc: Record<string, { tags: unknown }> } };
     expect(Object.values(json.resource.aws_vpc)[0]!.tags).toEqual({ Name: "after" });
+  });
+
+  it("keeps nothing when an unknown Aspect could change what a Lazy value produces", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-resolution-"));
+    const config = configWith();
+    const app = new App({ outdir, skipValidation: true });
+    const stack = new (class extends AwsStack {})(app, { config, stackId: "probe", environment: "probe", target: config.events.platform });
+    const key = new KmsKey(stack, "key", { alias: "probe", description: "probe", accountId: "210987654321" });
+    // The key policy is a Lazy value: its placeholder, and so the element's fingerprint, stays the same.
+    Aspects.of(stack).add({ visit: (node) => node === key && key.allowService("LateGrant", "logs.ap-northeast-2.amazonaws.com") });
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "probe", "cdk.tf.json"), "utf8")) as { resource: { aws_kms_key: Record<string, { policy: string }> } };
+    expect(Object.values(json.resource.aws_kms_key)[0]!.policy).toContain("LateGrant");
   });
 
   it("still reads the two cdktf fields it copies the synthesis of", () => {

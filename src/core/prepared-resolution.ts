@@ -23,7 +23,7 @@
  * The functions copy cdktf 0.21's `TerraformStack.prepareStack()` and `toTerraform()` (cdktf is
  * pinned and archived upstream); with `setPreparedResolution(false)` stacks run cdktf's own.
  */
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from "cdktf";
+import { Aspects, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization, type IAspect } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
 import type { IConstruct } from "constructs";
 
@@ -58,10 +58,14 @@ export class PreparedResolution {
   prepare(): void {
     this.stack.ensureBackendExists();
     this.prepared.clear();
+    // Aspects run after this pass. One that only edits elements changes their fingerprint; one
+    // that could change what a Lazy value produces would not, so with any Aspect but the known
+    // ones nothing is kept and every element is resolved again, as cdktf does.
+    const keep = onlyKnownAspects(this.stack);
     for (const element of terraformElements(this.stack)) {
       const raw = element.toTerraform();
       const resolved = resolve(this.stack, raw, true);
-      const fingerprint = fingerprintOf(raw);
+      const fingerprint = keep ? fingerprintOf(raw) : undefined;
       if (fingerprint !== undefined) this.prepared.set(element, { fingerprint, resolved });
     }
   }
@@ -126,6 +130,21 @@ function fingerprintOf(raw: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Aspects whose effect a fingerprint sees: they edit the configuration of the element they visit
+ * and nothing else. Registered by the modules that define them.
+ */
+const KNOWN_ASPECTS = new Set<new (...args: never[]) => IAspect>();
+
+/** Declares an Aspect class safe for prepared resolution (it edits only the elements it visits). */
+export function registerElementEditingAspect(aspect: new (...args: never[]) => IAspect): void {
+  KNOWN_ASPECTS.add(aspect);
+}
+
+function onlyKnownAspects(stack: TerraformStack): boolean {
+  return stack.node.findAll().every((c) => Aspects.of(c).all.every((a) => [...KNOWN_ASPECTS].some((known) => a instanceof known)));
 }
 
 /** cdktf's element walk: every TerraformElement of the stack, not descending into nested stacks. */

@@ -2,6 +2,7 @@ import type { IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate, type LaunchTemplateTagSpecifications } from "@cdktf/provider-aws/lib/launch-template";
+import { registerElementEditingAspect } from "./prepared-resolution";
 
 /** Resource types a launch template's tag specifications cover: what its instances create. */
 const LAUNCHED_RESOURCE_TYPES = ["instance", "volume", "network-interface"] as const;
@@ -47,3 +48,6 @@ export class LaunchedResourceTagging implements IAspect {
     asg.putTag(tags);
   }
 }
+
+// It sets tag attributes on the launch templates and groups it visits, nothing else.
+registerElementEditingAspect(LaunchedResourceTagging);
