@@ -1,11 +1,14 @@
 import type { TerraformStack } from "cdktf";
-import { EksCluster } from "../../modules/compute/eks-cluster";
+import { EksCluster, type EksClusterProps } from "../../modules/compute/eks-cluster";
 import type { Naming } from "../../src/config/naming";
-import { ACCOUNT, REGION } from "./module-stack";
+import { ACCOUNT, REGION } from "./stack";
 
-/** A small EKS cluster for tests of the modules built around one. */
-export function testCluster(stack: TerraformStack, naming: Naming): EksCluster {
-  return new EksCluster(stack, "eks", {
+/** The role the test clusters give admin access to. */
+export const TEST_CLUSTER_ADMIN = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;
+
+/** Props of a small EKS cluster for tests, with `overrides` applied. */
+export function testClusterProps(naming: Naming, overrides: Partial<EksClusterProps> = {}): EksClusterProps {
+  return {
     naming,
     clusterName: "flashcrowd-test-eks",
     accountId: ACCOUNT,
@@ -13,8 +16,14 @@ export function testCluster(stack: TerraformStack, naming: Naming): EksCluster {
     version: "1.33",
     vpcId: "vpc-1",
     subnetIds: ["subnet-a", "subnet-b"],
-    adminPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/platform-admin`],
-    systemNodeGroup: { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 2, desiredSize: 1 },
+    adminPrincipalArns: [TEST_CLUSTER_ADMIN],
+    systemNodeGroup: { instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4, desiredSize: 2 },
     addonVersions: { vpcCni: "v1.19.5-eksbuild.1", coredns: "v1.12.1-eksbuild.2", kubeProxy: "v1.33.0-eksbuild.2", podIdentityAgent: "v1.3.8-eksbuild.2" },
-  });
+    ...overrides,
+  };
+}
+
+/** A small EKS cluster for tests of the modules built around one. */
+export function testCluster(stack: TerraformStack, naming: Naming): EksCluster {
+  return new EksCluster(stack, "eks", testClusterProps(naming));
 }

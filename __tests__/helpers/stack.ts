@@ -4,18 +4,42 @@ import { KmsKey } from "../../modules/security/kms-key";
 import { Naming } from "../../src/config/naming";
 import { listOf, parseJsonAttribute, type TerraformJson } from "./synth";
 
+/** Account, region, zones and naming the module tests build with. */
 export const ACCOUNT = "123456789012";
 export const REGION = "ap-northeast-2";
 export const AZS = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"] as const;
 
-/** A bare stack with an AWS provider, the naming of stack `test` and a KMS key, for module tests. */
-export function moduleStack(): { stack: TerraformStack; naming: Naming; key: KmsKey } {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: REGION });
-  const key = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: ACCOUNT });
-  return { stack, naming: new Naming("flashcrowd", "test"), key };
+export interface ModuleStack {
+  readonly stack: TerraformStack;
+  /** Names `flashcrowd-test-*`. */
+  readonly naming: Naming;
+  /** A KMS key (alias `test`), created the first time it is read. */
+  readonly key: KmsKey;
+  /** Lazily created us-east-1 provider (alias us_east_1). */
+  readonly usEast1: () => AwsProvider;
+  /** Lazily created ap-northeast-1 provider (alias secondary). */
+  readonly secondary: () => AwsProvider;
 }
 
+/** A bare stack with an AWS provider in ap-northeast-2, for module tests. */
+export function moduleStack(): ModuleStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region: REGION });
+  let key: KmsKey | undefined;
+  let usEast1: AwsProvider | undefined;
+  let secondary: AwsProvider | undefined;
+  return {
+    stack,
+    naming: new Naming("flashcrowd", "test"),
+    get key() {
+      return (key ??= new KmsKey(stack, "key", { alias: "test", description: "test", accountId: ACCOUNT }));
+    },
+    usEast1: () => (usEast1 ??= new AwsProvider(stack, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1" })),
+    secondary: () => (secondary ??= new AwsProvider(stack, "aws-secondary", { region: "ap-northeast-1", alias: "secondary" })),
+  };
+}
+
+/** An IAM policy document as the tests read it. */
 export interface PolicyJson {
   Statement: {
     Sid?: string;
@@ -23,8 +47,13 @@ export interface PolicyJson {
     Principal?: unknown;
     Action: string | string[];
     Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
+    Condition?: Record<string, Record<string, unknown>>;
   }[];
+}
+
+/** Actions of a statement as a list. */
+export function actionsOf(statement: PolicyJson["Statement"][number]): string[] {
+  return typeof statement.Action === "string" ? [statement.Action] : statement.Action;
 }
 
 /** Statements of every resource of `type`'s JSON `attribute` (policies). */

@@ -4,7 +4,7 @@ import { FluentBitRole, type FluentBitRoleProps } from "../../../modules/compute
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
 import { testCluster } from "../../helpers/eks";
-import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthLbc(props: Partial<AwsLoadBalancerControllerRoleProps> = {}): TerraformJson {
   const { stack, naming } = moduleStack();

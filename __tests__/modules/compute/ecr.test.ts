@@ -3,7 +3,7 @@ import { EcrRegistryReplication, type EcrRegistryReplicationProps } from "../../
 import { EcrRepository, ecrLifecyclePolicy, type EcrRepositoryProps } from "../../../modules/compute/ecr-repository";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 interface LifecyclePolicy {
   rules: { rulePriority: number; selection: Record<string, unknown>; action: { type: string } }[];

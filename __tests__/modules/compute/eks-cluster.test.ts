@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CLUSTER_ADMIN_POLICY_ARN, EKS_LOG_TYPES, EksCluster, type EksClusterProps } from "../../../modules/compute/eks-cluster";
+import { TEST_CLUSTER_ADMIN, testClusterProps } from "../../helpers/eks";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
-import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 
-const ADMIN = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;
+const ADMIN = TEST_CLUSTER_ADMIN;
 
 function synthCluster(props: Partial<EksClusterProps> = {}, extra?: (cluster: EksCluster) => void): TerraformJson {
   const { stack, naming } = moduleStack();
-  const cluster = new EksCluster(stack, "eks", {
-    naming,
-    clusterName: "flashcrowd-test-eks",
-    accountId: ACCOUNT,
-    region: REGION,
-    version: "1.33",
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b"],
-    adminPrincipalArns: [ADMIN],
-    systemNodeGroup: { instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4, desiredSize: 2 },
-    addonVersions: { vpcCni: "v1.19.5-eksbuild.1", coredns: "v1.12.1-eksbuild.2", kubeProxy: "v1.33.0-eksbuild.2", podIdentityAgent: "v1.3.8-eksbuild.2" },
-    ...props,
-  });
+  const cluster = new EksCluster(stack, "eks", testClusterProps(naming, props));
   extra?.(cluster);
   return synthJson(stack);
 }

@@ -3,7 +3,7 @@ import { KARPENTER_INTERRUPTION_EVENTS, Karpenter, type KarpenterProps } from ".
 import { NODE_ROLE_MANAGED_POLICIES } from "../../../modules/compute/eks-node-group";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
 import { testCluster } from "../../helpers/eks";
-import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthKarpenter(props: Partial<KarpenterProps> = {}): TerraformJson {
   const { stack, naming } = moduleStack();

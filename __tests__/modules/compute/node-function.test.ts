@@ -3,7 +3,7 @@ import { NodeFunction, type NodeFunctionProps } from "../../../modules/compute/n
 import { DeadLetterQueue } from "../../../modules/messaging/dead-letter-queue";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { lambdaBundles } from "../../../src/lifecycle/bundle";
-import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
 
 function synth(extra: Partial<NodeFunctionProps> = {}, configure: (fn: NodeFunction) => void = () => undefined): TerraformJson {

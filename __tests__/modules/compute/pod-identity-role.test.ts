@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PodIdentityRole } from "../../../modules/compute/pod-identity-role";
 import { listOf, parseJsonAttribute, synthJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 const CLUSTER_ARN = `arn:aws:eks:ap-northeast-2:${ACCOUNT}:cluster/flashcrowd-test-eks`;
 

@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, elbLogDeliveryStatement, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
-import { ACCOUNT, REGION, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, REGION, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 const SERVICES = [
   { name: "api", port: 8080, healthCheckPath: "/healthz", pathPatterns: ["/api/*"] },

@@ -4,7 +4,7 @@ import { CdnDistribution, MANAGED_POLICY_IDS, cloudFrontReadStatements, type Cdn
 import { CloudFrontWebAcl, MANAGED_RULE_GROUPS, type CloudFrontWebAclProps } from "../../../modules/edge/cloudfront-web-acl";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/module-stack";
+import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthWebAcl(props: Partial<CloudFrontWebAclProps> = {}): TerraformJson {
   const m = moduleStack();

@@ -4,7 +4,7 @@ import { AliasRecords, type AliasRecordsProps } from "../../../modules/edge/alia
 import { DnsValidatedCertificate, type DnsValidatedCertificateProps } from "../../../modules/edge/dns-validated-certificate";
 import { OriginVerifyHeader } from "../../../modules/edge/origin-verify-header";
 import { listOf, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
-import { moduleStack } from "../../helpers/module-stack";
+import { moduleStack } from "../../helpers/stack";
 
 function synthCertificate(props: Partial<DnsValidatedCertificateProps> = {}, usEast1 = false): TerraformJson {
   const m = moduleStack();

@@ -6,7 +6,7 @@ import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { StaticPage } from "../../../modules/edge/static-page";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, synthJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack } from "../../helpers/module-stack";
+import { ACCOUNT, moduleStack } from "../../helpers/stack";
 
 function page(key: string, cacheControl?: string) {
   const { stack } = moduleStack();
