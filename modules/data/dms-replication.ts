@@ -257,7 +257,14 @@ export class DmsReplication extends Construct {
       name: "read-endpoint-secrets",
       policy: policyDocument([
         { sid: "EndpointSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [this.sourceSecret.arn, props.target.secretArn] },
-        { sid: "SecretKeys", actions: ["kms:Decrypt", "kms:DescribeKey"], resources: [props.kmsKey.arn, props.target.secretKmsKeyArn] },
+        {
+          // Only through Secrets Manager: the keys also protect other data (prod's data key). Any
+          // region, because prod's secret may live in another region than the event.
+          sid: "SecretKeys",
+          actions: ["kms:Decrypt"],
+          resources: [props.kmsKey.arn, props.target.secretKmsKeyArn],
+          conditions: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } },
+        },
       ]),
     });
 

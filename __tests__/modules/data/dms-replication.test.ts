@@ -234,11 +234,15 @@ describe("DMS endpoints and credentials", () => {
     );
   });
 
-  it("reads exactly the two endpoint secrets and decrypts with exactly their keys", () => {
+  it("reads exactly the two endpoint secrets and decrypts with exactly their keys, through Secrets Manager only", () => {
     const policy = parseJsonAttribute<Policy>(listOf(json, "aws_iam_role_policy")[0]!.policy);
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Action: "secretsmanager:GetSecretValue", Resource: [expect.stringContaining("aws_secretsmanager_secret.dms_source-secret_"), TARGET_SECRET] }),
-      expect.objectContaining({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: [expect.stringContaining("aws_kms_key.key_"), TARGET_KEY] }),
+      expect.objectContaining({
+        Action: "kms:Decrypt",
+        Resource: [expect.stringContaining("aws_kms_key.key_"), TARGET_KEY],
+        Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } },
+      }),
     ]);
   });
 
