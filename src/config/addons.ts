@@ -1,4 +1,5 @@
 import type { AddonCharts, AddonsConfigInput } from "./addons-schema";
+import { STOREFRONT_SERVICES } from "./storefront";
 
 /**
  * Chart versions every environment installs. Bump one in a pull request of its own: the plan of
@@ -19,6 +20,25 @@ export const ADDON_CHARTS: AddonCharts = {
 
 /** Git repository holding the workloads' Helm charts. */
 const DEPLOY_REPO = "https://github.com/flashcrowd/flashcrowd-deploy.git";
+
+type Workload = NonNullable<AddonsConfigInput["workloads"]>[number];
+
+/**
+ * The storefront's workloads (Argo CD Applications bound to the ALB's `web` and `api` target
+ * groups), at a chart revision and with each one's autoscaling.
+ */
+function storefrontWorkloads(revision: string, autoscaling: Record<"web" | "api", Workload["autoscaling"]>): Workload[] {
+  const servicePort = (name: "web" | "api") => STOREFRONT_SERVICES.find((s) => s.name === name)!.port;
+  return (["web", "api"] as const).map((name) => ({
+    name,
+    repoUrl: DEPLOY_REPO,
+    path: `charts/${name}`,
+    revision,
+    namespace: "storefront",
+    autoscaling: autoscaling[name],
+    targetGroup: { name, servicePort: servicePort(name) },
+  }));
+}
 
 /** prod: HA controllers and Argo CD, on-demand capacity, a quiet window for the evening sales. */
 export const prodAddons: AddonsConfigInput = {
@@ -49,26 +69,10 @@ export const prodAddons: AddonsConfigInput = {
     slackChannels: { critical: "#flashcrowd-alerts-critical", warning: "#flashcrowd-alerts" },
   },
   argoCd: { highAvailability: true, replicas: 2 },
-  workloads: [
-    {
-      name: "web",
-      repoUrl: DEPLOY_REPO,
-      path: "charts/web",
-      revision: "v1.0.0",
-      namespace: "storefront",
-      autoscaling: { minReplicas: 3, maxReplicas: 30, targetCpuUtilization: 60 },
-      targetGroup: { name: "web", servicePort: 3000 },
-    },
-    {
-      name: "api",
-      repoUrl: DEPLOY_REPO,
-      path: "charts/api",
-      revision: "v1.0.0",
-      namespace: "storefront",
-      autoscaling: { minReplicas: 3, maxReplicas: 50, targetCpuUtilization: 60 },
-      targetGroup: { name: "api", servicePort: 8080 },
-    },
-  ],
+  workloads: storefrontWorkloads("v1.0.0", {
+    web: { minReplicas: 3, maxReplicas: 30, targetCpuUtilization: 60 },
+    api: { minReplicas: 3, maxReplicas: 50, targetCpuUtilization: 60 },
+  }),
 };
 
 /** dev: single replicas, spot first, small limits and short retention. */
@@ -95,24 +99,8 @@ export const devAddons: AddonsConfigInput = {
     slackChannels: { critical: "#flashcrowd-dev-alerts", warning: "#flashcrowd-dev-alerts" },
   },
   argoCd: { highAvailability: false, replicas: 1 },
-  workloads: [
-    {
-      name: "web",
-      repoUrl: DEPLOY_REPO,
-      path: "charts/web",
-      revision: "main",
-      namespace: "storefront",
-      autoscaling: { minReplicas: 1, maxReplicas: 3, targetCpuUtilization: 70 },
-      targetGroup: { name: "web", servicePort: 3000 },
-    },
-    {
-      name: "api",
-      repoUrl: DEPLOY_REPO,
-      path: "charts/api",
-      revision: "main",
-      namespace: "storefront",
-      autoscaling: { minReplicas: 1, maxReplicas: 3, targetCpuUtilization: 70 },
-      targetGroup: { name: "api", servicePort: 8080 },
-    },
-  ],
+  workloads: storefrontWorkloads("main", {
+    web: { minReplicas: 1, maxReplicas: 3, targetCpuUtilization: 70 },
+    api: { minReplicas: 1, maxReplicas: 3, targetCpuUtilization: 70 },
+  }),
 };

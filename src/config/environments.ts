@@ -1,5 +1,7 @@
 import { devAddons, prodAddons } from "./addons";
 import type { ConfigInput } from "./schema";
+import { STOREFRONT_SERVICES } from "./storefront";
+
 
 /**
  * EKS-managed add-on versions published for Kubernetes 1.33. Refresh with
@@ -95,10 +97,7 @@ export const environments: ConfigInput["environments"] = {
     alb: {
       deletionProtection: true,
       idleTimeoutSeconds: 60,
-      services: [
-        { name: "api", port: 8080, healthCheckPath: "/healthz", pathPatterns: ["/api/*"] },
-        { name: "web", port: 3000, healthCheckPath: "/healthz", pathPatterns: ["/*"] },
-      ],
+      services: STOREFRONT_SERVICES.map((service) => ({ ...service, pathPatterns: [...service.pathPatterns] })),
     },
     ecr: {
       repositories: ["web", "api", "worker"],
@@ -180,10 +179,7 @@ export const environments: ConfigInput["environments"] = {
     alb: {
       deletionProtection: false,
       idleTimeoutSeconds: 60,
-      services: [
-        { name: "api", port: 8080, healthCheckPath: "/healthz", pathPatterns: ["/api/*"] },
-        { name: "web", port: 3000, healthCheckPath: "/healthz", pathPatterns: ["/*"] },
-      ],
+      services: STOREFRONT_SERVICES.map((service) => ({ ...service, pathPatterns: [...service.pathPatterns] })),
     },
     ecr: {
       repositories: ["web", "api", "worker"],
