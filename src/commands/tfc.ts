@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { TerraformStack } from "cdktf";
 import { buildApp } from "../app";
+import { stacksOf } from "../core/validate";
 import type { Command, Io } from "../cli";
 import { loadConfig, type Config } from "../config";
 import { Naming } from "../config/naming";
@@ -139,9 +139,7 @@ interface Context {
 }
 
 function appStackIds(config: Config): string[] {
-  return buildApp(config)
-    .app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)
-    .map((s) => s.node.id);
+  return stacksOf(buildApp(config).app).map((s) => s.node.id);
 }
 
 async function upload(ctx: Context, synthDirArg: string | undefined): Promise<number> {

@@ -1,3 +1,4 @@
+import type { Naming } from "../../../src/config/naming";
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
@@ -10,10 +11,9 @@ const SERVICES = [
   { name: "web", port: 3000, healthCheckPath: "/ready", pathPatterns: ["/*"] },
 ];
 
-function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed" });
-  const alb = new ApplicationLoadBalancer(stack, "alb", {
+/** What every load balancer of these tests shares: where it runs and how CloudFront reaches it. */
+function baseProps(naming: Naming) {
+  return {
     naming,
     accountId: ACCOUNT,
     region: REGION,
@@ -21,6 +21,14 @@ function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = fal
     subnetIds: ["subnet-pub-a", "subnet-pub-b"],
     cloudFrontPrefixListId: "pl-22a6434b",
     certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
+  };
+}
+
+function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false): TerraformJson {
+  const { stack, naming } = moduleStack();
+  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed" });
+  const alb = new ApplicationLoadBalancer(stack, "alb", {
+    ...baseProps(naming),
     originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },
     services: SERVICES,
     targetSecurityGroupId: "sg-nodes",
@@ -163,13 +171,7 @@ describe("ApplicationLoadBalancer options", () => {
 describe("ApplicationLoadBalancer for ECS services and a permanent log bucket", () => {
   const { stack, naming } = moduleStack();
   const alb = new ApplicationLoadBalancer(stack, "alb", {
-    naming,
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-pub-a", "subnet-pub-b"],
-    cloudFrontPrefixListId: "pl-22a6434b",
-    certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
+    ...baseProps(naming),
     originVerifyHeader: { name: "X-Origin-Verify", value: "secret" },
     services: SERVICES,
     accessLogsBucket: { bucketName: "flashcrowd-event-edge-logs" },
