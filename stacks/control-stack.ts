@@ -17,8 +17,8 @@ import { planSchedules } from "../src/lifecycle/schedules";
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from "../src/lifecycle/settings";
 import { lifecycleDefinition } from "../src/lifecycle/state-machine";
 
-/** The handlers the control stack runs (the post-apply step runs in each event's VPC instead). */
-export type ControlHandlerKey = Exclude<HandlerKey, "postApply">;
+/** The handlers the control stack runs (the post-apply step and the data checks run in each event's VPC instead). */
+export type ControlHandlerKey = Exclude<HandlerKey, "postApply" | "dataCheck">;
 
 export interface ControlStackProps {
   readonly config: Config;
@@ -96,8 +96,11 @@ export class ControlStack extends AwsStack {
           TFC_TOKEN_SECRET_ARN: this.tfcToken.arn,
         },
       }),
-      dmsReplication: fn("dmsReplication", "dms-check", "Checks that an event's DMS replication has caught up and is validated; stops it", { timeoutSeconds: 90 }),
-      finalSnapshot: fn("finalSnapshot", "final-snapshot", "Confirms an event database's final snapshot exists", { timeoutSeconds: 60 }),
+      dmsReplication: fn("dmsReplication", "dms-check", "Lets an event's DMS task apply every change up to the quiesce time, then stop", { timeoutSeconds: 90 }),
+      eventDatabase: fn("eventDatabase", "event-database", "Snapshots an event database, turns its deletion protection off before the verified destroy, checks its final snapshot", {
+        timeoutSeconds: 60,
+      }),
+      quiesce: fn("quiesce", "quiesce", "Stops an event's writes: request-serving services to zero, order queue drained, workers to zero", { timeoutSeconds: 90 }),
       smokeCheck: fn("smokeCheck", "smoke-check", "GETs an event's health URL through the public edge", { timeoutSeconds: 30 }),
       notify: fn("notify", "notify", "Sends lifecycle notifications to Slack and the alert topic", {
         timeoutSeconds: 30,
@@ -110,14 +113,28 @@ export class ControlStack extends AwsStack {
     functions.notify.addToPolicy(...this.slackWebhook.readStatements(region), ...this.alerts.publishStatements(region));
     functions.dmsReplication.addToPolicy(...dmsStatements(props.config, account, region));
     const patterns = eventResourcePatterns(props.config);
-    functions.finalSnapshot.addToPolicy({
-      sid: "DescribeEventFinalSnapshots",
-      actions: ["rds:DescribeDBClusterSnapshots"],
-      resources: [
-        `arn:aws:rds:${region}:${account}:cluster-snapshot:${patterns.finalSnapshotId}`,
-        `arn:aws:rds:${region}:${account}:cluster:${patterns.auroraClusterId}`,
-      ],
-    });
+    const clusters = `arn:aws:rds:${region}:${account}:cluster:${patterns.auroraClusterId}`;
+    const snapshots = [patterns.finalSnapshotId, patterns.verifiedSnapshotId].map((id) => `arn:aws:rds:${region}:${account}:cluster-snapshot:${id}`);
+    functions.eventDatabase.addToPolicy(
+      { sid: "DescribeEventSnapshots", actions: ["rds:DescribeDBClusterSnapshots"], resources: [...snapshots, clusters] },
+      {
+        sid: "SnapshotVerifiedEventData",
+        actions: ["rds:CreateDBClusterSnapshot"],
+        resources: [clusters, `arn:aws:rds:${region}:${account}:cluster-snapshot:${patterns.verifiedSnapshotId}`],
+      },
+      // Only the verified teardown turns deletion protection off, right before its destroy run.
+      { sid: "UnprotectEventDatabases", actions: ["rds:DescribeDBClusters", "rds:ModifyDBCluster"], resources: [clusters] },
+    );
+    functions.quiesce.addToPolicy(
+      {
+        sid: "ScaleEventServices",
+        actions: ["ecs:DescribeServices", "ecs:UpdateService"],
+        resources: [`arn:aws:ecs:${region}:${account}:service/${patterns.ecsClusterName}/*`],
+      },
+      // Application Auto Scaling's RegisterScalableTarget has no resource-level permissions for ECS targets.
+      { sid: "PinEventServicesToZero", actions: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DescribeScalableTargets"], resources: ["*"] },
+      { sid: "ReadOrderQueues", actions: ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"], resources: [`arn:aws:sqs:${region}:${account}:${patterns.ordersQueueName}`] },
+    );
 
     this.stateMachine = new StateMachine(this, "lifecycle", {
       naming,
@@ -131,14 +148,15 @@ export class ControlStack extends AwsStack {
         functions: {
           tfcRun: functions.tfcRun.arn,
           dmsReplication: functions.dmsReplication.arn,
-          finalSnapshot: functions.finalSnapshot.arn,
+          eventDatabase: functions.eventDatabase.arn,
+          quiesce: functions.quiesce.arn,
           smokeCheck: functions.smokeCheck.arn,
           notify: functions.notify.arn,
         },
       }),
       invokes: Object.values(functions).map((f) => f.arn),
-      // The post-apply step is a function each event stack creates in its own VPC.
-      invokePatterns: [`arn:aws:lambda:${region}:${account}:function:${patterns.postApplyFunctionName}`],
+      // The post-apply step and the data checks are functions each event stack creates in its own VPC.
+      invokePatterns: [patterns.postApplyFunctionName, patterns.dataCheckFunctionName].map((f) => `arn:aws:lambda:${region}:${account}:function:${f}`),
     });
     this.stateMachine.alarmOnFailures(this.alerts.topicArn);
 
@@ -165,7 +183,7 @@ export class ControlStack extends AwsStack {
 }
 
 /**
- * DMS access of the data-check function: describe and stop only the event environments' tasks.
+ * DMS access of the stop-at-commit-time function: describe any task, stop and resume only the event environments' tasks.
  * Task ARNs carry a random resource id, not the task's name, so the scope is the tags every event
  * stack puts on its resources (default_tags): this project, environment `event`, and one of the
  * calendar's events.
@@ -175,14 +193,12 @@ function dmsStatements(config: Config, account: string, region: string): PolicyS
     // DescribeReplicationTasks is a list call without resource-level permissions; the handler
     // filters it to the event's task id.
     { sid: "FindReplicationTask", actions: ["dms:DescribeReplicationTasks"], resources: ["*"] },
-    // GetMetricData does not support resource-level permissions; it only reads metrics.
-    { sid: "ReadReplicationLatency", actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
   ];
   const slugs = config.events.calendar.map((e) => e.slug);
   if (slugs.length > 0) {
     statements.push({
       sid: "EventReplicationTasksOnly",
-      actions: ["dms:DescribeTableStatistics", "dms:StopReplicationTask"],
+      actions: ["dms:StopReplicationTask", "dms:StartReplicationTask"],
       resources: [`arn:aws:dms:${region}:${account}:task:*`],
       conditions: {
         StringEquals: {

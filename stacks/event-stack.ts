@@ -139,11 +139,11 @@ export class EventStack extends AwsStack {
       errorLogRetentionDays: platform.firehose.errorLogRetentionDays,
     });
 
-    this.cluster = new EcsCluster(this, "ecs", { name: naming.name("ecs") });
+    this.cluster = new EcsCluster(this, "ecs", { name: names.ecsClusterName });
     this.capacity = serviceCapacityPlans(platform, props.event);
 
     this.orders = new SqsQueue(this, "orders", {
-      queueName: naming.name("orders", 76),
+      queueName: names.ordersQueueName,
       kmsKey: this.eventKey,
       maxReceiveCount: platform.queue.maxReceiveCount,
       messageRetentionSeconds: platform.queue.retentionHours * 3600,

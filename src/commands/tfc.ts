@@ -8,7 +8,7 @@ import { loadConfig, type Config } from "../config";
 import { Naming } from "../config/naming";
 import { TfcClient } from "../tfc/client";
 import { TfcApiError, TfcConnectionError, TfcTimeoutError } from "../tfc/errors";
-import { classifyRun, runMarker, startRun, waitForRun } from "../tfc/runs";
+import { classifyRun, recordUploadedConfiguration, runMarker, startRun, waitForRun } from "../tfc/runs";
 import { packDirectory } from "../tfc/tarball";
 import { renderProblems } from "../policy/report";
 import { runPolicy } from "../policy/run";
@@ -163,7 +163,8 @@ async function upload(ctx: Context, synthDirArg: string | undefined): Promise<nu
     if (!cv.uploadUrl) throw new Error(`configuration version ${cv.id} has no upload URL`);
     await client.uploadConfiguration(cv.uploadUrl, tarball);
     await client.waitForConfigurationVersion(cv.id);
-    io.out(`${cv.id} uploaded to ${ctx.organization}/${ctx.workspace} (${tarball.length} bytes); no run was started`);
+    await recordUploadedConfiguration(client, ws.id, cv.id);
+    io.out(`${cv.id} uploaded to ${ctx.organization}/${ctx.workspace} (${tarball.length} bytes) and recorded for the lifecycle's runs; no run was started`);
     return 0;
   } finally {
     folder.dispose();
@@ -204,7 +205,7 @@ async function run(ctx: Context, options: RunOptions): Promise<number> {
       onStatus: (r) => io.out(`status: ${r.status}`),
       onNeedsConfirmation: () => io.out(`waiting for confirmation (apply it at ${url}, or pass --auto-apply)`),
     });
-    if (classifyRun(final) === "succeeded") {
+    if (classifyRun(final, kind) === "succeeded") {
       io.out(`${final.id} ended ${final.status}`);
       return 0;
     }

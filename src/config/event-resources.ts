@@ -41,6 +41,23 @@ export interface EventResourceNames {
    * (binlog retention on the event Aurora); the lifecycle state machine invokes it after apply.
    */
   readonly postApplyFunctionName: string;
+  /**
+   * Lambda function created by the event stack in its data subnets (peered with prod): the
+   * key-block check at spin-up and the reconciliation at teardown.
+   */
+  readonly dataCheckFunctionName: string;
+  /** ECS cluster of the event's services. */
+  readonly ecsClusterName: string;
+  /** ECS service names: request-serving (stopped first at teardown) and queue consumers (stopped once the queue is empty). */
+  readonly services: { readonly http: readonly string[]; readonly worker: readonly string[] };
+  /** The order queue and its dead-letter queue (`<queue>-dlq`). */
+  readonly ordersQueueName: string;
+  readonly ordersDeadLetterQueueName: string;
+  /**
+   * Snapshot the verified teardown takes (and waits for) before its destroy run, besides the final
+   * snapshot: the data exactly as verified, kept whatever happens to the destroy.
+   */
+  readonly verifiedSnapshotId: string;
 }
 
 export function eventResourceNames(config: Config, event: ResolvedEvent): EventResourceNames {
@@ -57,6 +74,15 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
     originHostname: `origin-${event.slug}.${domain}`,
     smokeCheckUrl: `https://${event.slug}.${domain}/healthz`,
     postApplyFunctionName: naming.name("post-apply", 64),
+    dataCheckFunctionName: naming.name("data-check", 64),
+    ecsClusterName: naming.name("ecs"),
+    services: {
+      http: Object.entries(config.events.platform.services).filter(([, s]) => s.kind === "http").map(([svc]) => naming.name(svc, 255)),
+      worker: Object.entries(config.events.platform.services).filter(([, s]) => s.kind !== "http").map(([svc]) => naming.name(svc, 255)),
+    },
+    ordersQueueName: naming.name("orders", 76),
+    ordersDeadLetterQueueName: `${naming.name("orders", 76)}-dlq`,
+    verifiedSnapshotId: naming.name("db-verified", 255),
   };
 }
 
@@ -68,15 +94,24 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
  */
 export interface EventResourcePatterns {
   readonly postApplyFunctionName: string;
+  readonly dataCheckFunctionName: string;
   readonly auroraClusterId: string;
   readonly finalSnapshotId: string;
+  readonly verifiedSnapshotId: string;
+  readonly ecsClusterName: string;
+  /** The order queues and their dead-letter queues. */
+  readonly ordersQueueName: string;
 }
 
 export function eventResourcePatterns(config: Config): EventResourcePatterns {
   const prefix = `${config.project.name}-event-*`;
   return {
     postApplyFunctionName: `${prefix}-post-apply`,
+    dataCheckFunctionName: `${prefix}-data-check`,
     auroraClusterId: `${prefix}-db`,
     finalSnapshotId: `${prefix}-db-final-*`,
+    verifiedSnapshotId: `${prefix}-db-verified`,
+    ecsClusterName: `${prefix}-ecs`,
+    ordersQueueName: `${prefix}-orders*`,
   };
 }

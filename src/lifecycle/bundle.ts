@@ -18,11 +18,14 @@ import { PROJECT_ROOT } from "../core/project-root";
 export const HANDLERS = {
   tfcRun: "tfc-run",
   dmsReplication: "dms-replication",
-  finalSnapshot: "final-snapshot",
+  eventDatabase: "event-database",
+  quiesce: "quiesce",
   smokeCheck: "smoke-check",
   notify: "notify",
-  /** Run by each event stack's own function (in the event VPC), not by the control stack. */
+  /** Run by each event stack's own functions (in the event VPC), not by the control stack. */
   postApply: "post-apply",
+  /** In the event's data subnets, next to both databases: the key-block check and the reconciliation. */
+  dataCheck: "data-check",
 } as const;
 
 export type HandlerKey = keyof typeof HANDLERS;
@@ -42,7 +45,7 @@ export interface LambdaBundle {
  * hashed. `post-apply-config.ts` is shared with the event stack, which builds the function's
  * environment and policy from it.
  */
-export const SOURCE_DIRS = ["src/lifecycle/handlers", "src/tfc", "src/lifecycle/post-apply-config.ts"] as const;
+export const SOURCE_DIRS = ["src/lifecycle/handlers", "src/tfc", "src/lifecycle/post-apply-config.ts", "src/lifecycle/contracts.ts", "src/lifecycle/reconcile.ts"] as const;
 
 const ROOT = PROJECT_ROOT;
 const ZIP_TIME = new Date("1980-01-01T00:00:00Z");

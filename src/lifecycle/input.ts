@@ -23,6 +23,13 @@ export interface LifecycleEventInput {
   readonly finalSnapshotId: string;
   readonly smokeCheckUrl: string;
   readonly postApplyFunctionName: string;
+  readonly dataCheckFunctionName: string;
+  readonly ecsClusterName: string;
+  readonly httpServices: readonly string[];
+  readonly workerServices: readonly string[];
+  readonly ordersQueueName: string;
+  readonly ordersDeadLetterQueueName: string;
+  readonly verifiedSnapshotId: string;
 }
 
 export interface LifecycleInput {
@@ -53,6 +60,13 @@ export function lifecycleInput(config: Config, event: ResolvedEvent, action: Lif
       finalSnapshotId: names.finalSnapshotId,
       smokeCheckUrl: names.smokeCheckUrl,
       postApplyFunctionName: names.postApplyFunctionName,
+      dataCheckFunctionName: names.dataCheckFunctionName,
+      ecsClusterName: names.ecsClusterName,
+      httpServices: names.services.http,
+      workerServices: names.services.worker,
+      ordersQueueName: names.ordersQueueName,
+      ordersDeadLetterQueueName: names.ordersDeadLetterQueueName,
+      verifiedSnapshotId: names.verifiedSnapshotId,
     },
   };
 }

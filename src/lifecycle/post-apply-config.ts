@@ -12,6 +12,10 @@ export const MAX_BINLOG_RETENTION_HOURS = 168;
 const MYSQL_USER = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 const MYSQL_SCHEMA = /^[A-Za-z0-9$][A-Za-z0-9_$]{0,63}$/;
 
+const tableRef = z.strictObject({ schema: z.string().regex(MYSQL_SCHEMA), table: z.string().regex(MYSQL_SCHEMA) });
+export const tableMappingSchema = z.strictObject({ source: tableRef, target: tableRef, key: z.string().regex(MYSQL_SCHEMA).default("id") });
+export type TableMapping = z.output<typeof tableMappingSchema>;
+
 export const postApplySettingsSchema = z.strictObject({
   /** Identifier of the event Aurora cluster. */
   clusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, { message: "must be an Aurora cluster identifier" }),
@@ -67,10 +71,10 @@ export function postApplyEnvironment(settings: PostApplySettings): Record<string
 }
 
 /**
- * Settings from the function's environment, with any field of the invocation input taking
- * precedence. Throws a ZodError naming the bad field.
+ * Settings from the function's environment (the event stack writes them; the invocation payload
+ * carries only what identifies the run). Throws a ZodError naming the bad field.
  */
-export function resolvePostApplySettings(env: Readonly<Record<string, string | undefined>>, input: Partial<PostApplySettings> = {}): PostApplySettings {
+export function resolvePostApplySettings(env: Readonly<Record<string, string | undefined>>): PostApplySettings {
   const fromEnv = {
     clusterIdentifier: env[POST_APPLY_ENV.clusterIdentifier],
     masterSecretArn: env[POST_APPLY_ENV.masterSecretArn],
@@ -84,7 +88,7 @@ export function resolvePostApplySettings(env: Readonly<Record<string, string | u
       : undefined,
     dmsTaskArn: env[POST_APPLY_ENV.dmsTaskArn] || undefined,
   };
-  return postApplySettingsSchema.parse({ ...fromEnv, ...input });
+  return postApplySettingsSchema.parse(fromEnv);
 }
 
 /** Resources the post-apply function touches; with these, its policy is exactly what it needs. */
@@ -135,4 +139,93 @@ export function postApplyPolicyStatements(r: PostApplyResources): PolicyStatemen
     );
   }
   return statements;
+}
+
+const secretArn = z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" });
+
+/**
+ * Settings of the data-check function (in the event's data subnets, the only ones peered with
+ * prod): the key-block check at spin-up and the reconciliation at teardown.
+ */
+export const dataCheckSettingsSchema = z.strictObject({
+  /** The event writer's endpoint (the key-block step sets AUTO_INCREMENT with the master user). */
+  writer: z.strictObject({ host: z.string().min(1), port: z.coerce.number().int().min(1).max(65535) }),
+  /** The event cluster's RDS-managed master secret (username and password only). */
+  masterSecretArn: secretArn,
+  /** The DMS source user's secret: read-only on the event schemas, used by the reconciliation. */
+  dmsSourceSecretArn: secretArn,
+  /**
+   * Secret of prod's read-only verification user (JSON: username, password, host, port): the
+   * key-block check and the reconciliation read prod with it, never with a writer.
+   */
+  prodReaderSecretArn: secretArn,
+  /**
+   * The event's key block: every mapped source table's AUTO_INCREMENT starts at `first`, and prod
+   * must hold no key in it (checked before the DMS task starts), so event rows cannot collide
+   * with prod's. The reconciliation compares exactly the rows with keys in the block.
+   */
+  keyBlock: z
+    .strictObject({ first: z.coerce.number().int().min(1), last: z.coerce.number().int().max(Number.MAX_SAFE_INTEGER) })
+    .refine((b) => b.first <= b.last, { message: "first must be at most last" }),
+  /** The mapped tables (source in the event database, target in prod) and their integer key column. */
+  tables: z.array(tableMappingSchema).min(1),
+});
+export type DataCheckSettings = z.output<typeof dataCheckSettingsSchema>;
+
+export const DATA_CHECK_ENV = {
+  writerHost: "EVENT_WRITER_HOST",
+  writerPort: "EVENT_WRITER_PORT",
+  masterSecretArn: "EVENT_MASTER_SECRET_ARN",
+  dmsSourceSecretArn: "DMS_SOURCE_SECRET_ARN",
+  prodReaderSecretArn: "PROD_READER_SECRET_ARN",
+  keyBlock: "EVENT_KEY_BLOCK",
+  tables: "EVENT_TABLES",
+} as const;
+
+export function dataCheckEnvironment(settings: DataCheckSettings): Record<string, string> {
+  return {
+    [DATA_CHECK_ENV.writerHost]: settings.writer.host,
+    [DATA_CHECK_ENV.writerPort]: String(settings.writer.port),
+    [DATA_CHECK_ENV.masterSecretArn]: settings.masterSecretArn,
+    [DATA_CHECK_ENV.dmsSourceSecretArn]: settings.dmsSourceSecretArn,
+    [DATA_CHECK_ENV.prodReaderSecretArn]: settings.prodReaderSecretArn,
+    [DATA_CHECK_ENV.keyBlock]: `${settings.keyBlock.first}-${settings.keyBlock.last}`,
+    [DATA_CHECK_ENV.tables]: JSON.stringify(settings.tables),
+  };
+}
+
+/** Settings from the data-check function's environment; throws a ZodError naming the bad field. */
+export function resolveDataCheckSettings(env: Readonly<Record<string, string | undefined>>): DataCheckSettings {
+  const block = env[DATA_CHECK_ENV.keyBlock]?.split("-");
+  let tables: unknown;
+  try {
+    tables = env[DATA_CHECK_ENV.tables] ? JSON.parse(env[DATA_CHECK_ENV.tables]!) : undefined;
+  } catch {
+    throw new Error(`${DATA_CHECK_ENV.tables} is not JSON`);
+  }
+  return dataCheckSettingsSchema.parse({
+    writer: { host: env[DATA_CHECK_ENV.writerHost], port: env[DATA_CHECK_ENV.writerPort] },
+    masterSecretArn: env[DATA_CHECK_ENV.masterSecretArn],
+    dmsSourceSecretArn: env[DATA_CHECK_ENV.dmsSourceSecretArn],
+    prodReaderSecretArn: env[DATA_CHECK_ENV.prodReaderSecretArn],
+    keyBlock: block ? { first: block[0], last: block[1] } : undefined,
+    tables,
+  });
+}
+
+/** IAM statements of the data-check function: read the three secrets, through Secrets Manager only. */
+export function dataCheckPolicyStatements(r: {
+  readonly region: string;
+  readonly secretArns: readonly string[];
+  readonly keyArns: readonly string[];
+}): PolicyStatement[] {
+  return [
+    { sid: "ReadDatabaseSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [...r.secretArns] },
+    {
+      sid: "DecryptDatabaseSecrets",
+      actions: ["kms:Decrypt"],
+      resources: [...r.keyArns],
+      conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${r.region}.amazonaws.com` } },
+    },
+  ];
 }

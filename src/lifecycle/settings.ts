@@ -7,8 +7,19 @@ export interface LifecycleSettings {
   readonly runPollSeconds: number;
   /** Longest an apply or destroy run may take before the lifecycle gives up and alerts. */
   readonly runTimeoutSeconds: number;
-  /** DMS CDC latency (source and target) at or below which replication counts as caught up ("~0"). */
-  readonly maxCdcLatencySeconds: number;
+  /** Seconds between two quiesce calls while tasks stop and the order queue drains. */
+  readonly quiescePollSeconds: number;
+  /** Quiesce calls before draining counts as not done (alert, wait, start over). */
+  readonly quiesceMaxPolls: number;
+  /** Time one reconciliation call may take before it returns its cursor. */
+  readonly reconcileBudgetSeconds: number;
+  /** Reconciliation calls of one check before it counts as stuck. */
+  readonly reconcileMaxCalls: number;
+  /**
+   * While the data is unverified, the workspace's auto-destroy (when set) is moved to at least
+   * this long after each check, so no safety net fires on data nobody has verified.
+   */
+  readonly autoDestroyPostponeSeconds: number;
   /** Wait between two data checks while the event's data is not verified. */
   readonly verifyRetrySeconds: number;
   /** Data checks before teardown gives up (without destroying) and leaves it to a person. */
@@ -30,7 +41,14 @@ export interface LifecycleSettings {
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
   runPollSeconds: 30,
   runTimeoutSeconds: 2 * 60 * 60,
-  maxCdcLatencySeconds: 5,
+  quiescePollSeconds: 30,
+  // Half an hour for the request-serving tasks to stop and the worker to empty the order queue.
+  quiesceMaxPolls: 60,
+  // A Lambda invocation has 15 minutes; a minute per call keeps each well inside it and the cursor small.
+  reconcileBudgetSeconds: 60,
+  // 1000 one-minute calls: over 16 hours of reconciliation before the loop is judged stuck.
+  reconcileMaxCalls: 1000,
+  autoDestroyPostponeSeconds: 24 * 60 * 60,
   verifyRetrySeconds: 15 * 60,
   // 16 checks 15 minutes apart: four hours for DMS to catch up before a person must decide.
   verifyMaxAttempts: 16,

