@@ -67,7 +67,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
   const eventEdge = new EventEdgeStack(app, { config });
   const events: Record<string, EventStack> = {};
   const syncTarget = platforms[config.events.platform.syncTo]!;
-  for (const event of config.events.calendar) {
+  // Retired events too: their workspaces may still hold an environment, destroyable only with its configuration.
+  for (const event of config.events.withStacks) {
     events[event.slug] = new EventStack(app, { config, event, syncTarget, edge: eventEdge });
   }
   const control = new ControlStack(app, { config, now: (options.clock ?? (() => DateTime.now()))() });

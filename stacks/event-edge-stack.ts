@@ -186,7 +186,8 @@ export class EventEdgeStack extends AwsStack {
 
     // ---- One distribution per calendar event ----
     const sales: Record<string, EventEdgeSale> = {};
-    for (const event of props.config.events.calendar) sales[event.slug] = this.sale(event, page.path);
+    // Retired events keep theirs: an environment still up reads its outputs, even to be destroyed.
+    for (const event of props.config.events.withStacks) sales[event.slug] = this.sale(event, page.path);
     this.sales = sales;
     const distributionArns = Object.values(sales).map((s) => s.distribution.arn);
     if (distributionArns.length > 0) {

@@ -219,10 +219,13 @@ export class EventStack extends AwsStack {
       kmsKey: { arn: edge.databaseKeyArn },
       logKey: this.eventKey,
       backupRetentionDays: platform.aurora.backupRetentionDays,
-      // Deletion protection off and no prevent_destroy, on purpose: the database is destroyed at
-      // teardown, once DMS has copied and validated its rows in prod; the final snapshot (below,
-      // the name the lifecycle checks) keeps everything else.
+      // No prevent_destroy: the database is destroyed at teardown. Deletion protection stays on
+      // until then: the verified teardown (data reconciled in prod, snapshot taken) turns it off
+      // through the RDS API right before its destroy run, and Terraform ignores the change. Any
+      // other destroy (a manual run, the workspace's auto-destroy) fails at the database. The final
+      // snapshot (below, the name the lifecycle checks) is taken either way.
       permanent: false,
+      deletionProtectionReleasedOutOfBand: true,
       finalSnapshotIdentifier: names.finalSnapshotId,
       // CDC: DMS reads full row images from the binlog, without checksums. Static parameters, in
       // effect from the first boot since the cluster is created with this group.

@@ -46,7 +46,8 @@ const DESCRIPTION: Record<CatalogStack["type"], string> = {
  * - a project; one workspace per stack (remote execution, pinned Terraform version, tags, auto-apply
  *   as configured, destroy plans only on event workspaces, deletion only when empty);
  * - state shared only with the stacks that read it (`remote_state_consumer_ids`);
- * - event workspaces carry `auto_destroy_at` some hours after their planned teardown as a safety net;
+ * - event workspaces carry `auto_destroy_at` some hours after their planned teardown as a safety net,
+ *   when `project.terraformCloud.eventAutoDestroyDelay` turns it on (an HCP Terraform Plus feature);
  * - dynamic AWS credentials: a variable set with `TFC_AWS_PROVIDER_AUTH` on every AWS workspace and
  *   `TFC_AWS_RUN_ROLE_ARN` per workspace (the role is created by the account's platform stack);
  * - Slack notifications, the webhook URL coming from a sensitive variable of this workspace.
@@ -141,11 +142,13 @@ export class TfcStack extends TerraformStack {
         forceDelete: false,
         tags: { environment: stack.environment, kind: stack.kind, stack: stack.id },
         ...(stack.autoDestroyAt ? { autoDestroyAt: stack.autoDestroyAt } : {}),
-        lifecycle: stack.kind === "permanent" ? { preventDestroy: true } : autoDestroyLifecycle(stack),
+        lifecycle: stack.kind === "permanent" ? { preventDestroy: true } : stack.autoDestroyAt ? AUTO_DESTROY_LIFECYCLE : undefined,
       });
       if (stack.type === "tfc") workspace.importFrom(`${organization}/${stack.workspace}`);
       workspaces[stack.id] = workspace;
     }
+    const checks = autoDestroyChecks(this, workspaces);
+    if (Object.keys(checks).length > 0) this.addOverride("check", checks);
 
     for (const stack of this.catalog.stacks) {
       const scopeOfStack = this.node.findChild(stack.id);
@@ -186,25 +189,38 @@ export class TfcStack extends TerraformStack {
 }
 
 /**
- * Lifecycle of an event workspace. Terraform Cloud manages `auto_destroy_at` in part (it clears it
- * once the auto-destroy has run), so, as the provider documentation advises, changes to it are
- * ignored; otherwise every plan after an event would try to set a time in the past again.
- * Ignoring it would also keep the old time of an event moved to a later date, and the safety net
- * would then destroy the environment before the new teardown: the postcondition stops any plan in
- * that case and says how to fix it.
+ * Lifecycle of an event workspace with a safety-net auto-destroy. Terraform Cloud manages
+ * `auto_destroy_at` in part (it clears it once the auto-destroy has run) and the lifecycle moves it
+ * later through the API while the event's data is not verified, so changes to it are ignored, as
+ * the provider documentation advises; otherwise every plan would set the configured time again.
  */
-function autoDestroyLifecycle(stack: CatalogStack) {
-  const wanted = stack.autoDestroyAt!;
-  return {
-    ignoreChanges: ["auto_destroy_at"],
-    postcondition: [
-      {
-        condition: `\${self.auto_destroy_at == null ? true : timecmp(self.auto_destroy_at, "${wanted}") >= 0}`,
-        errorMessage:
-          `Workspace ${stack.workspace} would auto-destroy before ${wanted}, the safety-net time of its event's current teardown: ` +
-          `the event was moved later after the workspace was created. Set the workspace's auto-destroy time to ${wanted} ` +
-          `(Settings > Destruction and Deletion, or PATCH /api/v2/workspaces/<id> with auto-destroy-at), then plan again.`,
-      },
-    ],
-  };
+const AUTO_DESTROY_LIFECYCLE = { ignoreChanges: ["auto_destroy_at"] };
+
+/**
+ * One check per event workspace whose recorded auto-destroy time is ignored: it warns when that
+ * time is earlier than the safety-net time of the event's current teardown (the event was moved
+ * later after its workspace was created). A check block never fails the plan, so a calendar edit
+ * cannot stop the deploy before `control` applies the new schedules; and an auto-destroy that
+ * fires too early removes compute only, since it fails at the event database (deletion protection).
+ */
+function autoDestroyChecks(stack: TfcStack, workspaces: Readonly<Record<string, Workspace>>): Record<string, unknown> {
+  const checks: Record<string, unknown> = {};
+  for (const entry of stack.catalog.stacks) {
+    const wanted = entry.autoDestroyAt;
+    if (entry.kind !== "ephemeral" || !wanted) continue;
+    const recorded = `tfe_workspace.${stack.getLogicalId(workspaces[entry.id]!)}.auto_destroy_at`;
+    checks[`auto-destroy-${entry.id}`] = {
+      assert: [
+        {
+          condition: `\${${recorded} == null ? true : timecmp(${recorded}, "${wanted}") >= 0}`,
+          error_message:
+            `Workspace ${entry.workspace} would auto-destroy before ${wanted}, the safety-net time of its event's current teardown: ` +
+            `the event was moved later after the workspace was created. The verified teardown moves the time later itself while the data is not verified, ` +
+            `and an early auto-destroy fails at the event database (deletion protection), but it would stop the sale's services: set the workspace's ` +
+            `auto-destroy time to ${wanted} (Settings > Destruction and Deletion, or PATCH /api/v2/workspaces/<id> with auto-destroy-at).`,
+        },
+      ],
+    };
+  }
+  return checks;
 }

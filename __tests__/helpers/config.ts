@@ -1,15 +1,33 @@
+import type { DateTime } from "luxon";
 import { ConfigError, defaultConfigInput, validateConfig, type Config, type ConfigInput } from "../../src/config";
+import { DEFAULT_KEY_BLOCK_SIZE, KEY_BLOCK_FLOOR } from "../../src/config/validate";
 
 /** A fresh, mutable copy of the repository's config input. */
 export function configInput(): ConfigInput {
   return structuredClone(defaultConfigInput);
 }
 
-/** The repository's config with `change` applied, validated. */
-export function configWith(change: (input: ConfigInput) => void = () => undefined): Config {
+/**
+ * The repository's config with `change` applied, validated. Calendar entries the change adds
+ * without a key block get the next free one (the block validation would suggest), so tests about
+ * other fields need not spell one out; {@link problemsOf} adds nothing, so validation tests see
+ * exactly what they wrote.
+ */
+export function configWith(change: (input: ConfigInput) => void = () => undefined, now?: DateTime): Config {
   const input = configInput();
   change(input);
-  return validateConfig(input, {});
+  withKeyBlocks(input);
+  return validateConfig(input, {}, now);
+}
+
+function withKeyBlocks(input: ConfigInput): void {
+  const calendar = input.events.calendar ?? [];
+  let next = Math.max(KEY_BLOCK_FLOOR, ...calendar.flatMap((e) => (e.keyBlock ? [e.keyBlock.first + e.keyBlock.size] : [])));
+  for (const event of calendar) {
+    if (event.keyBlock) continue;
+    event.keyBlock = { first: next, size: DEFAULT_KEY_BLOCK_SIZE };
+    next += DEFAULT_KEY_BLOCK_SIZE;
+  }
 }
 
 /** Calendar of the repository's config (always an array in tests). */
@@ -25,11 +43,11 @@ export function eventsInOwnAccount(input: ConfigInput): void {
 }
 
 /** The problems validation reports for the repository's config with `change` applied, as `path: message`. */
-export function problemsOf(change: (input: ConfigInput) => void): string[] {
+export function problemsOf(change: (input: ConfigInput) => void, now?: DateTime): string[] {
   const input = configInput();
   change(input);
   try {
-    validateConfig(input, {});
+    validateConfig(input, {}, now);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
     throw error;

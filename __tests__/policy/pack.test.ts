@@ -72,6 +72,7 @@ const MANIFEST: [string, "error" | "warning"][] = [
     ["SECRET-KMS", "warning"],
     ["SECRET-ROTATION", "error"],
     ["RDS-FINAL-SNAPSHOT", "error"],
+    ["EVENT-DB-PROTECTED-UNTIL-TEARDOWN", "error"],
     ["S3-NO-FORCE-DESTROY", "error"],
     ["SECRET-RECOVERY-WINDOW", "error"],
     ["DMS-TARGET-PREP-DO-NOTHING", "error"],

@@ -199,7 +199,7 @@ describe("control stack: functions", () => {
   it("lets the snapshot check describe only the events' final snapshots and clusters", () => {
     const statement = functionPolicy(json, "final-snapshot").find((s) => list(s.Action).includes("rds:DescribeDBClusterSnapshots"))!;
     expect(list(statement.Resource)).toEqual([
-      "arn:aws:rds:ap-northeast-2:210987654321:cluster-snapshot:flashcrowd-event-*-db-final-*",
+      "arn:aws:rds:ap-northeast-2:210987654321:cluster-snapshot:flashcrowd-event-*-db-final",
       "arn:aws:rds:ap-northeast-2:210987654321:cluster:flashcrowd-event-*-db",
     ]);
   });

@@ -157,7 +157,7 @@ describe("names", () => {
     const names = namesOf(stacks.get("event-dec-flash-sale")!);
     for (const expected of [
       "aws_rds_cluster.cluster_identifier=flashcrowd-event-dec-flash-sale-db",
-      "aws_rds_cluster.final_snapshot_identifier=flashcrowd-event-dec-flash-sale-db-final-20261205t1600",
+      "aws_rds_cluster.final_snapshot_identifier=flashcrowd-event-dec-flash-sale-db-final",
       "aws_dms_replication_task.replication_task_id=flashcrowd-event-dec-flash-sale-sync",
       "aws_lambda_function.function_name=flashcrowd-event-dec-flash-sale-post-apply",
       "aws_elasticache_replication_group.replication_group_id=flashcrowd-event-dec-flash-sale-redis",

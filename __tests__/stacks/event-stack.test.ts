@@ -233,19 +233,32 @@ describe("event stack: database and cache", () => {
   const cluster = one("aws_rds_cluster");
   const parameters = Object.fromEntries((one("aws_rds_cluster_parameter_group").parameter as { name: string; value: string }[]).map((p) => [p.name, p.value]));
 
-  it("keeps a final snapshot under the name the lifecycle checks, and is deletable on purpose", () => {
+  it("keeps a final snapshot under the name the lifecycle checks, and deletion protection on until the verified teardown", () => {
     expect(cluster).toEqual(
       expect.objectContaining({
         cluster_identifier: names.auroraClusterId,
         skip_final_snapshot: false,
         final_snapshot_identifier: names.finalSnapshotId,
-        deletion_protection: false,
+        deletion_protection: true,
         backup_retention_period: 7,
         storage_encrypted: true,
       }),
     );
-    expect(names.finalSnapshotId).toBe("flashcrowd-event-dec-flash-sale-db-final-20261205t1600");
-    expect(cluster.lifecycle).toBeUndefined();
+    expect(names.finalSnapshotId).toBe("flashcrowd-event-dec-flash-sale-db-final");
+    // The teardown turns the protection off through the RDS API; no prevent_destroy, so its destroy run can proceed.
+    expect(cluster.lifecycle).toEqual({ ignore_changes: ["deletion_protection"] });
+  });
+
+  it("names the final snapshot after the slug only, so moving the event's times does not rename it", () => {
+    // GIVEN the same event closing a day later
+    const moved = configWith((c) => {
+      const event = c.events.calendar![0]!;
+      event.closes = "2026-12-07T00:00";
+    });
+    // THEN the teardown moved but the snapshot name the database and the lifecycle agree on did not
+    const event = moved.events.calendar[0]!;
+    expect(event.teardownAt.toMillis()).not.toBe(config.events.calendar[0]!.teardownAt.toMillis());
+    expect(eventResourceNames(moved, event).finalSnapshotId).toBe(names.finalSnapshotId);
   });
 
   it("encrypts storage (and so the final snapshot) with event-edge's permanent key, not the event key", () => {

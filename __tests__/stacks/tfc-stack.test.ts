@@ -116,15 +116,41 @@ describe("the tfc stack", () => {
     },
   );
 
-  it("ignores Terraform Cloud's own changes to auto_destroy_at but stops a plan that would destroy too early", () => {
+  it("ignores changes to auto_destroy_at made outside the stack, with nothing that could fail the plan", () => {
     const ws = workspaceNamed("flashcrowd-event-dec-flash-sale");
-    const lifecycle = ws.lifecycle as { ignore_changes: string[]; postcondition: { condition: string; error_message: string }[] };
-    expect(lifecycle.ignore_changes).toEqual(["auto_destroy_at"]);
-    expect(lifecycle.postcondition).toHaveLength(1);
-    expect(lifecycle.postcondition[0]!.condition).toBe(
-      '${self.auto_destroy_at == null ? true : timecmp(self.auto_destroy_at, "2026-12-05T22:00:00Z") >= 0}',
-    );
-    expect(lifecycle.postcondition[0]!.error_message).toContain("Set the workspace's auto-destroy time to 2026-12-05T22:00:00Z");
+    expect(ws.lifecycle).toEqual({ ignore_changes: ["auto_destroy_at"] });
+  });
+
+  it("warns through a check block (never an error) when a recorded auto-destroy time is earlier than the event's", () => {
+    const checks = json.check as Record<string, { assert: { condition: string; error_message: string }[] }>;
+    expect(Object.keys(checks).sort()).toEqual(["auto-destroy-event-concert-film-tickets", "auto-destroy-event-dec-flash-sale"]);
+    const [assertion] = checks["auto-destroy-event-dec-flash-sale"]!.assert;
+    const recorded = `tfe_workspace.${Object.entries(resourcesOf(json, "tfe_workspace")).find(([, w]) => w.name === "flashcrowd-event-dec-flash-sale")![0]}.auto_destroy_at`;
+    expect(assertion!.condition).toBe(`\${${recorded} == null ? true : timecmp(${recorded}, "2026-12-05T22:00:00Z") >= 0}`);
+    expect(assertion!.error_message).toContain("set the workspace's auto-destroy time to 2026-12-05T22:00:00Z");
+  });
+
+  it("sets no auto_destroy_at, ignores nothing and checks nothing when the safety net is off", () => {
+    // GIVEN an organization without HCP Terraform Plus
+    const off = synthTfc(configWith((c) => (c.project.terraformCloud.eventAutoDestroyDelay = false)));
+    // THEN no workspace gets an auto-destroy time, and event workspaces carry no lifecycle at all
+    const events = listOf(off, "tfe_workspace").filter((w) => String(w.name).startsWith("flashcrowd-event-") && w.name !== "flashcrowd-event-edge");
+    expect(events.map((w) => w.name).sort()).toEqual(["flashcrowd-event-concert-film-tickets", "flashcrowd-event-dec-flash-sale"]);
+    for (const w of listOf(off, "tfe_workspace")) expect(w.auto_destroy_at, String(w.name)).toBeUndefined();
+    for (const w of events) expect(w.lifecycle, String(w.name)).toBeUndefined();
+    expect(off.check).toBeUndefined();
+  });
+
+  it("keeps a retired event's workspace, deletable only when empty, with its run role and state access", () => {
+    // GIVEN the December sale retired a week after its teardown
+    const retired = synthTfc(configWith((c) => (c.events!.calendar![0]!.retired = true), DateTime.fromISO("2026-12-12T00:00:00Z")));
+    // THEN its workspace is still managed as before: no deletion is attempted on the next deploy
+    const [ws] = Object.entries(resourcesOf(retired, "tfe_workspace")).filter(([, w]) => w.name === "flashcrowd-event-dec-flash-sale");
+    expect(ws?.[1]).toMatchObject({ allow_destroy_plan: true, force_delete: false });
+    const ref = `\${tfe_workspace.${ws![0]}.id}`;
+    expect(listOf(retired, "tfe_variable").filter((v) => v.workspace_id === ref).map((v) => v.key)).toEqual(["TFC_AWS_RUN_ROLE_ARN"]);
+    const edgeSettings = listOf(retired, "tfe_workspace_settings").find((st) => JSON.stringify(st.remote_state_consumer_ids).includes(ws![0]));
+    expect(edgeSettings, "event-edge still shares its state with the retired event").toBeDefined();
   });
 
   it("shares each workspace's state with exactly the consumers the catalog lists", () => {

@@ -84,6 +84,14 @@ export interface AuroraMysqlProps {
    */
   readonly permanent?: boolean;
   /**
+   * For a cluster that is destroyed on purpose (`permanent: false`): keep RDS deletion protection
+   * on in Terraform anyway, and let a process outside Terraform turn it off right before a planned
+   * destroy. Terraform then ignores changes to `deletion_protection`, so a plan in between never
+   * turns it back on, and any destroy that did not go through that process fails at the database.
+   * @default false - deletion protection follows `permanent`
+   */
+  readonly deletionProtectionReleasedOutOfBand?: boolean;
+  /**
    * Snapshot taken when the cluster is deleted. Deterministic, so the lifecycle can find it.
    * @default `${identifier}-final`
    */
@@ -156,7 +164,8 @@ const IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
  * database authentication on, audit / error / slow-query logs exported to encrypted log groups
  * with retention, Enhanced Monitoring, automated backups, a final snapshot with a deterministic
  * name, automated backups kept after deletion, and deletion protection plus `prevent_destroy`
- * unless `permanent` is false. Its security group has no rules until {@link allowFrom} adds one.
+ * unless `permanent` is false (deletion protection alone, released outside Terraform, with
+ * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until {@link allowFrom} adds one.
  */
 export class AuroraMysql extends Construct {
   readonly cluster: RdsCluster;
@@ -198,6 +207,12 @@ export class AuroraMysql extends Construct {
     this.port = props.port ?? 3306;
     this.finalSnapshotIdentifier = props.finalSnapshotIdentifier ?? fit(`${identifier}-final`, 255);
     const permanent = props.permanent ?? true;
+    const releasedOutOfBand = props.deletionProtectionReleasedOutOfBand ?? false;
+    if (permanent && releasedOutOfBand) {
+      throw new Error(
+        `${this.node.path}: deletionProtectionReleasedOutOfBand is for clusters destroyed on purpose, but permanent is true (prevent_destroy stops every destroy anyway); set permanent: false or drop deletionProtectionReleasedOutOfBand`,
+      );
+    }
     const logExports = props.logExports ?? ["audit", "error", "slowquery"];
 
     this.securityGroup = new SecurityGroup(this, "sg", {
@@ -270,7 +285,7 @@ export class AuroraMysql extends Construct {
       preferredBackupWindow: props.preferredBackupWindow,
       preferredMaintenanceWindow: props.preferredMaintenanceWindow,
       copyTagsToSnapshot: true,
-      deletionProtection: permanent,
+      deletionProtection: permanent || releasedOutOfBand,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: this.finalSnapshotIdentifier,
       // Automated backups outlive the cluster until their retention ends: a second way back.
@@ -282,7 +297,12 @@ export class AuroraMysql extends Construct {
       applyImmediately: props.applyImmediately ?? false,
       tags: props.tags ? { ...props.tags } : undefined,
       dependsOn: Object.values(logGroups),
-      lifecycle: permanent ? { preventDestroy: true } : undefined,
+      lifecycle: permanent
+        ? { preventDestroy: true }
+        : releasedOutOfBand
+          ? // Turned off out of band right before the destroy: a plan must not turn it back on.
+            { ignoreChanges: ["deletion_protection"] }
+          : undefined,
     });
 
     const monitoringInterval = props.monitoringIntervalSeconds ?? 60;

@@ -48,6 +48,7 @@ input.events.calendar = Array.from({ length: ${events} }, (_, i) => ({
   timeZone: "Asia/Seoul",
   expectedPeakRps: 10000,
   cidr: \`10.\${64 + Math.floor(i / 16)}.\${(i % 16) * 16}.0/20\`,
+  keyBlock: { first: 9_000_000_000_000 + i * 100_000_000_000, size: 100_000_000_000 },
 }));
 const config = validateConfig(input, process.env);
 const { exitCode } = withCheapStackTraces(() => synthWithPolicy(buildApp(config), config, (text) => process.stderr.write(\`\${text}\n\`)));

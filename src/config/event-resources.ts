@@ -13,8 +13,9 @@ export interface EventResourceNames {
   /** Aurora cluster identifier of the event database. */
   readonly auroraClusterId: string;
   /**
-   * Final snapshot taken when the event database is destroyed: deterministic (from the slug and the
-   * planned teardown time) and unique per event.
+   * Final snapshot taken when the event database is destroyed, `{project}-event-<slug>-db-final`:
+   * from the slug only, so moving the event's `closes` never changes the name the lifecycle looks
+   * for after the destroy run. Unique per event because slugs are.
    */
   readonly finalSnapshotId: string;
   /** DMS replication instance identifier. */
@@ -67,7 +68,10 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
     stackId: event.stackId,
     workspace: naming.workspace,
     auroraClusterId: naming.name("db", 63),
-    finalSnapshotId: naming.name(`db-final-${event.teardownAt.toUTC().toFormat("yyyyLLdd'T'HHmm").toLowerCase()}`, 255),
+    // No date in the name, on purpose. If a slug is ever applied and destroyed twice, RDS refuses
+    // to delete the cluster under a snapshot identifier that already exists: the second destroy
+    // fails and leaves the database in place, it can never overwrite the first snapshot.
+    finalSnapshotId: naming.name("db-final", 255),
     dmsReplicationInstanceId: naming.name("dms", 63),
     dmsTaskId: naming.name("sync", 255),
     publicHostname: `${event.slug}.${domain}`,
@@ -109,7 +113,7 @@ export function eventResourcePatterns(config: Config): EventResourcePatterns {
     postApplyFunctionName: `${prefix}-post-apply`,
     dataCheckFunctionName: `${prefix}-data-check`,
     auroraClusterId: `${prefix}-db`,
-    finalSnapshotId: `${prefix}-db-final-*`,
+    finalSnapshotId: `${prefix}-db-final`,
     verifiedSnapshotId: `${prefix}-db-verified`,
     ecsClusterName: `${prefix}-ecs`,
     ordersQueueName: `${prefix}-orders*`,

@@ -116,8 +116,13 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
  * The event calendar. Each entry becomes an `event-<slug>` stack and workspace, a spin-up schedule
  * at `opens - leadTime` and a verified teardown at `closes + grace`.
  *
- * To add an event: append an entry with a new slug and the next free /20 of the pool as `cidr`
- * (synth names a free block if you pick a taken one), then open a pull request.
+ * To add an event: append an entry with a new slug, the next free /20 of the pool as `cidr` and the
+ * next free `keyBlock` (synth names a free block if you pick a taken one), then open a pull request.
+ *
+ * Key blocks start at 9 x 10^12: prod's own auto-increment keys must never reach a block (the
+ * lifecycle checks prod's highest key at spin-up and refuses to start an event whose block it has
+ * reached), and a shop that takes a million orders a day needs thousands of years to get there.
+ * Blocks are never reused, not even after an event is removed: its rows stay in prod.
  */
 export const calendar: NonNullable<ConfigInput["events"]["calendar"]> = [
   {
@@ -129,6 +134,7 @@ export const calendar: NonNullable<ConfigInput["events"]["calendar"]> = [
     leadTime: "PT3H",
     expectedPeakRps: 30000,
     cidr: "10.64.0.0/20",
+    keyBlock: { first: 9_000_000_000_000, size: 100_000_000_000 },
     ownerChannel: "#sale-ops",
   },
   {
@@ -139,6 +145,7 @@ export const calendar: NonNullable<ConfigInput["events"]["calendar"]> = [
     timeZone: "Asia/Seoul",
     expectedPeakRps: 50000,
     cidr: "10.64.16.0/20",
+    keyBlock: { first: 9_100_000_000_000, size: 100_000_000_000 },
     ownerChannel: "#ticketing-ops",
   },
 ];

@@ -11,7 +11,8 @@ export const project: ConfigInput["project"] = {
     terraformVersion: "1.11.4",
     // The tfc workspace only manages Terraform Cloud objects, and its plan is reviewed on every pull request.
     autoApply: true,
-    // Safety net: event workspaces are destroyed this long after their planned teardown.
+    // Safety net: event workspaces are destroyed this long after their planned teardown
+    // (`auto_destroy_at`, an HCP Terraform Plus feature: set false on an organization without it).
     eventAutoDestroyDelay: "PT6H",
     slackNotifications: true,
   },

@@ -117,6 +117,19 @@ export const networkSchema = z.strictObject({
   ...networkFields,
 });
 
+/** Smallest key block of an event: room for a large sale's rows in every table. */
+export const MIN_KEY_BLOCK_SIZE = 1_000_000;
+
+/**
+ * A primary-key value: a whole number from 1 that JavaScript holds exactly. Number.MAX_SAFE_INTEGER
+ * (2^53 - 1) is far below MySQL's signed BIGINT maximum (2^63 - 1), so both limits hold.
+ */
+const keyInteger = z
+  .number()
+  .int({ message: "must be a whole number" })
+  .min(1, { message: "must be at least 1" })
+  .max(Number.MAX_SAFE_INTEGER, { message: `must be at most ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER, below signed BIGINT's maximum)` });
+
 /** Event VPCs take their CIDR from the calendar entry; the rest of the network settings are shared. */
 export const eventNetworkSchema = z.strictObject(networkFields);
 
@@ -497,9 +510,14 @@ export const projectSchema = z.strictObject({
     autoApply: z.boolean().default(false),
     /**
      * Safety net: each event workspace gets `auto_destroy_at` this long after the event's planned
-     * teardown (`closes + grace`), in case the verified teardown never happens. 1 hour to 7 days.
+     * teardown (`closes + grace`), in case the verified teardown never happens. 1 hour to 7 days,
+     * or `false` for none. `auto_destroy_at` is an HCP Terraform Plus feature. When on, an
+     * auto-destroy that was not preceded by the verified teardown fails at the event database
+     * (deletion protection), so it removes compute, never data.
+     * @default false - no `auto_destroy_at`: organizations without Plus cannot set it, and the
+     * verified teardown plus the database's deletion protection do not depend on it
      */
-    eventAutoDestroyDelay: isoDuration.default("PT6H"),
+    eventAutoDestroyDelay: z.union([isoDuration, z.literal(false)], { message: "must be an ISO-8601 duration like PT6H, or false for no auto-destroy" }).default(false),
     /**
      * Slack notifications on every workspace (errored runs, runs needing attention, auto-destroy
      * reminders). The webhook URL is the sensitive variable `slack_webhook_url` of the `tfc`
@@ -549,6 +567,29 @@ export const eventSchema = z.strictObject({
   cidr,
   /** Slack channel (or other address) of the team that owns the sale, for lifecycle notifications. */
   ownerChannel: z.string().optional(),
+  /**
+   * Primary-key values this event's database hands out (`first` to `first + size - 1`): disjoint
+   * from every other event's block and far above prod's own keys, so rows copied into prod can
+   * never collide with prod's or another event's. Required (validation names the next free block
+   * when it is missing); never reuse a block.
+   */
+  keyBlock: z
+    .strictObject({
+    /** First key of the block, at least 1. */
+    first: keyInteger,
+    /** Number of keys in the block, at least {@link MIN_KEY_BLOCK_SIZE}. */
+    size: keyInteger.refine((n) => n >= MIN_KEY_BLOCK_SIZE, {
+      message: `must be at least ${MIN_KEY_BLOCK_SIZE.toLocaleString("en-US")} keys (a sale's orders, items and payments must fit)`,
+    }),
+    })
+    .optional(),
+  /**
+   * The event is over and will not run again: it keeps its stack, workspace and edge (whatever its
+   * workspace still holds can be destroyed as before) but gets no schedules. Allowed once its
+   * teardown started at least a day ago; see "Retiring and removing an event" in the README.
+   * @default false
+   */
+  retired: z.boolean().default(false),
 });
 
 /** CloudFront and WAF settings of the event edge, shaped like an environment's `edge`. */

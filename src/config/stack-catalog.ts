@@ -56,7 +56,7 @@ export interface CatalogStack {
   readonly event?: ResolvedEvent;
   /**
    * For event stacks: the workspace's `auto_destroy_at` safety net (RFC 3339, UTC), the event's
-   * teardown plus `project.terraformCloud.eventAutoDestroyDelay`.
+   * teardown plus `project.terraformCloud.eventAutoDestroyDelay`; undefined when that is off.
    */
   readonly autoDestroyAt?: string;
 }
@@ -147,7 +147,7 @@ function buildStacks(config: Config): CatalogStack[] {
   const project = config.project.name;
   const tfc = config.project.terraformCloud;
   const platform = config.events.platform;
-  const delay = parseDuration(tfc.eventAutoDestroyDelay);
+  const delay = tfc.eventAutoDestroyDelay === false ? undefined : parseDuration(tfc.eventAutoDestroyDelay);
 
   const stack = (
     id: string,
@@ -174,7 +174,9 @@ function buildStacks(config: Config): CatalogStack[] {
   const eventsAws = { account: platform.account, region: platform.region };
   stacks.push(stack("event-edge", "event-edge", { kind: "permanent", environment: "event", aws: eventsAws, reads: [], autoApply: platform.autoApply }));
   stacks.push(stack("control", "control", { kind: "permanent", environment: "event", aws: eventsAws, reads: [], autoApply: platform.autoApply }));
-  for (const event of config.events.calendar) {
+  // Retired events keep their workspace: it may still hold resources, and Terraform Cloud refuses
+  // to delete such a workspace, which would fail every deploy until someone emptied it.
+  for (const event of config.events.withStacks) {
     stacks.push(
       stack(event.stackId, "event", {
         kind: "ephemeral",
@@ -183,7 +185,7 @@ function buildStacks(config: Config): CatalogStack[] {
         reads: ["event-edge", platform.syncTo],
         autoApply: platform.autoApply,
         event,
-        autoDestroyAt: event.teardownAt.plus(delay).toUTC().toISO({ suppressMilliseconds: true })!,
+        ...(delay ? { autoDestroyAt: event.teardownAt.plus(delay).toUTC().toISO({ suppressMilliseconds: true })! } : {}),
       }),
     );
   }

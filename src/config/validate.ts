@@ -3,7 +3,7 @@
  * fields to each other. Every problem is collected and reported at once, each naming its field and
  * the fix, so a bad config never reaches synthesis.
  */
-import type { DateTime, Duration } from "luxon";
+import { DateTime, type Duration } from "luxon";
 import type { z } from "zod";
 import { cronProblem } from "./cron";
 import { validateAddons } from "./addons-validate";
@@ -34,6 +34,12 @@ const MAX_GRACE_MINUTES = 2 * 24 * 60;
 /** The auto-destroy safety net must leave the verified teardown time to retry, but not linger for weeks. */
 const MIN_AUTO_DESTROY_DELAY_MINUTES = 60;
 const MAX_AUTO_DESTROY_DELAY_MINUTES = 7 * 24 * 60;
+/**
+ * How long after its teardown started an event may be retired (and so lose its schedules and the
+ * control stack's grants on it): the verified teardown keeps checking the data for hours before it
+ * gives up and alerts, and must finish with everything the calendar gave it.
+ */
+export const RETIRE_AFTER_HOURS = 24;
 
 type Report = (path: string, message: string) => void;
 
@@ -55,7 +61,7 @@ export class ConfigError extends Error {
 }
 
 /** A calendar entry with its times resolved. */
-export interface ResolvedEvent extends EventEntry {
+export interface ResolvedEvent extends Omit<EventEntry, "keyBlock"> {
   /** Stack id and workspace suffix: `event-<slug>`. */
   readonly stackId: string;
   /** IANA zone the schedules use: `timeZone`, or UTC when only an offset was given. */
@@ -68,6 +74,11 @@ export interface ResolvedEvent extends EventEntry {
   readonly spinUpAt: DateTime;
   /** `closes + grace`: when the verified teardown starts. */
   readonly teardownAt: DateTime;
+  /**
+   * Primary keys the event's database hands out, both ends included. The lifecycle checks at
+   * spin-up that prod's keys are all below `first`.
+   */
+  readonly keyBlock: { readonly first: number; readonly last: number };
 }
 
 export interface Config {
@@ -77,7 +88,12 @@ export interface Config {
   readonly environments: Readonly<Record<string, EnvironmentConfig>>;
   readonly events: {
     readonly platform: EventPlatformConfig;
+    /** Events on the calendar (not retired): each has a stack, a workspace and spin-up and teardown schedules. */
     readonly calendar: readonly ResolvedEvent[];
+    /** Retired events: stack and workspace kept, so whatever is left can still be destroyed; no schedules. */
+    readonly retired: readonly ResolvedEvent[];
+    /** Every event that has a stack and a workspace (calendar and retired), in the order of the config. */
+    readonly withStacks: readonly ResolvedEvent[];
   };
   readonly policy: PolicyConfig;
 }
@@ -89,12 +105,17 @@ export interface ConfigEnv {
   readonly [name: string]: string | undefined;
 }
 
-export function validateConfig(input: ConfigInput, env: ConfigEnv = {}): Config {
+/**
+ * @param now the clock for the one rule that depends on time: an event may be retired only once its
+ *   teardown is far enough in the past. The rule only ever turns from false to true as time passes,
+ *   so a configuration that was valid stays valid.
+ */
+export function validateConfig(input: ConfigInput, env: ConfigEnv = {}, now: DateTime = DateTime.now()): Config {
   const withOverrides = applyEnvOverrides(input, env);
   const parsed = configSchema.safeParse(withOverrides);
   if (!parsed.success) throw new ConfigError(fromZod(parsed.error, withOverrides));
   const problems: ConfigProblem[] = [];
-  const config = crossValidate(parsed.data, problems);
+  const config = crossValidate(parsed.data, problems, now);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -108,7 +129,7 @@ function applyEnvOverrides(input: ConfigInput, env: ConfigEnv): ConfigInput {
   };
 }
 
-function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
+function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[], now: DateTime): Config {
   const report = (path: string, message: string) => problems.push({ path, message });
 
   // Stack ids and workspace names.
@@ -157,13 +178,16 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
   checkRegistryReplication(cfg, report);
 
   // Terraform Cloud.
-  checkDuration(
-    "project.terraformCloud.eventAutoDestroyDelay",
-    cfg.project.terraformCloud.eventAutoDestroyDelay,
-    MIN_AUTO_DESTROY_DELAY_MINUTES,
-    MAX_AUTO_DESTROY_DELAY_MINUTES,
-    report,
-  );
+  const autoDestroyDelay = cfg.project.terraformCloud.eventAutoDestroyDelay;
+  if (autoDestroyDelay !== false) {
+    checkDuration(
+      "project.terraformCloud.eventAutoDestroyDelay",
+      autoDestroyDelay,
+      MIN_AUTO_DESTROY_DELAY_MINUTES,
+      MAX_AUTO_DESTROY_DELAY_MINUTES,
+      report,
+    );
+  }
 
   // Event platform.
   const platform = cfg.events.platform;
@@ -251,7 +275,21 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
       if (typeof plan === "string") report(at("cidr"), plan);
     }
 
-    if (problems.length === before && opens.ok && closes.ok && lead && grace) {
+    const keyBlock = checkKeyBlock(cfg.events.calendar, i, at("keyBlock"), platform.syncTo, report);
+
+    if (event.retired && closes.ok && grace) {
+      const teardownAt = closes.at.plus(grace);
+      const retirable = teardownAt.plus({ hours: RETIRE_AFTER_HOURS });
+      if (now < retirable) {
+        report(
+          at("retired"),
+          `the event's teardown starts ${formatUtc(teardownAt)}; retiring drops its schedules, so it is allowed from ${formatUtc(retirable)} (${RETIRE_AFTER_HOURS} h later), once the verified teardown has run. ` +
+            "Leave retired unset until then (to end a sale early, move closes earlier; to cancel an event that has not been spun up, remove its entry before its spin-up)",
+        );
+      }
+    }
+
+    if (problems.length === before && opens.ok && closes.ok && lead && grace && keyBlock) {
       calendar.push({
         ...event,
         stackId: `event-${event.slug}`,
@@ -262,6 +300,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
         graceDuration: grace,
         spinUpAt: opens.at.minus(lead),
         teardownAt: closes.at.plus(grace),
+        keyBlock,
       });
     }
   });
@@ -296,7 +335,12 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[]): Config {
       terraformCloud: { ...cfg.project.terraformCloud, project: cfg.project.terraformCloud.project ?? cfg.project.name },
     },
     environments: cfg.environments,
-    events: { platform, calendar },
+    events: {
+      platform,
+      calendar: calendar.filter((e) => !e.retired),
+      retired: calendar.filter((e) => e.retired),
+      withStacks: calendar,
+    },
     policy: cfg.policy,
   };
 }
@@ -542,6 +586,84 @@ function checkRegistryReplication(cfg: ParsedConfig, report: Report): void {
       "events.platform.secondaryRegion",
       `${platform.secondaryRegion} differs from ${eventOwner.secondaryRegion}, where environments.${eventOwner.id} replicates the event repositories of account ${platform.account}; use the same secondary region`,
     );
+  }
+}
+
+/**
+ * Where suggested key blocks start, and their size: 9 x 10^12, far above what prod's own
+ * auto-increment keys reach, with room for tens of thousands of blocks of 10^11 keys below
+ * Number.MAX_SAFE_INTEGER.
+ */
+export const KEY_BLOCK_FLOOR = 9_000_000_000_000;
+export const DEFAULT_KEY_BLOCK_SIZE = 100_000_000_000;
+
+/** A key block, inclusive. */
+interface KeyRange {
+  readonly first: number;
+  readonly last: number;
+}
+
+const formatKey = (n: number) => n.toLocaleString("en-US").replace(/,/g, "_");
+const formatUtc = (at: DateTime) => at.toUTC().toISO({ suppressMilliseconds: true });
+
+/**
+ * Entry `i`'s key block fits in a safe integer and overlaps no other entry's (retired ones
+ * included: their rows are in prod for good). Returns the block, or undefined after reporting.
+ */
+function checkKeyBlock(entries: readonly EventEntry[], i: number, path: string, syncTo: string, report: Report): KeyRange | undefined {
+  const range = (keyBlock: { first: number; size: number }): KeyRange => ({ first: keyBlock.first, last: keyBlock.first + keyBlock.size - 1 });
+  const others = entries
+    .filter((_, j) => j !== i)
+    .flatMap((e) => (e.keyBlock ? [range(e.keyBlock)] : []))
+    .filter((r) => r.last <= Number.MAX_SAFE_INTEGER);
+  const event = entries[i]!;
+  if (!event.keyBlock) {
+    const size = DEFAULT_KEY_BLOCK_SIZE;
+    const free = nextFreeKeyBlock(Math.max(KEY_BLOCK_FLOOR, ...others.map((r) => r.last + 1)), size, others);
+    report(
+      path,
+      "is required: every event hands out primary keys from a block of its own, so its rows cannot collide with prod's or another event's" +
+        (free === undefined ? "" : `; { first: ${formatKey(free)}, size: ${formatKey(size)} } is free`),
+    );
+    return undefined;
+  }
+  const { size } = event.keyBlock;
+  const block = range(event.keyBlock);
+  if (block.last > Number.MAX_SAFE_INTEGER) {
+    report(
+      path,
+      `ends at ${formatKey(block.last)}, above ${formatKey(Number.MAX_SAFE_INTEGER)} (Number.MAX_SAFE_INTEGER, below signed BIGINT's maximum); lower first or size`,
+    );
+    return undefined;
+  }
+  let clash = false;
+  entries.slice(0, i).forEach((other, j) => {
+    if (!other.keyBlock) return;
+    const theirs = range(other.keyBlock);
+    const from = Math.max(block.first, theirs.first);
+    const to = Math.min(block.last, theirs.last);
+    if (from > to) return;
+    clash = true;
+    const free = nextFreeKeyBlock(block.first, size, others);
+    report(
+      path,
+      `keys ${formatKey(block.first)}-${formatKey(block.last)} overlap events.calendar[${j}].keyBlock (event "${other.slug}", ` +
+        `${formatKey(theirs.first)}-${formatKey(theirs.last)}) on ${formatKey(from)}-${formatKey(to)}; rows of the two events could collide in ${syncTo}` +
+        (free === undefined ? "; pick a block that no other event uses" : `; { first: ${formatKey(free)}, size: ${formatKey(size)} } is free`),
+    );
+  });
+  return clash ? undefined : block;
+}
+
+/** The first block of `size` keys at or after `from` that overlaps none of `taken`. */
+function nextFreeKeyBlock(from: number, size: number, taken: readonly KeyRange[]): number | undefined {
+  let first = from;
+  for (;;) {
+    const last = first + size - 1;
+    if (last > Number.MAX_SAFE_INTEGER) return undefined;
+    const hit = taken.find((r) => r.first <= last && first <= r.last);
+    if (!hit) return first;
+    first = hit.last + 1;
   }
 }
 

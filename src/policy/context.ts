@@ -13,7 +13,7 @@ export function policyContext(config: Config, stackId: string): PolicyContext {
   if (environmentId && environment) {
     return { stackId, kind: "platform", lifetime: "permanent", prod: environmentId === syncTo, syncTo, highAvailability: environment.highAvailability };
   }
-  const isEvent = config.events.calendar.some((e) => e.stackId === stackId);
+  const isEvent = config.events.withStacks.some((e) => e.stackId === stackId);
   if (isEvent) {
     return { stackId, kind: "event", lifetime: "ephemeral", prod: false, syncTo, highAvailability: config.events.platform.highAvailability };
   }

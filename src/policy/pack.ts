@@ -46,6 +46,7 @@ import { DmsReplicationInstanceNotPublic } from "./rules/data-safety/DmsReplicat
 import { DmsTaskErrorPoliciesStopTask } from "./rules/data-safety/DmsTaskErrorPoliciesStopTask";
 import { DmsTaskTargetTablePrepModeDoNothing } from "./rules/data-safety/DmsTaskTargetTablePrepModeDoNothing";
 import { DmsTaskValidationEnabled } from "./rules/data-safety/DmsTaskValidationEnabled";
+import { RdsClusterEventDeletionProtectionEnabled } from "./rules/data-safety/RdsClusterEventDeletionProtectionEnabled";
 import { RdsFinalSnapshotRequired } from "./rules/data-safety/RdsFinalSnapshotRequired";
 import { S3BucketForceDestroyDisabled } from "./rules/data-safety/S3BucketForceDestroyDisabled";
 import { SecretsManagerSecretRecoveryWindowSufficient } from "./rules/data-safety/SecretsManagerSecretRecoveryWindowSufficient";
@@ -262,7 +263,7 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     domain: "data",
     severity: "error",
     title: "Deletion protection on databases of permanent stacks",
-    explanation: "A mistaken destroy or replacement must not be able to delete prod's database; event databases are destroyed by design after a final snapshot.",
+    explanation: "A mistaken destroy or replacement must not be able to delete prod's database; event databases answer to EVENT-DB-PROTECTED-UNTIL-TEARDOWN.",
     fix: "Set deletion_protection = true (permanent stacks).",
     reference: { cdkNag: ["AwsSolutions-RDS10"], checkov: ["CKV_AWS_139"] },
     rule: RdsClusterDeletionProtectionEnabled,
@@ -656,6 +657,16 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     fix: "Set skip_final_snapshot = false and a unique final_snapshot_identifier (eventResourceNames().finalSnapshotId for event stacks).",
     reference: {},
     rule: RdsFinalSnapshotRequired,
+  },
+  "EVENT-DB-PROTECTED-UNTIL-TEARDOWN": {
+    domain: "data-safety",
+    severity: "error",
+    title: "Event databases keep deletion protection and a final snapshot until the verified teardown",
+    explanation:
+      "Only the verified teardown (data reconciled in prod, snapshot taken) may delete an event database: it turns deletion protection off right before its destroy run. Any other destroy, a manual run or the workspace's auto-destroy, must fail at the database, and every destroy must leave a named final snapshot.",
+    fix: 'Set deletion_protection = true with lifecycle { ignore_changes = ["deletion_protection"] } (AuroraMysql: permanent: false, deletionProtectionReleasedOutOfBand: true), skip_final_snapshot = false and final_snapshot_identifier = eventResourceNames().finalSnapshotId.',
+    reference: { cdkNag: ["AwsSolutions-RDS10"], checkov: ["CKV_AWS_139"] },
+    rule: RdsClusterEventDeletionProtectionEnabled,
   },
   "S3-NO-FORCE-DESTROY": {
     domain: "data-safety",

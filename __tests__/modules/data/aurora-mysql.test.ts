@@ -162,11 +162,20 @@ describe("AuroraMysql options", () => {
   });
 
   it("drops deletion protection and prevent_destroy when not permanent, but keeps the final snapshot", () => {
-    const { json } = synthAurora({ permanent: false, finalSnapshotIdentifier: "flashcrowd-event-x-db-final-20261205t1600" });
+    const { json } = synthAurora({ permanent: false, finalSnapshotIdentifier: "flashcrowd-event-x-db-final" });
     const [cluster] = listOf(json, "aws_rds_cluster");
     expect(cluster!.deletion_protection).toBe(false);
     expect(cluster).not.toHaveProperty("lifecycle");
-    expect(cluster).toMatchObject({ skip_final_snapshot: false, final_snapshot_identifier: "flashcrowd-event-x-db-final-20261205t1600" });
+    expect(cluster).toMatchObject({ skip_final_snapshot: false, final_snapshot_identifier: "flashcrowd-event-x-db-final" });
+  });
+
+  it("keeps deletion protection on, ignored by later plans, when it is released out of band", () => {
+    // GIVEN a cluster destroyed on purpose whose deletion protection another process turns off
+    const { json } = synthAurora({ permanent: false, deletionProtectionReleasedOutOfBand: true, finalSnapshotIdentifier: "flashcrowd-event-x-db-final" });
+    // THEN it is protected, Terraform never turns the protection back on, and nothing stops a destroy run
+    const [cluster] = listOf(json, "aws_rds_cluster");
+    expect(cluster).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: "flashcrowd-event-x-db-final" });
+    expect(cluster!.lifecycle).toEqual({ ignore_changes: ["deletion_protection"] });
   });
 
   it("merges parameters from props over the baseline (binlog for CDC)", () => {
@@ -237,6 +246,7 @@ describe("AuroraMysql options", () => {
     ["more readers than zones", { readers: 3 }, /3 readers need 4 availability zones, got 3/],
     ["an identifier with capitals", { identifier: "Flashcrowd-db" }, /identifier "Flashcrowd-db"/],
     ["an identifier with a double hyphen", { identifier: "flashcrowd--db" }, /identifier "flashcrowd--db"/],
+    ["out-of-band release on a permanent cluster", { deletionProtectionReleasedOutOfBand: true }, /permanent is true.*set permanent: false/],
   ])("rejects %s", (_name, props, message) => {
     expect(() => synthAurora(props)).toThrow(message);
   });

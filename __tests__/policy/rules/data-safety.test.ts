@@ -19,9 +19,28 @@ describe("RDS-FINAL-SNAPSHOT", () => {
     { name: "skip_final_snapshot = true", build: (s) => cluster(s, { skipFinalSnapshot: true, finalSnapshotIdentifier: "x" }), address: CLUSTER, status: "non_compliant", message: /loses the data/ },
     { name: "skip as an expression", build: (s) => cluster(s, { skipFinalSnapshot: "${var.skip}" as unknown as boolean, finalSnapshotIdentifier: "x" }), address: CLUSTER, status: "non_compliant", message: /known only at apply time/ },
     { name: "no final_snapshot_identifier", build: (s) => cluster(s), address: CLUSTER, status: "non_compliant", message: /final_snapshot_identifier is not set/ },
-    { name: "final snapshot with an identifier", build: (s) => cluster(s, { skipFinalSnapshot: false, finalSnapshotIdentifier: "flashcrowd-event-x-db-final-20261205t1600" }), address: CLUSTER, status: "compliant" },
+    { name: "final snapshot with an identifier", build: (s) => cluster(s, { skipFinalSnapshot: false, finalSnapshotIdentifier: "flashcrowd-event-x-db-final" }), address: CLUSTER, status: "compliant" },
     { name: "a read replica instance", build: (s) => new DbInstance(s, "replica", { instanceClass: "db.t4g.micro", replicateSourceDb: "primary" }), address: "aws_db_instance.replica", status: "not_applicable" },
   ])("$name: $status", (c) => expectCase("RDS-FINAL-SNAPSHOT", c));
+});
+
+describe("EVENT-DB-PROTECTED-UNTIL-TEARDOWN", () => {
+  const EVENT = { kind: "event", lifetime: "ephemeral" } as const;
+  const safe: Partial<RdsClusterConfig> = {
+    deletionProtection: true,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: "flashcrowd-event-x-db-final",
+    lifecycle: { ignoreChanges: ["deletion_protection"] },
+  };
+  it.each<RuleCase>([
+    { name: "protected, with a final snapshot", build: (s) => cluster(s, safe), address: CLUSTER, status: "compliant", ctx: EVENT },
+    { name: "deletion protection off", build: (s) => cluster(s, { ...safe, deletionProtection: false }), address: CLUSTER, status: "non_compliant", message: /deletion_protection = false/, ctx: EVENT },
+    { name: "deletion protection left out", build: (s) => cluster(s, { ...safe, deletionProtection: undefined }), address: CLUSTER, status: "non_compliant", message: /not set \(default false\)/, ctx: EVENT },
+    { name: "deletion protection as an expression", build: (s) => cluster(s, { ...safe, deletionProtection: "${var.p}" as unknown as boolean }), address: CLUSTER, status: "non_compliant", message: /known only at apply time/, ctx: EVENT },
+    { name: "the final snapshot skipped", build: (s) => cluster(s, { ...safe, skipFinalSnapshot: true }), address: CLUSTER, status: "non_compliant", message: /skip_final_snapshot = true/, ctx: EVENT },
+    { name: "no final snapshot name", build: (s) => cluster(s, { ...safe, finalSnapshotIdentifier: undefined }), address: CLUSTER, status: "non_compliant", message: /final_snapshot_identifier is not set/, ctx: EVENT },
+    { name: "a cluster of a permanent stack", build: (s) => cluster(s, { deletionProtection: false }), address: CLUSTER, status: "not_applicable" },
+  ])("$name: $status", (c) => expectCase("EVENT-DB-PROTECTED-UNTIL-TEARDOWN", c));
 });
 
 describe("S3-NO-FORCE-DESTROY", () => {
