@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EcsCluster } from "../modules/compute/ecs-cluster";
 import { FargateService } from "../modules/compute/fargate-service";
 import { NodeFunction, type FunctionCode } from "../modules/compute/node-function";
@@ -24,7 +25,8 @@ import { serviceCapacityPlans, type ServiceCapacityPlan } from "../src/config/ca
 import { eventResourceNames, type EventResourceNames } from "../src/config/event-resources";
 import { AwsStack } from "../src/core/aws-stack";
 import { lambdaBundles } from "../src/lifecycle/bundle";
-import { postApplyEnvironment, postApplyPolicyStatements } from "../src/lifecycle/post-apply-config";
+import { dataCheckEnvironment, dataCheckPolicyStatements, postApplyEnvironment, postApplyPolicyStatements } from "../src/lifecycle/post-apply-config";
+import { DEFAULT_LIFECYCLE_SETTINGS } from "../src/lifecycle/settings";
 import { suppress } from "../src/policy/suppress";
 import type { EventEdgeStack } from "./event-edge-stack";
 import type { PlatformStack } from "./platform-stack";
@@ -46,6 +48,8 @@ export interface EventStackProps {
   readonly edge: EventEdgeStack;
   /** The bundled post-apply handler. @default lambdaBundles().postApply */
   readonly postApplyCode?: FunctionCode;
+  /** The bundled data-check handler. @default lambdaBundles().dataCheck */
+  readonly dataCheckCode?: FunctionCode;
 }
 
 /** Retention of the event's CloudWatch log groups: their events are archived in S3 through Firehose. */
@@ -84,6 +88,8 @@ export class EventStack extends AwsStack {
   readonly dms: DmsReplication;
   readonly dmsMonitoring: DmsMonitoring;
   readonly postApply: NodeFunction;
+  /** Key-block check and reconciliation, in the data subnets (the only ones peered with prod). */
+  readonly dataCheck: NodeFunction;
   /** Pre-warm size, request-count target and schedule per configured service, for this event. */
   readonly capacity: Readonly<Record<string, ServiceCapacityPlan>>;
 
@@ -360,6 +366,63 @@ export class EventStack extends AwsStack {
     this.postApply.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database (binlog retention, DMS source user)");
     this.aurora.allowFrom(this.postApply.securityGroup!.id, "Post-apply function");
     this.logs.subscribe("post-apply", this.postApply.logGroup.name);
+
+    // ---- Data checks: key block at spin-up, reconciliation by key at teardown; both databases, read-only on prod ----
+    const prodReader = prod.verifyReaderSecret;
+    if (!prodReader) throw new Error(`${prod.environmentId} has no verification reader secret; it must be events.platform.syncTo`);
+    const dataCheckDlq = new DeadLetterQueue(this, "data-check-dlq", { name: naming.name("data-check-dlq", 80), key: this.eventKey });
+    dataCheckDlq.alarmWhenNotEmpty(edge.alertsTopicArn);
+    this.dataCheck = new NodeFunction(this, "data-check", {
+      naming,
+      component: "data-check",
+      description: `Data checks of ${naming.workspace}: prod free of the event's key block at spin-up, the event's rows in prod reconciled by key at teardown`,
+      ...inAccount,
+      code: props.dataCheckCode ?? lambdaBundles().dataCheck,
+      key: this.eventKey,
+      deadLetterQueue: dataCheckDlq,
+      reservedConcurrency: 1,
+      // Each reconciliation call spends at most a minute (the lifecycle's budget) and returns its cursor.
+      timeoutSeconds: 180,
+      logRetentionDays: EVENT_LOG_RETENTION_DAYS,
+      // The data subnets are the only ones routed to prod through the peering; Secrets Manager through its endpoint.
+      vpc: { vpcId, subnetIds: this.network.subnetIds("data") },
+      environment: {
+        ...dataCheckEnvironment({
+          writer: { host: this.aurora.endpoint, port: this.aurora.port },
+          masterSecretArn: this.aurora.masterUserSecretArn,
+          dmsSourceSecretArn: this.dms.sourceSecret.arn,
+          prodReaderSecretArn: prodReader.arn,
+          keyBlock: props.event.keyBlock,
+          tables: dmsConfig.tableMappings.map((m) => ({ source: m.source, target: m.target, key: "id" })),
+        }),
+        RECONCILE_BUDGET_SECONDS: String(DEFAULT_LIFECYCLE_SETTINGS.reconcileBudgetSeconds),
+      },
+    });
+    if (this.dataCheck.name !== names.dataCheckFunctionName) {
+      throw new Error(`data-check function "${this.dataCheck.name}" differs from the name the lifecycle invokes, "${names.dataCheckFunctionName}"`);
+    }
+    this.dataCheck.addToPolicy(
+      ...dataCheckPolicyStatements({
+        region,
+        secretArns: [this.aurora.masterUserSecretArn, this.dms.sourceSecret.arn, prodReader.arn],
+        keyArns: [edge.databaseKeyArn, this.eventKey.arn, prod.dataKey.arn],
+      }),
+    );
+    this.dataCheck.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database (key block, reconciliation)");
+    this.aurora.allowFrom(this.dataCheck.securityGroup!.id, "Data-check function");
+    this.dataCheck.allowEgressToCidrs("prod-db", prodDataCidrs, prod.aurora.port, "MySQL to the prod database through the peering (read-only verification user)");
+    if (!(crossAccount || crossRegion)) {
+      // Across accounts or regions prod admits the event's data subnets by CIDR already (the DMS rule).
+      new VpcSecurityGroupIngressRule(this, "prod-db-from-data-check", {
+        securityGroupId: prod.aurora.securityGroupId,
+        description: `Data checks of ${naming.workspace} reading the event's rows (read-only user)`,
+        ipProtocol: "tcp",
+        fromPort: prod.aurora.port,
+        toPort: prod.aurora.port,
+        referencedSecurityGroupId: this.dataCheck.securityGroup!.id,
+      });
+    }
+    this.logs.subscribe("data-check", this.dataCheck.logGroup.name);
   }
 
   /** One Fargate service with its task role, scaling, pre-warm and network grants. */

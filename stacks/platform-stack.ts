@@ -88,6 +88,13 @@ export class PlatformStack extends AwsStack {
    * The value is set outside Terraform (README, "Event data flow and runbook").
    */
   readonly dmsTargetSecret?: Secret;
+  /**
+   * Credentials of the read-only verification user on this environment's writer (SELECT on the
+   * event target tables only): the event stacks' data checks read prod with it, at spin-up (key
+   * block) and at teardown (reconciliation). Only in `events.platform.syncTo`; the value is set
+   * outside Terraform like the DMS target's.
+   */
+  readonly verifyReaderSecret?: Secret;
   /** Off-hours stop/start, when `offHours` is configured. */
   readonly offHours?: OffHours;
   // ---- end: data, audit, backup, monitoring, access ----
@@ -293,6 +300,17 @@ export class PlatformStack extends AwsStack {
       if (events.account !== env.account) {
         // The event stacks' DMS secrets-access roles run in the events account.
         this.dmsTargetSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-dms-secrets`, env.region);
+      }
+      this.verifyReaderSecret = new Secret(this, "verify-reader-secret", {
+        name: `${props.config.project.name}/${this.naming.stack}/verify-reader`,
+        description:
+          `Read-only verification user on the writer of ${this.naming.workspace} (SELECT on the event target tables), read by the event stacks' data checks: ` +
+          "JSON with username, password, host, port; set the value outside Terraform (README, Event data flow and runbook)",
+        key: this.dataKey,
+        issuer: "the database administrators (a MySQL user with SELECT on the event target tables only; they change its password and this value together)",
+      });
+      if (events.account !== env.account) {
+        this.verifyReaderSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-data-check-fn`, env.region);
       }
     }
 

@@ -183,6 +183,23 @@ export class NodeFunction extends Construct {
     });
   }
 
+  /** Lets the function open connections to address blocks on `port` (a database through a peering); needs `vpc`. */
+  allowEgressToCidrs(id: string, cidrs: readonly string[], port: number, description: string): VpcSecurityGroupEgressRule[] {
+    if (!this.securityGroup) throw new Error(`${this.node.path}: allowEgressToCidrs needs the function to run in a VPC (props.vpc)`);
+    const sg = this.securityGroup;
+    return cidrs.map(
+      (cidr, i) =>
+        new VpcSecurityGroupEgressRule(this, `egress-${id}-${i}`, {
+          securityGroupId: sg.id,
+          description: `${description}, ${cidr}`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: cidr,
+        }),
+    );
+  }
+
   /** Grants the function's role more; the policy is rendered at synth. */
   addToPolicy(...statements: PolicyStatement[]): void {
     this.statements.push(...statements);
