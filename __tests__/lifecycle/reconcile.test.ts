@@ -195,6 +195,24 @@ describe.skipIf("missing" in mariadb)("reconcile", () => {
     expect(largestCursor).toBeLessThan(2_000);
   });
 
+  it("GIVEN more prod-only rows in the last chunk than a chunk holds WHEN reconciled THEN the drill-down pages through them in key order", async () => {
+    const { shop, request } = await givenReplicatedEvent(10);
+    const extras = Array.from({ length: 12 }, (_, i) => BLOCK.first + 500 + i);
+    for (const id of extras) await prodRoot.query("INSERT INTO ??.orders (id, total, created_at) VALUES (?, 1, NOW())", [shop, id]);
+    const result = await run({ ...request, chunkSize: 5, maxDifferences: 20 });
+    expect(result.tables[0]!.differences).toEqual(extras.map((id) => ({ key: String(id), kind: "extra-in-target" })));
+    expect(result.tables[0]).toMatchObject({ sourceRows: 10, targetRows: 22, chunks: 3, differingChunks: 1 });
+  });
+
+  it("GIVEN more differing rows than maxDifferences WHEN reconciled THEN it names that many keys and still counts every differing chunk", async () => {
+    const { shop, request } = await givenReplicatedEvent(100);
+    await prodRoot.query("UPDATE ??.orders SET customer = 'changed' WHERE id % 10 = 0", [shop]);
+    const result = await run({ ...request, chunkSize: 10, maxDifferences: 3 });
+    expect(result.tables[0]!.differences.map((d) => Number(d.key) - BLOCK.first)).toEqual([0, 10, 20]);
+    expect(result.tables[0]!.differingChunks).toBe(10);
+    expect(result.summary).toMatch(/^NOT MATCHED .*10 differing chunk\(s\).*do not destroy/);
+  });
+
   it("GIVEN a clock WHEN the budget runs out mid-table THEN a cursor is returned after the chunks done so far", async () => {
     const { request } = await givenReplicatedEvent(100);
     // Each reading of the clock advances it 10 ms: started at 10, 30 ms used after the third chunk.

@@ -79,6 +79,7 @@ export async function benchReconcile(): Promise<number> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     const ok = result.done && result.matched && result.tables[0]?.sourceRows === ROWS && seconds <= MAX_SECONDS * (ROWS / 1_000_000);
+    process.stderr.write(`RSS before the reconciliation (node, tsx, mysql2, two connections): ${(rssBefore / 2 ** 20).toFixed(0)} MB\n`);
     process.stdout.write(
       [
         `| scenario | rows | seconds | rows/s | peak RSS MB (sampled during / process max) | target | result |`,

@@ -442,7 +442,7 @@ function progressSummary(totals: readonly TableReport[], request: ReconcileReque
 
 function finalSummary(totals: readonly TableReport[], block: KeyBlock, matched: boolean): string {
   const rows = totals.reduce((n, t) => n + t.sourceRows, 0);
-  if (matched) return `MATCHED: all ${rows} event rows of ${blockText(block)} in ${totals.length} tables are in the target, identical, and the target has no other rows in the block`;
+  if (matched) return `MATCHED: all ${rows} event rows of ${blockText(block)} in ${totals.length} table${totals.length === 1 ? "" : "s"} are in the target, identical, and the target has no other rows in the block`;
   const details = totals
     .filter((t) => !isClean(t))
     .map((t) => {
