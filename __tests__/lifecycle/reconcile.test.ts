@@ -110,6 +110,14 @@ describe.skipIf("missing" in mariadb)("reconcile", () => {
     expect(result.matched).toBe(true);
     expect(result.tables.map((t) => [t.sourceRows, t.targetRows, t.differingChunks])).toEqual([[100, 100, 0], [50, 50, 0]]);
     expect(result.summary).toMatch(/^MATCHED: all 150 event rows/);
+    expect(result.summary).not.toContain("no event rows");
+  });
+
+  it("GIVEN a key block holding no event rows WHEN reconciled THEN it matches and the summary says so", async () => {
+    const { sale, request } = await givenReplicatedEvent(10);
+    const result = await run({ ...request, keyBlock: { first: 3_000_000, last: 3_999_999 } });
+    expect(result.matched).toBe(true);
+    expect(result.summary).toContain(`no event rows at all in ${sale}.orders -> `);
   });
 
   it("GIVEN one prod row changed WHEN reconciled THEN that key is reported as different", async () => {

@@ -442,7 +442,14 @@ function progressSummary(totals: readonly TableReport[], request: ReconcileReque
 
 function finalSummary(totals: readonly TableReport[], block: KeyBlock, matched: boolean): string {
   const rows = totals.reduce((n, t) => n + t.sourceRows, 0);
-  if (matched) return `MATCHED: all ${rows} event rows of ${blockText(block)} in ${totals.length} table${totals.length === 1 ? "" : "s"} are in the target, identical, and the target has no other rows in the block`;
+  if (matched) {
+    // An empty table matches trivially; a wrong key block would make every table empty.
+    const empty = totals.filter((t) => t.sourceRows === 0).map((t) => t.name);
+    return (
+      `MATCHED: all ${rows} event rows of ${blockText(block)} in ${totals.length} table${totals.length === 1 ? "" : "s"} are in the target, identical, and the target has no other rows in the block` +
+      (empty.length ? `; no event rows at all in ${empty.join(", ")}: check the key block if rows were expected` : "")
+    );
+  }
   const details = totals
     .filter((t) => !isClean(t))
     .map((t) => {
