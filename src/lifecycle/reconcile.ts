@@ -342,13 +342,14 @@ async function reconcileChunk(source: SqlSession, target: SqlSession, plan: Tabl
 
   const hash = rowHashSql(plan.columns);
   const summarise = async (session: SqlSession, name: TableName) => {
-    // The derived table computes each row's MD5 once for both halves.
+    // The derived table's LIMIT (far above any chunk) keeps the optimizer from merging it into the
+    // outer query, which would compute each row's MD5 twice, once per half: ~25% slower, measured.
     const [rows] = (await session.query(
       // As text: a driver would round 64-bit numbers to doubles and hide low-bit differences.
       `SELECT COUNT(*) AS n,
               CAST(BIT_XOR(CAST(CONV(LEFT(h, 16), 16, 10) AS UNSIGNED)) AS CHAR) AS x1,
               CAST(BIT_XOR(CAST(CONV(RIGHT(h, 16), 16, 10) AS UNSIGNED)) AS CHAR) AS x2
-         FROM (SELECT ${hash.sql} AS h FROM ??.?? WHERE ?? > ? AND ?? <= ?) AS chunk`,
+         FROM (SELECT ${hash.sql} AS h FROM ??.?? WHERE ?? > ? AND ?? <= ? LIMIT 18446744073709551615) AS chunk`,
       [...hash.ids, name.schema, name.table, key, lo, key, hi],
     )) as [Record<string, unknown>[]];
     const row = rows[0]!;
