@@ -342,13 +342,14 @@ async function reconcileChunk(source: SqlSession, target: SqlSession, plan: Tabl
 
   const hash = rowHashSql(plan.columns);
   const summarise = async (session: SqlSession, name: TableName) => {
-    // The derived table computes each row's MD5 once for both halves.
+    // The derived table's LIMIT (far above any chunk) keeps the optimizer from merging it into the
+    // outer query, which would compute each row's MD5 twice, once per half: ~25% slower, measured.
     const [rows] = (await session.query(
       // As text: a driver would round 64-bit numbers to doubles and hide low-bit differences.
       `SELECT COUNT(*) AS n,
               CAST(BIT_XOR(CAST(CONV(LEFT(h, 16), 16, 10) AS UNSIGNED)) AS CHAR) AS x1,
               CAST(BIT_XOR(CAST(CONV(RIGHT(h, 16), 16, 10) AS UNSIGNED)) AS CHAR) AS x2
-         FROM (SELECT ${hash.sql} AS h FROM ??.?? WHERE ?? > ? AND ?? <= ?) AS chunk`,
+         FROM (SELECT ${hash.sql} AS h FROM ??.?? WHERE ?? > ? AND ?? <= ? LIMIT 18446744073709551615) AS chunk`,
       [...hash.ids, name.schema, name.table, key, lo, key, hi],
     )) as [Record<string, unknown>[]];
     const row = rows[0]!;
@@ -442,7 +443,14 @@ function progressSummary(totals: readonly TableReport[], request: ReconcileReque
 
 function finalSummary(totals: readonly TableReport[], block: KeyBlock, matched: boolean): string {
   const rows = totals.reduce((n, t) => n + t.sourceRows, 0);
-  if (matched) return `MATCHED: all ${rows} event rows of ${blockText(block)} in ${totals.length} tables are in the target, identical, and the target has no other rows in the block`;
+  if (matched) {
+    // An empty table matches trivially; a wrong key block would make every table empty.
+    const empty = totals.filter((t) => t.sourceRows === 0).map((t) => t.name);
+    return (
+      `MATCHED: all ${rows} event rows of ${blockText(block)} in ${totals.length} table${totals.length === 1 ? "" : "s"} are in the target, identical, and the target has no other rows in the block` +
+      (empty.length ? `; no event rows at all in ${empty.join(", ")}: check the key block if rows were expected` : "")
+    );
+  }
   const details = totals
     .filter((t) => !isClean(t))
     .map((t) => {
