@@ -5,6 +5,7 @@
 import { changedStacksCommand } from "./commands/changed-stacks";
 import { checkCommand } from "./commands/check";
 import { policyCommand } from "./commands/policy";
+import { rehearseCommand } from "./commands/rehearse";
 import { planCommentCommand } from "./commands/plan-comment";
 import { stacksCommand } from "./commands/stacks";
 import { tfcCommand } from "./commands/tfc";
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   tfc: tfcCommand,
   "plan-comment": planCommentCommand,
   "changed-stacks": changedStacksCommand,
+  rehearse: rehearseCommand,
 };
 
 const defaultIo: Io = {

@@ -177,9 +177,18 @@ export class ControlStack extends AwsStack {
         expression: s.expression,
         timezone: s.timezone,
         input: JSON.stringify(input),
+        executionName: executionName(s.event.slug, s.action, s.at),
       });
     }
   }
+}
+
+/**
+ * The execution a schedule starts: `<slug>-<up|down>-<UTC yyyyMMdd'T'HHmm>`. The same for every
+ * delivery of the same schedule (Scheduler delivers at least once), different for a moved event.
+ */
+export function executionName(slug: string, action: "up" | "down", at: DateTime): string {
+  return `${slug}-${action}-${at.toUTC().toFormat("yyyyLLdd'T'HHmm")}`;
 }
 
 /**

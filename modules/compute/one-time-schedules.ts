@@ -13,7 +13,7 @@ export interface OneTimeSchedulesProps {
   readonly component: string;
   readonly accountId: string;
   readonly region: string;
-  /** Target the schedules start (a state machine ARN). */
+  /** The state machine the schedules start executions of. */
   readonly targetArn: string;
   /** What the schedules' role needs to start the target. */
   readonly targetStatements: readonly PolicyStatement[];
@@ -34,9 +34,18 @@ export interface OneTimeSchedule {
   readonly expression: string;
   /** IANA zone the expression is read in. */
   readonly timezone: string;
-  /** JSON input of the target. */
+  /** JSON input of the execution (the state machine's input). */
   readonly input: string;
+  /**
+   * Name of the execution the schedule starts. Step Functions refuses a second execution of the
+   * same name (an at-least-once duplicate delivery starts nothing new), so it is derived from what
+   * the schedule is for, never random.
+   */
+  readonly executionName: string;
 }
+
+/** The Scheduler universal target that calls Step Functions' StartExecution with the parameters in the input. */
+export const START_EXECUTION_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:startExecution";
 
 /**
  * EventBridge Scheduler one-time schedules in their own group, sharing one role that may only start
@@ -67,6 +76,9 @@ export class OneTimeSchedules extends Construct {
   }
 
   add(schedule: OneTimeSchedule): SchedulerSchedule {
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(schedule.executionName)) {
+      throw new Error(`${this.node.path}: execution name "${schedule.executionName}" must be 1-80 letters, digits, '-' or '_' (Step Functions' limit)`);
+    }
     const s = new SchedulerSchedule(this, schedule.component, {
       name: this.props.naming.name(schedule.component, 64),
       groupName: this.group.name,
@@ -76,9 +88,11 @@ export class OneTimeSchedules extends Construct {
       flexibleTimeWindow: { mode: "OFF" },
       state: "ENABLED",
       target: {
-        arn: this.props.targetArn,
+        // The universal target, not the state machine target: only it passes a Name to
+        // StartExecution, which makes a repeated delivery start nothing.
+        arn: START_EXECUTION_TARGET,
         roleArn: this.role.arn,
-        input: schedule.input,
+        input: JSON.stringify({ StateMachineArn: this.props.targetArn, Name: schedule.executionName, Input: schedule.input }),
         retryPolicy: this.props.retry ?? { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
         deadLetterConfig: { arn: this.props.deadLetterQueue.arn },
       },

@@ -89,6 +89,32 @@ export const dataCheckRequestSchema = z.discriminatedUnion("action", [
 ]);
 export type DataCheckRequest = z.output<typeof dataCheckRequestSchema>;
 
+/** The fields of the lifecycle input's event that notifications read. */
+const notifiedEvent = z.looseObject({
+  slug: name,
+  name: name,
+  stackId: name,
+  workspace: name,
+  ownerChannel: z.string(),
+  opensAt: z.string(),
+  smokeCheckUrl: z.string(),
+  finalSnapshotId: name,
+});
+
+export const notifyRequestSchema = z.strictObject({
+  kind: z.enum(["spun-up", "torn-down", "not-verified", "run-waiting", "failed"]),
+  action: z.enum(["up", "down"]),
+  scheduledAt: z.string().optional(),
+  event: notifiedEvent,
+  run: z.looseObject({ runId: z.string().optional(), status: z.string().optional(), url: z.string().optional(), waiting: z.looseObject({ reason: z.string(), advice: z.string() }).optional() }).optional(),
+  verification: z.strictObject({ reasons: z.array(z.string()) }).optional(),
+  failure: z.looseObject({ step: z.string().optional(), Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  attempt: z.number().int().min(1).optional(),
+  maxAttempts: z.number().int().min(1).optional(),
+  nextCheckSeconds: z.number().min(0).optional(),
+});
+export type NotifyRequest = z.output<typeof notifyRequestSchema>;
+
 /** A payload a function refused: never retried, the Catch names the fields. */
 export class InvalidPayload extends Error {
   override readonly name = "InvalidPayload";

@@ -32,6 +32,8 @@ export interface FakeCluster {
   masterSecretArn: string;
   deletionProtection: boolean;
   finalSnapshotId?: string;
+  /** Until then the cluster reports `backing-up` (its first automated backup after creation). */
+  availableAt?: number;
 }
 
 export interface FakeSnapshot {
@@ -117,6 +119,8 @@ export class FakeAws {
       // ---- RDS
       DescribeDBClustersCommand: ({ DBClusterIdentifier }) => {
         const c = this.cluster(String(DBClusterIdentifier));
+        if (c.availableAt !== undefined && this.clock.now() >= c.availableAt) c.status = "available";
+        else if (c.availableAt !== undefined) c.status = "backing-up";
         return {
           DBClusters: [
             {
@@ -269,6 +273,8 @@ export class FakeAws {
         if (!t.startedOnce) {
           t.startedOnce = true;
           try {
+            // Full load and change capture start together, as in full-load-and-cdc.
+            await t.replicator.install();
             await t.replicator.fullLoad();
           } catch (error) {
             t.status = "failed";

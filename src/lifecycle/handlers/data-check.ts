@@ -27,8 +27,8 @@ export interface DataCheckDeps {
 export interface KeyBlockResult {
   readonly first: number;
   readonly last: number;
-  /** Per mapped table: whether AUTO_INCREMENT was set now, and prod's highest key. */
-  readonly tables: { readonly table: string; readonly autoIncrementSet: boolean; readonly prodMax: string | null }[];
+  /** Per mapped table: whether AUTO_INCREMENT was set now, and prod's next key (above the block). */
+  readonly tables: { readonly table: string; readonly autoIncrementSet: boolean; readonly prodNextKey: string }[];
 }
 
 /** Prod already holds (or is about to reach) keys of the event's block: the spin-up stops, not the sale. */
@@ -57,10 +57,15 @@ async function readMasterSecret(deps: Pick<DataCheckDeps, "secrets">, secretArn:
 const qualified = (t: { schema: string; table: string }) => `${t.schema}.${t.table}`;
 
 /**
- * Keys that cannot collide: for every mapped table, prod (read with its read-only user) must hold
- * no key in the event's block and its next key must not be in it; then the event table's
- * AUTO_INCREMENT is set to the block's first key while the table holds no key yet. Runs before the
- * DMS task starts, hours before the sale: a collision stops the spin-up, not the sale.
+ * Keys that cannot collide. DMS writes the event's rows into prod's live tables with their own
+ * keys, and InnoDB moves a table's AUTO_INCREMENT counter past the largest key inserted: an event
+ * key above prod's counter would make prod's own next orders take keys right after it, inside the
+ * event's block, and the next replicated event row would collide and stop DMS mid-sale. So a
+ * block is safe only below prod's counter, on keys prod never used: for every mapped table, prod
+ * (read with its read-only user) must hold no key in the block and its next key must be above
+ * the block's last. Then the event table's AUTO_INCREMENT is set to the block's first key while
+ * the table holds no key yet. Runs before the DMS task starts, hours before the sale: a collision
+ * stops the spin-up, not the sale.
  */
 export async function ensureKeyBlock(settings: DataCheckSettings, deps: DataCheckDeps): Promise<KeyBlockResult> {
   const block = settings.keyBlock;
@@ -72,25 +77,28 @@ export async function ensureKeyBlock(settings: DataCheckSettings, deps: DataChec
   });
   const tables: KeyBlockResult["tables"][number][] = [];
   try {
+    // MySQL 8 (Aurora 3) caches information_schema's AUTO_INCREMENT for a day by default; MariaDB has no such cache (and no variable).
+    await prod.query("SET SESSION information_schema_stats_expiry = 0").catch(() => undefined);
     for (const t of settings.tables) {
-      const fix = `give the event a key block above prod's keys (calendar keyBlock), or find what wrote keys ${block.first}..${block.last} into ${qualified(t.target)}`;
-      const [prodRows] = (await prod.query("SELECT CAST(MAX(??) AS CHAR) AS max_key, (SELECT COUNT(*) FROM ??.?? WHERE ?? BETWEEN ? AND ?) AS in_block FROM ??.??", [
-        t.key,
-        t.target.schema,
-        t.target.table,
-        t.key,
-        block.first,
-        block.last,
-        t.target.schema,
-        t.target.table,
-      ])) as [Record<string, unknown>[]];
-      const prodMax = (prodRows[0]?.max_key as string | null) ?? null;
+      const target = qualified(t.target);
+      const [prodRows] = (await prod.query(
+        "SELECT (SELECT COUNT(*) FROM ??.?? WHERE ?? BETWEEN ? AND ?) AS in_block, (SELECT CAST(AUTO_INCREMENT AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?) AS next_key",
+        [t.target.schema, t.target.table, t.key, block.first, block.last, t.target.schema, t.target.table],
+      )) as [Record<string, unknown>[]];
       const inBlock = Number(prodRows[0]?.in_block ?? 0);
+      const nextKey = (prodRows[0]?.next_key as string | null) ?? null;
       if (inBlock > 0) {
-        throw new KeyBlockCollision(`${qualified(t.target)} in prod already holds ${inBlock} keys in the event's block ${block.first}..${block.last}: ${fix}`);
+        throw new KeyBlockCollision(
+          `${target} in prod already holds ${inBlock} keys in the event's block ${block.first}..${block.last}: give the event another block (calendar keyBlock) or find what wrote those keys`,
+        );
       }
-      if (prodMax !== null && BigInt(prodMax) + 1n >= BigInt(block.first) && BigInt(prodMax) < BigInt(block.last)) {
-        throw new KeyBlockCollision(`${qualified(t.target)} in prod reaches key ${prodMax}; its next keys run into the event's block ${block.first}..${block.last}: ${fix}`);
+      if (nextKey === null) throw new KeyBlockCollision(`${target} in prod has no AUTO_INCREMENT counter the reader can see: the key-block guarantee needs an auto-increment key`);
+      if (BigInt(nextKey) <= BigInt(block.last)) {
+        throw new KeyBlockCollision(
+          `${target} in prod will hand out key ${nextKey} next, not above the event's block ${block.first}..${block.last}: an event row would move prod's counter into the block ` +
+            `and prod's own orders would collide with the event's. Fix once on prod (database administrators): ALTER TABLE ${target} AUTO_INCREMENT = <above the highest event block>; ` +
+            "or give the event a block below prod's next key that prod never used",
+        );
       }
       let maxRows: Record<string, unknown>[];
       try {
@@ -112,7 +120,7 @@ export async function ensureKeyBlock(settings: DataCheckSettings, deps: DataChec
         await event.query("ALTER TABLE ??.?? AUTO_INCREMENT = ?", [t.source.schema, t.source.table, block.first]);
         autoIncrementSet = true;
       }
-      tables.push({ table: qualified(t.source), autoIncrementSet, prodMax });
+      tables.push({ table: qualified(t.source), autoIncrementSet, prodNextKey: nextKey });
     }
   } finally {
     await prod.end();

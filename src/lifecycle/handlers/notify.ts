@@ -4,23 +4,12 @@
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { LifecycleEventInput } from "../input";
+import { notifyRequestSchema, parsePayload, type NotifyRequest } from "../contracts";
 import { TransientError, classifyAwsError, requireEnv, secretReader } from "./runtime";
 
 export type NotificationKind = "spun-up" | "torn-down" | "not-verified" | "run-waiting" | "failed";
 
-export interface NotifyRequest {
-  readonly kind: NotificationKind;
-  readonly action: "up" | "down";
-  readonly scheduledAt?: string;
-  readonly event: LifecycleEventInput;
-  readonly run?: { readonly runId?: string; readonly status?: string; readonly url?: string; readonly waiting?: { readonly reason?: string; readonly advice?: string } };
-  readonly verification?: { readonly reasons?: string[] };
-  readonly failure?: { readonly step?: string; readonly Error?: string; readonly Cause?: string };
-  readonly attempt?: number;
-  readonly maxAttempts?: number;
-  readonly nextCheckSeconds?: number;
-}
+export type { NotifyRequest } from "../contracts";
 
 export interface Notification {
   readonly level: "info" | "warning" | "error";
@@ -90,8 +79,9 @@ export interface NotifyDeps {
   readonly fetch: typeof fetch;
 }
 
-export function createNotifyHandler(deps: NotifyDeps): (request: NotifyRequest) => Promise<{ sent: string[] }> {
-  return async (request) => {
+export function createNotifyHandler(deps: NotifyDeps): (input: unknown) => Promise<{ sent: string[] }> {
+  return async (input) => {
+    const request = parsePayload(notifyRequestSchema, input, "notify");
     const n = formatNotification(request);
     const sent: string[] = [];
     const webhook = await deps.readSecret(requireEnv(deps.env, "SLACK_WEBHOOK_SECRET_ARN"));

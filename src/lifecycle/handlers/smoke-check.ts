@@ -3,9 +3,9 @@
  * `SmokeCheckFailed`, which the state machine retries for a while (the edge and services can take
  * minutes after an apply) before it alerts.
  */
-export interface SmokeCheckRequest {
-  readonly url: string;
-}
+import { parsePayload, smokeCheckRequestSchema } from "../contracts";
+
+export type { SmokeCheckRequest } from "../contracts";
 
 export interface SmokeCheckResult {
   readonly status: number;
@@ -22,8 +22,9 @@ export interface SmokeCheckDeps {
   readonly timeoutMs: number;
 }
 
-export function createSmokeCheckHandler(deps: SmokeCheckDeps): (request: SmokeCheckRequest) => Promise<SmokeCheckResult> {
-  return async ({ url }) => {
+export function createSmokeCheckHandler(deps: SmokeCheckDeps): (input: unknown) => Promise<SmokeCheckResult> {
+  return async (input) => {
+    const { url } = parsePayload(smokeCheckRequestSchema, input, "smoke-check");
     if (!/^https:\/\//.test(url)) throw new Error(`smoke-check URL must be https, got "${url}"`);
     const started = deps.now();
     let response: Response;

@@ -1,0 +1,74 @@
+/**
+ * Runs scenarios of the rehearsal for one event of a configuration: synthesizes the app as of a
+ * day before the event's spin-up (so both of its schedules exist), starts the two MariaDB servers
+ * once, and runs each scenario on fresh databases.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApp } from "../app";
+import type { Config } from "../config";
+import { withCheapStackTraces } from "../core/cheap-stack-traces";
+import { startMariadb, type MariadbServer } from "./mariadb";
+import { rehearse, type RehearsalEvent, type RehearsalReport } from "./rehearsal";
+import type { Scenario } from "./scenarios";
+
+export interface Servers {
+  readonly event: MariadbServer;
+  readonly prod: MariadbServer;
+  stop(): Promise<void>;
+}
+
+export async function startServers(): Promise<Servers> {
+  const [event, prod] = await Promise.all([startMariadb({ name: "rehearsal-event" }), startMariadb({ name: "rehearsal-prod" })]);
+  return { event, prod, stop: async () => void (await Promise.all([event.stop(), prod.stop()])) };
+}
+
+/** The event of the configuration (calendar, not retired) with what the rehearsal needs of it. */
+export function rehearsalEvent(config: Config, slug: string): RehearsalEvent {
+  const event = config.events.calendar.find((e) => e.slug === slug);
+  if (!event) {
+    const known = config.events.calendar.map((e) => e.slug).join(", ") || "none";
+    throw new Error(`no event "${slug}" on the calendar (events on it: ${known})`);
+  }
+  return { slug, zone: event.zone, opensAt: event.opensAt.toMillis(), closesAt: event.closesAt.toMillis(), keyBlock: event.keyBlock };
+}
+
+/** Synthesizes `config` into a scratch folder as of one day before the event's spin-up. */
+export function synthesizeForRehearsal(config: Config, slug: string): { dir: string; dispose(): void } {
+  const event = config.events.calendar.find((e) => e.slug === slug);
+  if (!event) throw new Error(`no event "${slug}" on the calendar`);
+  const dir = mkdtempSync(join(tmpdir(), "flashcrowd-rehearsal-"));
+  withCheapStackTraces(() => buildApp(config, { outdir: dir, clock: () => event.spinUpAt.minus({ days: 1 }) }).synth());
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface RunScenariosOptions {
+  readonly config: Config;
+  readonly slug: string;
+  readonly synthDir: string;
+  readonly scenarios: readonly Scenario[];
+  readonly servers: Servers;
+  readonly print?: (line: string) => void;
+}
+
+export async function runScenarios(options: RunScenariosOptions): Promise<RehearsalReport[]> {
+  const platform = options.config.events.platform;
+  const reports: RehearsalReport[] = [];
+  for (const scenario of options.scenarios) {
+    options.print?.(`\n=== ${scenario.name}: ${scenario.summary}`);
+    reports.push(
+      await rehearse({
+        synthDir: options.synthDir,
+        event: rehearsalEvent(options.config, options.slug),
+        region: platform.region,
+        account: platform.account,
+        organization: options.config.project.terraformCloud.organization,
+        servers: options.servers,
+        scenario,
+        print: options.print,
+      }),
+    );
+  }
+  return reports;
+}
