@@ -190,7 +190,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       eventRows: counts.event,
       prodRows: counts.prod,
       ordersLostWithQueues: world.ordersLostWithQueues,
-      destroyed: !world.eventUp,
+      destroyed: world.everApplied && !world.eventUp,
       applyRuns: runs.filter((r) => !r.isDestroy && !r.planOnly && r.message.includes("[flashcrowd:")).length,
       destroyRuns: runs.filter((r) => r.isDestroy).length,
       slack: world.slack.map((s) => s.text),

@@ -180,6 +180,8 @@ export class World {
   ordersLostWithQueues = 0;
   /** Set when the event environment exists (applied and not destroyed). */
   eventUp = false;
+  /** Set once an apply created the environment. */
+  everApplied = false;
   /** The edge answers the smoke check from this time on (the event origin behind CloudFront). */
   edgeReadyAt = 0;
   /** Before this time, the application has not created its tables yet (post-apply waits). */
@@ -499,6 +501,7 @@ export class World {
       }
     }
     this.eventUp = true;
+    this.everApplied = true;
     this.options.note(`apply: ${this.resources("aws_ecs_service").length} services, cluster ${clusterId} (deletion protection ${cluster.deletion_protection === true ? "on" : "off"}), DMS task ready`);
   }
 

