@@ -127,3 +127,15 @@ export function parsePayload<S extends z.ZodType>(schema: S, input: unknown, fn:
   const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(payload)"}: ${i.message}`).join("; ");
   throw new InvalidPayload(`${fn} refused its payload: ${problems}`);
 }
+
+/** Each function's payload schema, by the handler key the bundles and stacks use. */
+export const PAYLOAD_SCHEMAS = {
+  tfcRun: tfcRunRequestSchema,
+  dmsReplication: dmsRequestSchema,
+  eventDatabase: eventDatabaseRequestSchema,
+  quiesce: quiesceRequestSchema,
+  smokeCheck: smokeCheckRequestSchema,
+  notify: notifyRequestSchema,
+  postApply: postApplyRequestSchema,
+  dataCheck: dataCheckRequestSchema,
+} as const satisfies Record<string, z.ZodType>;

@@ -163,7 +163,11 @@ function matches(rule: { ErrorEquals: readonly string[] }, error: string): boole
 /** A JSONata failure or a bad result inside the definition: not retriable, not catchable. */
 class RuntimeError extends Error {}
 
-async function evaluate(value: unknown, bindings: Record<string, unknown>): Promise<unknown> {
+/**
+ * Evaluates a field of a definition: `{% ... %}` strings as JSONata with `bindings` as variables
+ * (`states` for `$states`), objects and arrays field by field; fields without a result are left out.
+ */
+export async function evaluate(value: unknown, bindings: Record<string, unknown>): Promise<unknown> {
   if (typeof value === "string") {
     const m = /^\{%([\s\S]*)%\}$/.exec(value.trim());
     if (!m) return value;
