@@ -88,3 +88,12 @@ describe.skipIf("missing" in mariadb)("the event lifecycle, rehearsed", () => {
     }
   }, 180_000);
 });
+
+describe("docs/rehearsal.md", () => {
+  it("lists every scenario with its summary, as --list does", () => {
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "rehearsal.md"), "utf8");
+    const section = /<!-- scenarios:start[^>]*-->\n([\s\S]*?)<!-- scenarios:end -->/.exec(doc)?.[1] ?? "";
+    const expected = ["| scenario | what it rehearses |", "| --- | --- |", ...SCENARIOS.map((s) => `| \`${s.name}\` | ${s.summary} |`)].join("\n") + "\n";
+    expect(section).toBe(expected);
+  });
+});
