@@ -9,6 +9,7 @@ import { EventStack } from "../stacks/event-stack";
 import { PlatformStack } from "../stacks/platform-stack";
 import { TfcStack } from "../stacks/tfc-stack";
 import type { Config } from "./config";
+import { writeCalendarManifest } from "./config/calendar-removals";
 import type { AddonInputs } from "./config/addons-contract";
 import { validateStacks } from "./core/validate";
 
@@ -87,6 +88,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
       rmSync(join(app.outdir, "stacks"), { recursive: true, force: true });
       mkdirSync(join(app.outdir, "stacks"), { recursive: true });
       app.synth();
+      // For the workflows' check that no live event is removed from the calendar.
+      writeCalendarManifest(config, app.outdir);
     },
   };
 }

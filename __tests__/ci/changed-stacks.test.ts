@@ -25,7 +25,7 @@ describe("changed stacks", () => {
 
   it("sees a new event as a new stack plus its workspace (tfc), run role (prod), distribution (event-edge) and schedules (control), in deploy order", () => {
     const addSpringSale = (c: ConfigInput) =>
-      calendarOf(c).push({ ...structuredClone(calendarOf(c)[1]!), slug: "spring-sale", name: "Spring sale", cidr: "10.64.32.0/20" });
+      calendarOf(c).push({ ...structuredClone(calendarOf(c)[1]!), slug: "spring-sale", name: "Spring sale", cidr: "10.64.32.0/20", keyBlock: { first: 9_200_000_000_000, size: 100_000_000_000 } });
     const changes = changedStacks(base, headWith(addSpringSale), stackCatalog(configWith(addSpringSale)));
     expect(changes.changed).toEqual(["tfc", "prod", "event-edge", "control", "event-spring-sale"]);
     expect(changes.added).toEqual(["event-spring-sale"]);
@@ -76,6 +76,34 @@ describe("npx flashcrowd changed-stacks", () => {
     expect(result.out).toMatch(/^stack\s+change\s+kind\n/);
     expect(result.out).toMatch(/event-dec-flash-sale\s+added\s+ephemeral/);
     expect(result.err).toContain("every stack counts as new");
+  });
+
+  describe("refuses to remove an event whose environment may be up", () => {
+    /** A sale that started before today and runs until 2099, so it is live whenever this test runs. */
+    const longSale = (c: ConfigInput) =>
+      calendarOf(c).push({
+        slug: "long-sale",
+        name: "Long sale",
+        opens: "2026-11-01T10:00:00+09:00",
+        closes: "2099-12-31T10:00:00+09:00",
+        expectedPeakRps: 100,
+        cidr: "10.64.32.0/20",
+      });
+
+    it("fails, naming the event and the fix, before anything is applied", async () => {
+      // GIVEN a base with the live sale and a head without it
+      const result = await run("--base", headWith(longSale), "--head", base);
+      // THEN the command fails and says why
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('::error::event "long-sale" was removed from the calendar, but its environment may be up');
+      expect(result.err).toContain("set retired: true from 2100-01-01T02:00:00Z");
+    });
+
+    it("lets a base without the event add it", async () => {
+      const result = await run("--base", base, "--head", headWith(longSale), "--json");
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.out)).toMatchObject({ added: ["event-long-sale"], removed: [] });
+    });
   });
 
   it.each([

@@ -172,6 +172,19 @@ describe("control stack: functions", () => {
     ]);
   });
 
+  it("drops a retired event's schedules and its DMS grant", () => {
+    // GIVEN the December sale retired a week after its teardown, and control applied then
+    const weekAfter = DateTime.fromISO("2026-12-12T00:00:00Z");
+    const retired = control(configWith((c) => (calendarOf(c)[0]!.retired = true), weekAfter), weekAfter);
+    // THEN only the concert keeps its schedules and its tag in the data check's grant
+    expect(listOf(retired, "aws_scheduler_schedule").map((s) => s.name).sort()).toEqual([
+      "flashcrowd-control-concert-film-tickets-down",
+      "flashcrowd-control-concert-film-tickets-up",
+    ]);
+    const scoped = functionPolicy(retired, "dms-check").find((s) => list(s.Action).includes("dms:StopReplicationTask"))!;
+    expect(scoped.Condition!.StringEquals!["aws:ResourceTag/Event"]).toEqual(["concert-film-tickets"]);
+  });
+
   it("uses Resource * only for actions without resource-level permissions", () => {
     const allowed = new Set([
       "dms:DescribeReplicationTasks",

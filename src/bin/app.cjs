@@ -70,5 +70,8 @@ if (process.env.FLASHCROWD_NO_BUNDLE) {
   require("tsx/cjs/api").register();
   require(ENTRY);
 } else {
+  // The bundle lives under node_modules, which may be a link to another checkout's (worktrees
+  // sharing one install): tell it which repository it was built from.
+  process.env.FLASHCROWD_PROJECT_ROOT = ROOT;
   require(bundled());
 }

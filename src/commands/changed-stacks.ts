@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { DateTime } from "luxon";
 import { changedStacks } from "../ci/changed-stacks";
 import type { Command } from "../cli";
 import { loadConfig } from "../config";
+import { readCalendarManifest, unsafeRemovals } from "../config/calendar-removals";
 import { stackCatalog } from "../config/stack-catalog";
 import { table } from "./stacks";
 
@@ -13,7 +15,8 @@ export const changedStacksCommand: Command = {
     "flashcrowd changed-stacks --base DIR --head DIR [--json]\n" +
     "  --base DIR  cdktf.out of the base (a folder without stacks/ counts as empty: every stack is new)\n" +
     "  --head DIR  cdktf.out of the head\n" +
-    "  --json      print { changed, added, removed, permanent, ephemeral, unknown } as JSON",
+    "  --json      print { changed, added, removed, permanent, ephemeral, unknown } as JSON\n" +
+    "Exits 1 when an event the base has was removed while its environment may be up (see README \"Retiring and removing an event\").",
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -31,6 +34,17 @@ export const changedStacksCommand: Command = {
     if (!existsSync(join(values.base, "stacks"))) io.err(`changed-stacks: ${values.base} holds no synthesized stacks; every stack counts as new`);
     const changes = changedStacks(values.base, values.head, stackCatalog(loadConfig(io.env)));
     for (const id of changes.unknown) io.err(`changed-stacks: ${id} changed but is not in the stack catalog; the workflows will not apply it`);
+    // Checked before anything is applied: the tfc apply would otherwise fail on the workspace's safe
+    // delete, or succeed and leave a live environment without its teardown schedule.
+    const baseCalendar = readCalendarManifest(values.base);
+    const headCalendar = readCalendarManifest(values.head);
+    if (baseCalendar && headCalendar) {
+      const unsafe = unsafeRemovals(baseCalendar, headCalendar, DateTime.now());
+      for (const problem of unsafe) io.err(`::error::${problem}`);
+      if (unsafe.length > 0) return 1;
+    } else if (changes.removed.length > 0) {
+      io.err("changed-stacks: the base recorded no calendar (synthesized before calendar.json existed); removed events are not checked");
+    }
     if (values.json) {
       io.out(JSON.stringify(changes));
       return 0;

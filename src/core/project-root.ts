@@ -17,5 +17,9 @@ export function projectRoot(from: string = __dirname): string {
   }
 }
 
-/** The repository root, computed once. */
-export const PROJECT_ROOT = projectRoot();
+/**
+ * The repository root, computed once: the one src/bin/app.cjs names when it runs the bundle (whose
+ * own location, under a possibly linked node_modules, may belong to another checkout), else found
+ * from this file.
+ */
+export const PROJECT_ROOT = process.env.FLASHCROWD_PROJECT_ROOT ?? projectRoot();
