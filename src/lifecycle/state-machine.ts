@@ -384,7 +384,8 @@ export function lifecycleDefinition(props: LifecycleDefinitionProps): AslDefinit
     [S.reconcile]: task(
       S.reconcile,
       js("$event.dataCheckFunctionName"),
-      { action: "reconcile", event: js("$event.slug"), cursor: js("$reconcile.cursor") },
+      // A first call has no cursor: null, since an expression may not return nothing.
+      { action: "reconcile", event: js("$event.slug"), cursor: js("$exists($reconcile.cursor) ? $reconcile.cursor : null") },
       S.dataVerified,
       { resultVar: "reconcile", assign: { reconcileCalls: js("$reconcileCalls + 1") }, timeoutSeconds: cfg.reconcileBudgetSeconds + 120 },
     ),

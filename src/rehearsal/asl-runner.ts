@@ -153,15 +153,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function matches(rule: { ErrorEquals: readonly string[] }, error: string): boolean {
   if (rule.ErrorEquals.includes(error)) return true;
-  // States.ALL matches every error but States.Runtime, which no retrier or catcher can handle.
-  if (rule.ErrorEquals.includes("States.ALL")) return error !== "States.Runtime";
+  // States.ALL matches every error but the terminal ones, which no retrier or catcher can handle.
+  if (rule.ErrorEquals.includes("States.ALL")) return error !== "States.Runtime" && error !== "States.DataLimitExceeded";
   // States.TaskFailed matches any error of a Task except States.Timeout.
   if (rule.ErrorEquals.includes("States.TaskFailed")) return error !== "States.Timeout" && !error.startsWith("States.Runtime");
   return false;
 }
 
-/** A JSONata failure or a bad result inside the definition: not retriable, not catchable. */
+/** A definition that cannot run at all (a missing state, an unsupported type): not catchable. */
 class RuntimeError extends Error {}
+
+/**
+ * A JSONata expression that failed, gave no result where a value is needed, or gave the wrong
+ * type: `States.QueryEvaluationError`, which Retry and Catch (and `States.ALL`) can handle.
+ */
+class QueryEvaluationError extends Error {}
 
 /**
  * Evaluates a field of a definition: `{% ... %}` strings as JSONata with `bindings` as variables
@@ -171,18 +177,22 @@ export async function evaluate(value: unknown, bindings: Record<string, unknown>
   if (typeof value === "string") {
     const m = /^\{%([\s\S]*)%\}$/.exec(value.trim());
     if (!m) return value;
+    let result: unknown;
     try {
-      return await jsonata(m[1]!).evaluate({}, bindings);
+      result = await jsonata(m[1]!).evaluate({}, bindings);
     } catch (error) {
-      throw new RuntimeError(`expression ${value} failed: ${(error as Error).message}`);
+      throw new QueryEvaluationError(`expression ${value} failed: ${(error as Error).message}`);
     }
+    // Step Functions refuses an expression that returns nothing (undefined) where a value is needed.
+    if (result === undefined) throw new QueryEvaluationError(`expression ${value} returned nothing (undefined)`);
+    return result;
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => evaluate(v, bindings)));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const evaluated = await evaluate(v, bindings);
-      // A JSONata expression with no result leaves the field out, as Step Functions does.
+      // Only a JSONata object constructor can leave a key out; a field's own expression cannot.
       if (evaluated !== undefined) out[k] = evaluated;
     }
     return out;
@@ -257,12 +267,12 @@ export async function runExecution(options: RunOptions): Promise<ExecutionResult
           let until: number;
           if (state.Seconds !== undefined) {
             const seconds = await evaluate(state.Seconds, bindings);
-            if (typeof seconds !== "number" || seconds < 0) throw new RuntimeError(`${name}: Seconds must be a non-negative number, got ${JSON.stringify(seconds)}`);
+            if (typeof seconds !== "number" || seconds < 0) throw new QueryEvaluationError(`${name}: Seconds must be a non-negative number, got ${JSON.stringify(seconds)}`);
             until = clock.now() + seconds * 1000;
           } else if (state.Timestamp !== undefined) {
             const ts = await evaluate(state.Timestamp, bindings);
             const parsed = typeof ts === "string" ? Date.parse(ts) : Number.NaN;
-            if (Number.isNaN(parsed)) throw new RuntimeError(`${name}: Timestamp must be an ISO-8601 time, got ${JSON.stringify(ts)}`);
+            if (Number.isNaN(parsed)) throw new QueryEvaluationError(`${name}: Timestamp must be an ISO-8601 time, got ${JSON.stringify(ts)}`);
             until = Math.max(clock.now(), parsed);
           } else {
             throw new RuntimeError(`${name}: a Wait needs Seconds or Timestamp`);
@@ -274,6 +284,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionResult
           }
           clock.advance(until - clock.now());
           stateInput = await leave(state, {}, stateInput);
+          if (state.End === true) return finish("SUCCEEDED", { output: stateInput });
           name = state.Next as string;
           break;
         }
@@ -281,7 +292,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionResult
           let next: string | undefined;
           for (const rule of (state.Choices ?? []) as { Condition: string; Next: string }[]) {
             const result = await evaluate(rule.Condition, bind({}));
-            if (typeof result !== "boolean") throw new RuntimeError(`${name}: Condition ${rule.Condition} gave ${JSON.stringify(result)}, not a boolean`);
+            if (typeof result !== "boolean") throw new QueryEvaluationError(`${name}: Condition ${rule.Condition} gave ${JSON.stringify(result)}, not a boolean`);
             if (result) {
               next = rule.Next;
               break;
@@ -326,6 +337,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionResult
       }
     } catch (error) {
       if (error instanceof RuntimeError) return finish("FAILED", { error: "States.Runtime", cause: error.message });
+      if (error instanceof QueryEvaluationError) return finish("FAILED", { error: "States.QueryEvaluationError", cause: error.message });
       if (error instanceof TaskFailure) return finish("FAILED", { error: error.errorType, cause: error.causeText });
       throw error;
     }
@@ -353,7 +365,15 @@ async function runTask(
   const retriers = (state.Retry ?? []) as RetryRule[];
   const attempts = retriers.map(() => 0);
   for (let retryCount = 0; ; retryCount++) {
-    const args = (await evaluate(state.Arguments, t.bind({}, retryCount))) as { FunctionName?: unknown; Payload?: unknown } | undefined;
+    let args: { FunctionName?: unknown; Payload?: unknown } | undefined;
+    try {
+      args = (await evaluate(state.Arguments, t.bind({}, retryCount))) as typeof args;
+    } catch (error) {
+      if (!(error instanceof QueryEvaluationError)) throw error;
+      const failure = { error: "States.QueryEvaluationError", cause: error.message };
+      t.record({ at: t.clock.now(), state: name, type: "TaskFailed", detail: failure });
+      return failure;
+    }
     if (!args || typeof args.FunctionName !== "string" || args.FunctionName === "") {
       throw new RuntimeError(`${name}: Arguments.FunctionName must be a non-empty string, got ${JSON.stringify(args?.FunctionName)}`);
     }
@@ -386,7 +406,10 @@ async function runTask(
     if (rule.MaxDelaySeconds !== undefined) delay = Math.min(delay, rule.MaxDelaySeconds);
     if (rule.JitterStrategy === "FULL") delay = t.random() * delay;
     t.record({ at: t.clock.now(), state: name, type: "TaskRetry", detail: { error: failure.error, attempt: attempts[index], delaySeconds: Math.round(delay * 10) / 10 } });
-    if (t.clock.now() + delay * 1000 > t.deadline) return { timedOut: true };
+    if (t.clock.now() + delay * 1000 > t.deadline) {
+      t.clock.advance(Math.max(0, t.deadline - t.clock.now()) + 1);
+      return { timedOut: true };
+    }
     t.clock.advance(Math.round(delay * 1000));
   }
 }
