@@ -601,3 +601,53 @@ describe("TaskFailure", () => {
     expect(failure.message).toBe('PostApplyRetryableError: {"errorMessage":"throttled"}');
   });
 });
+
+describe("JSONata evaluation errors and terminal errors (States Language, Appendix A; Handling errors)", () => {
+  // States.QueryEvaluationError: a failed expression, or one that returns nothing where a value is needed; States.ALL catches it.
+  it("catches a failing Arguments expression with a States.ALL catcher as States.QueryEvaluationError", async () => {
+    const def = machine({
+      T: task({ Arguments: { FunctionName: FUNCTION, Payload: { a: "{% $number('x') + $undefinedFunction() %}" } }, End: undefined, Next: "Done", Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }] }),
+      Done: { Type: "Succeed" },
+      Caught: { Type: "Pass", Output: "{% $states.input %}", End: true },
+    });
+    const { result, calls } = await run(def);
+    expect(calls).toHaveLength(0);
+    expect(result.status).toBe("SUCCEEDED");
+    expect((result.output as { Error: string }).Error).toBe("States.QueryEvaluationError");
+  });
+
+  it("fails a field whose expression returns nothing, rather than dropping it", async () => {
+    const def = machine({ T: task({ Arguments: { FunctionName: FUNCTION, Payload: { a: "{% $states.input.missing %}" } } }) });
+    const { result, calls } = await run(def, { input: {} });
+    expect(calls).toHaveLength(0);
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
+  it("fails a Choice whose Condition is not a boolean with States.QueryEvaluationError", async () => {
+    const def = machine({ C: { Type: "Choice", Choices: [{ Condition: "{% 42 %}", Next: "S" }], Default: "S" }, S: { Type: "Succeed" } });
+    expect((await run(def)).result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
+  // States.ALL does not catch the terminal States.DataLimitExceeded.
+  it("does not catch States.DataLimitExceeded with States.ALL", async () => {
+    const def = machine({
+      T: task({ End: undefined, Next: "Done", Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }] }),
+      Done: { Type: "Succeed" },
+    });
+    const { result } = await run(def, { answers: [{ big: "x".repeat(300 * 1024) }] });
+    expect(result).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+  });
+
+  it("ends the execution at a Wait with End: true", async () => {
+    const { result } = await run(machine({ W: { Type: "Wait", Seconds: 5, End: true } }), { input: { x: 1 } });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { x: 1 } });
+    expect(result.stoppedAt - result.startedAt).toBe(5_000);
+  });
+
+  it("moves the clock to the time-out when a retry delay would pass it", async () => {
+    const def = machine({ T: task({ Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 600, MaxAttempts: 3 }] }) }, { TimeoutSeconds: 60 });
+    const { result } = await run(def, { answers: [fail("Boom")] });
+    expect(result).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
+    expect(result.stoppedAt - result.startedAt).toBeGreaterThanOrEqual(60_000);
+  });
+});
