@@ -6,6 +6,7 @@
  * enforce the same schemas before they do anything.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
@@ -138,7 +139,7 @@ describe("the bundled handlers enforce the payload schemas", () => {
     const bundle = lambdaBundles()[key];
     const file = join(scratch, `${key}.cjs`);
     writeFileSync(file, unzipSync(readFileSync(bundle.zipPath))["index.js"]!);
-    const { handler } = require(file) as { handler: (payload: unknown) => Promise<unknown> };
+    const { handler } = createRequire(__filename)(file) as { handler: (payload: unknown) => Promise<unknown> };
     await expect(handler({ action: "start", unexpected: true })).rejects.toMatchObject({ name: "InvalidPayload" });
   });
 });

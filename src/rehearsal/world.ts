@@ -537,7 +537,7 @@ export class World {
     } catch (error) {
       const e = error as FakeServiceError;
       this.options.note(`destroy: refused by RDS: ${e.name}: ${e.message}`);
-      throw new Error(`deleting RDS Cluster (${clusterId}): ${e.name}: ${e.message}`);
+      throw new Error(`deleting RDS Cluster (${clusterId}): ${e.name}: ${e.message}`, { cause: error });
     }
     for (const q of this.aws.queues.values()) this.ordersLostWithQueues += q.messages.length;
     this.aws.queues.clear();
