@@ -4,10 +4,11 @@
  * operator removes past events from it) nor on today's date.
  */
 import { defaultConfigInput, validateConfig, type Config } from "../../src/config";
+import type { ConfigInput } from "../../src/config/schema";
 
 export const REHEARSAL_SLUG = "rehearsal-sale";
 
-export function rehearsalConfig(): Config {
+export function rehearsalInput(): ConfigInput {
   const input = structuredClone(defaultConfigInput);
   input.events.calendar = [
     {
@@ -22,5 +23,9 @@ export function rehearsalConfig(): Config {
       ownerChannel: "#sale-ops",
     },
   ];
-  return validateConfig(input, {});
+  return input;
+}
+
+export function rehearsalConfig(): Config {
+  return validateConfig(rehearsalInput(), {});
 }

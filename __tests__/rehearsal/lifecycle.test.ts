@@ -16,7 +16,7 @@ import { findMariadb } from "../../src/rehearsal/mariadb";
 import { dataPromise } from "../../src/rehearsal/rehearsal";
 import { runScenarios, startServers, synthesizeForRehearsal, type Servers } from "../../src/rehearsal/run";
 import { SCENARIOS, scenarioNamed } from "../../src/rehearsal/scenarios";
-import { REHEARSAL_SLUG, rehearsalConfig } from "../helpers/rehearsal-config";
+import { REHEARSAL_SLUG, rehearsalConfig, rehearsalInput } from "../helpers/rehearsal-config";
 
 const mariadb = findMariadb();
 const required = Boolean(process.env.CI || process.env.REQUIRE_MARIADB);
@@ -60,7 +60,7 @@ describe.skipIf("missing" in mariadb)("the event lifecycle, rehearsed", () => {
 
   it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
     // GIVEN the synthesized lifecycle and the scenario's world; WHEN it runs spin-up to teardown
-    const [report] = await runScenarios({ config, slug: REHEARSAL_SLUG, synthDir: synth.dir, scenarios: [scenario], servers });
+    const [report] = await runScenarios({ config, input: rehearsalInput(), slug: REHEARSAL_SLUG, synthDir: synth.dir, scenarios: [scenario], servers });
     // THEN its expectation and the data promise hold
     expect(report!.problems, report!.timeline.join("\n")).toEqual([]);
   }, 180_000);
@@ -79,7 +79,7 @@ describe.skipIf("missing" in mariadb)("the event lifecycle, rehearsed", () => {
       }
       writeFileSync(file, JSON.stringify(stack));
       // WHEN a row differs in prod
-      const [report] = await runScenarios({ config, slug: REHEARSAL_SLUG, synthDir: broken, scenarios: [scenarioNamed("row-missing-in-prod")], servers });
+      const [report] = await runScenarios({ config, input: rehearsalInput(), slug: REHEARSAL_SLUG, synthDir: broken, scenarios: [scenarioNamed("row-missing-in-prod")], servers });
       // THEN the rehearsal reports the destroyed environment with an order missing in prod
       expect(report!.destroyed).toBe(true);
       expect(report!.problems.join("\n")).toMatch(/destroyed with \d+ event orders in prod of \d+ written/);

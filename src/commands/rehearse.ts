@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "../cli";
-import { loadConfig } from "../config";
+import { defaultConfigInput, loadConfig } from "../config";
 import { table } from "../core/table";
 import { findMariadb } from "../rehearsal/mariadb";
 import { runScenarios, startServers, synthesizeForRehearsal } from "../rehearsal/run";
@@ -36,7 +36,7 @@ export const rehearseCommand: Command = {
     const synth = values["synth-dir"] ? { dir: values["synth-dir"], dispose: () => undefined } : synthesizeForRehearsal(config, slug);
     const servers = await startServers();
     try {
-      const reports = await runScenarios({ config, slug, synthDir: synth.dir, scenarios, servers, print: values.quiet ? undefined : (line) => io.out(line) });
+      const reports = await runScenarios({ config, input: defaultConfigInput, slug, synthDir: synth.dir, scenarios, servers, print: values.quiet ? undefined : (line) => io.out(line) });
       io.out("");
       io.out(
         table(

@@ -90,7 +90,8 @@ export const dataCheckRequestSchema = z.discriminatedUnion("action", [
 export type DataCheckRequest = z.output<typeof dataCheckRequestSchema>;
 
 /** The fields of the lifecycle input's event that notifications read. */
-const notifiedEvent = z.looseObject({
+// Plain objects: other fields of the lifecycle input's event are allowed and left out.
+const notifiedEvent = z.object({
   slug: name,
   name: name,
   stackId: name,
@@ -106,9 +107,9 @@ export const notifyRequestSchema = z.strictObject({
   action: z.enum(["up", "down"]),
   scheduledAt: z.string().optional(),
   event: notifiedEvent,
-  run: z.looseObject({ runId: z.string().optional(), status: z.string().optional(), url: z.string().optional(), waiting: z.looseObject({ reason: z.string(), advice: z.string() }).optional() }).optional(),
+  run: z.object({ runId: z.string().optional(), status: z.string().optional(), url: z.string().optional(), waiting: z.object({ reason: z.string(), advice: z.string() }).optional() }).optional(),
   verification: z.strictObject({ reasons: z.array(z.string()) }).optional(),
-  failure: z.looseObject({ step: z.string().optional(), Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  failure: z.object({ step: z.string().optional(), Error: z.string().optional(), Cause: z.string().optional() }).optional(),
   attempt: z.number().int().min(1).optional(),
   maxAttempts: z.number().int().min(1).optional(),
   nextCheckSeconds: z.number().min(0).optional(),

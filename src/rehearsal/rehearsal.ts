@@ -22,6 +22,8 @@ export interface RehearsalEvent {
 
 export interface RehearsalOptions {
   readonly synthDir: string;
+  /** The synthesis of the scenario's edited calendar, whose control stack replaces the first after the spin-up. */
+  readonly editedSynthDir?: string;
   readonly event: RehearsalEvent;
   readonly region: string;
   readonly account: string;
@@ -157,19 +159,37 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     await startExecution(up.params, "at spin-up time");
     if (scenario.duplicateDelivery) await startExecution(up.params, "late duplicate delivery");
 
+    // A calendar edit merged during the sale: the deploy replaces the control stack's schedules.
+    let downSchedule = down;
+    let teardownAt = downAt;
+    if (options.editedSynthDir) {
+      const edited = controlArtefacts(options.editedSynthDir, event.slug, options.region, options.account);
+      const newDown = edited.schedules.find((s) => s.action === "down");
+      if (!newDown) throw new Error("the edited calendar has no teardown schedule for the event");
+      if (edited.schedules.some((s) => s.action === "up")) note("deploy of the calendar edit: the spin-up schedule is in the past and is not created again");
+      downSchedule = newDown;
+      teardownAt = scheduleTime(newDown.expression, newDown.timezone);
+      note(`deploy of the calendar edit: teardown schedule ${down.params.Name} replaced by ${newDown.params.Name}`);
+      const oldEvent = (JSON.parse(down.params.Input) as { event: Record<string, unknown> }).event;
+      const newEvent = (JSON.parse(newDown.params.Input) as { event: Record<string, unknown> }).event;
+      for (const field of ["finalSnapshotId", "verifiedSnapshotId", "auroraClusterId", "dmsTaskId", "workspace"]) {
+        if (oldEvent[field] !== newEvent[field]) throw new Error(`the calendar edit renamed ${field} from ${String(oldEvent[field])} to ${String(newEvent[field])}`);
+      }
+    }
+
     // The sale: traffic, the worker and DMS, until the teardown schedule fires.
-    const steps = Math.max(0, Math.ceil((downAt - clock.now()) / (60 * 60_000)));
-    for (let i = 0; i < steps && clock.now() < downAt; i++) {
-      clock.set(Math.min(downAt, clock.now() + 60 * 60_000));
+    const steps = Math.max(0, Math.ceil((teardownAt - clock.now()) / (60 * 60_000)));
+    for (let i = 0; i < steps && clock.now() < teardownAt; i++) {
+      clock.set(Math.min(teardownAt, clock.now() + 60 * 60_000));
       await world.advance();
       await fireHooks();
     }
-    clock.set(Math.max(clock.now(), downAt));
+    clock.set(Math.max(clock.now(), teardownAt));
     await world.advance();
     await fireHooks();
     if (!scenario.skipTeardown) {
-      await startExecution(down.params, "at teardown time");
-      if (scenario.duplicateDelivery) await startExecution(down.params, "late duplicate delivery");
+      await startExecution(downSchedule.params, "at teardown time");
+      if (scenario.duplicateDelivery) await startExecution(downSchedule.params, "late duplicate delivery");
     }
     // Whatever the scenario still has to do (a person's fix, a late safety-net destroy).
     for (let i = 0; i < 200 && hooks.length > 0; i++) {
@@ -177,7 +197,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       await world.advance();
       await fireHooks();
       if (scenario.rerunTeardownAfterHooks && hooks.length === 0) {
-        await startExecution({ ...down.params, Name: `${down.params.Name}-rerun` }, "a person re-runs the teardown");
+        await startExecution({ ...downSchedule.params, Name: `${downSchedule.params.Name}-rerun` }, "a person re-runs the teardown");
       }
     }
     const counts = await world.counts(event.keyBlock);

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../app";
-import type { Config } from "../config";
+import type { DateTime } from "luxon";
+import { validateConfig, type Config } from "../config";
+import type { ConfigInput } from "../config/schema";
 import { withCheapStackTraces } from "../core/cheap-stack-traces";
 import { startMariadb, type MariadbServer } from "./mariadb";
 import { rehearse, type RehearsalEvent, type RehearsalReport } from "./rehearsal";
@@ -34,17 +36,32 @@ export function rehearsalEvent(config: Config, slug: string): RehearsalEvent {
   return { slug, zone: event.zone, opensAt: event.opensAt.toMillis(), closesAt: event.closesAt.toMillis(), keyBlock: event.keyBlock };
 }
 
-/** Synthesizes `config` into a scratch folder as of one day before the event's spin-up. */
-export function synthesizeForRehearsal(config: Config, slug: string): { dir: string; dispose(): void } {
+/**
+ * Synthesizes `config` into a scratch folder as of one day before the event's spin-up, or as of
+ * `at` (a calendar edit deployed during the sale).
+ */
+export function synthesizeForRehearsal(config: Config, slug: string, at?: DateTime): { dir: string; dispose(): void } {
   const event = config.events.calendar.find((e) => e.slug === slug);
   if (!event) throw new Error(`no event "${slug}" on the calendar`);
   const dir = mkdtempSync(join(tmpdir(), "flashcrowd-rehearsal-"));
-  withCheapStackTraces(() => buildApp(config, { outdir: dir, clock: () => event.spinUpAt.minus({ days: 1 }) }).synth());
+  withCheapStackTraces(() => buildApp(config, { outdir: dir, clock: () => at ?? event.spinUpAt.minus({ days: 1 }) }).synth());
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The configuration with the scenario's calendar edit, synthesized as of an hour after the spin-up. */
+function editedSynthesis(config: Config, input: ConfigInput, slug: string, scenario: Scenario): { dir: string; dispose(): void } | undefined {
+  if (!scenario.calendarEdit) return undefined;
+  const edited = structuredClone(input);
+  scenario.calendarEdit(edited.events.calendar as { slug: string; closes: string }[]);
+  const editedConfig = validateConfig(edited, {});
+  const spinUp = config.events.calendar.find((e) => e.slug === slug)!.spinUpAt;
+  return synthesizeForRehearsal(editedConfig, slug, spinUp.plus({ hours: 1 }));
 }
 
 export interface RunScenariosOptions {
   readonly config: Config;
+  /** The input `config` was validated from: scenarios that edit the calendar edit a copy. */
+  readonly input: ConfigInput;
   readonly slug: string;
   readonly synthDir: string;
   readonly scenarios: readonly Scenario[];
@@ -57,9 +74,12 @@ export async function runScenarios(options: RunScenariosOptions): Promise<Rehear
   const reports: RehearsalReport[] = [];
   for (const scenario of options.scenarios) {
     options.print?.(`\n=== ${scenario.name}: ${scenario.summary}`);
-    reports.push(
-      await rehearse({
+    const edited = editedSynthesis(options.config, options.input, options.slug, scenario);
+    try {
+      reports.push(
+        await rehearse({
         synthDir: options.synthDir,
+        ...(edited ? { editedSynthDir: edited.dir } : {}),
         event: rehearsalEvent(options.config, options.slug),
         region: platform.region,
         account: platform.account,
@@ -68,7 +88,10 @@ export async function runScenarios(options: RunScenariosOptions): Promise<Rehear
         scenario,
         print: options.print,
       }),
-    );
+      );
+    } finally {
+      edited?.dispose();
+    }
   }
   return reports;
 }

@@ -38,6 +38,12 @@ export interface Scenario {
   readonly duplicateDelivery?: boolean;
   /** The teardown schedule does not fire (the spin-up failed; nothing to tear down). */
   readonly skipTeardown?: boolean;
+  /**
+   * An edit of the calendar merged after the spin-up (for example a later `closes`): the control
+   * stack is synthesized again from the edited configuration, and its schedules replace the old
+   * ones, as the deploy of that merge would.
+   */
+  readonly calendarEdit?: (calendar: { slug: string; closes: string }[]) => void;
   /** A person starts the teardown again once the hooks have run. */
   readonly rerunTeardownAfterHooks?: boolean;
   /** Problems with the outcome; empty when the scenario passed. */
@@ -335,6 +341,20 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "closes-moved-after-spin-up",
+    summary: "the sale is extended by two hours after the spin-up: the new teardown schedule replaces the old one, the snapshot names stay, the teardown at the new time completes",
+    calendarEdit: (calendar) => {
+      for (const e of calendar) e.closes = twoHoursLater(e.closes);
+    },
+    expect: (r, ctx) => {
+      const p = wholeLifecycle(r);
+      const down = r.executions[1];
+      check(p, !!down && down.startedAt === ctx.downAt + 2 * 60 * MIN, `the teardown started at ${down ? new Date(down.startedAt).toISOString() : "never"}, not two hours after the original time`);
+      check(p, r.refusedStarts === 0, "a schedule of the old calendar fired");
+      return p;
+    },
+  },
+  {
     name: "fixed-and-rerun",
     summary: "verification fails on a changed row; a person fixes the row and verification passes at the next check; then it destroys",
     hooks: (ctx) => [
@@ -352,6 +372,15 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
 ];
+
+/** Two hours later, in the calendar's own notation (local time without offset, or with one). */
+function twoHoursLater(closes: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?(.*)$/.exec(closes);
+  if (!m) throw new Error(`closes ${closes} is not an ISO local time`);
+  const shifted = new Date(`${m[1]}:00Z`);
+  shifted.setUTCHours(shifted.getUTCHours() + 2);
+  return `${shifted.toISOString().slice(0, 16)}${m[2] ?? ""}${m[3] ?? ""}`;
+}
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);

@@ -56,7 +56,7 @@ export function formatNotification(r: NotifyRequest): Notification {
       };
     case "failed": {
       const f = r.failure ?? {};
-      const afterUnprotect = ["StartDestroyRun", "DestroyRunStatus", "PollDestroyRun", "DestroyRunFailed", "DestroyRunTimedOut", "NotifyDestroyRunWaiting"].includes(f.step ?? "");
+      const afterUnprotect = ["TurnOffDeletionProtection", "StartDestroyRun", "DestroyRunStatus", "PollDestroyRun", "DestroyRunFailed", "DestroyRunTimedOut", "NotifyDestroyRunWaiting"].includes(f.step ?? "");
       const afterDestroy = ["CheckFinalSnapshot", "FinalSnapshotMissing"].includes(f.step ?? "");
       const notDestroyed = r.action === "down" && !afterUnprotect && !afterDestroy;
       return {
