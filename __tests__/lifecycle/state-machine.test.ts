@@ -1,6 +1,9 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { lifecycleInput } from "../../src/lifecycle/input";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../src/lifecycle/settings";
+import { SimulatedClock, TaskFailure, runExecution, type TaskInvocation } from "../../src/rehearsal/asl-runner";
+import { configWith } from "../helpers/config";
 import { STATES, TRANSIENT_ERRORS, VERIFIED_CONDITION, lifecycleDefinition, type AslDefinition } from "../../src/lifecycle/state-machine";
 
 const aslValidator = createRequire(__filename)("asl-validator") as (d: unknown) => { isValid: boolean; errorsText: () => string };
@@ -151,5 +154,94 @@ describe("lifecycle state machine: spin-up", () => {
     const args = definition.States[state]!.Arguments as { FunctionName: string; Payload: { action: string } };
     expect(args.FunctionName).toBe(`{% ${fn} %}`);
     expect(args.Payload.action).toBe(action);
+  });
+});
+
+describe("lifecycle state machine: teardown paths", () => {
+  const config = configWith();
+  const down = lifecycleInput(config, config.events.calendar[0]!, "down");
+  const QUIESCED_AT = "2026-12-06T01:05:00.000Z";
+
+  /** Fake functions of a teardown; `reconcile` answers the data check. */
+  function teardown(reconcile: () => unknown) {
+    const calls: { fn: string; payload: Record<string, unknown> }[] = [];
+    const invoke = async ({ functionName, payload }: TaskInvocation): Promise<unknown> => {
+      const p = payload as Record<string, unknown>;
+      calls.push({ fn: functionName, payload: p });
+      switch (functionName) {
+        case FN.tfcRun:
+          if (p.action === "postpone-auto-destroy") return { autoDestroyAt: null, moved: false };
+          if (p.action === "start") return { runId: "run-9", status: "plan_queued", outcome: "pending", url: "https://tfc/run-9", created: true };
+          return { runId: "run-9", status: "applied", outcome: "succeeded", url: "https://tfc/run-9" };
+        case FN.quiesce:
+          return { quiesced: true, phase: "quiesced", reasons: [], queue: { messages: 0, deadLetters: 0 }, quiescedAt: QUIESCED_AT };
+        case FN.dmsReplication:
+          return { status: "stopped", stoppedAtCommitTime: true, detail: "stopped" };
+        case FN.eventDatabase:
+          return p.action === "unprotect" ? { deletionProtection: false, changed: true } : { state: "available", status: "available" };
+        case FN.notify:
+          return { sent: ["slack"] };
+        case down.event.dataCheckFunctionName:
+          return reconcile();
+        default:
+          throw new TaskFailure("UnexpectedFunction", functionName);
+      }
+    };
+    return { calls, invoke };
+  }
+
+  const run = (invoke: (i: TaskInvocation) => Promise<unknown>) =>
+    runExecution({
+      definition,
+      stateMachineArn: "arn:aws:states:ap-northeast-2:210987654321:stateMachine:lifecycle",
+      executionName: "down",
+      input: down,
+      clock: new SimulatedClock(Date.parse("2026-12-06T01:00:00Z")),
+      invoke,
+      random: () => 0,
+    });
+  const steps = (calls: { fn: string; payload: Record<string, unknown> }[]) =>
+    calls.filter((c) => c.fn !== FN.notify).map((c) => `${c.fn === down.event.dataCheckFunctionName ? "data-check" : c.fn.split(":").at(-1)}:${String(c.payload.action ?? "quiesce")}`);
+
+  it("destroys verified data only after its snapshot and with deletion protection turned off, in that order", async () => {
+    const { calls, invoke } = teardown(() => ({ done: true, matched: true }));
+    const result = await run(invoke);
+    expect(result.status).toBe("SUCCEEDED");
+    expect(steps(calls)).toEqual([
+      "tfc-run:postpone-auto-destroy",
+      "quiesce:quiesce",
+      "dms:stop-at",
+      "data-check:reconcile",
+      "event-database:snapshot",
+      "event-database:unprotect",
+      "tfc-run:start",
+      "tfc-run:status",
+      "event-database:final-snapshot",
+    ]);
+    expect(calls.find((c) => c.fn === FN.dmsReplication)!.payload.commitTime).toBe(QUIESCED_AT);
+    expect(calls.find((c) => c.fn === FN.tfcRun && c.payload.action === "start")!.payload.destroy).toBe(true);
+  });
+
+  it.each([
+    ["found differences", { done: true, matched: false, summary: "orders: 2 rows missing in prod" }],
+    ["never finished", { done: false, matched: false, cursor: { table: 0 } }],
+  ])("never snapshots, unprotects or destroys when the reconciliation %s, and says so", async (_, answer) => {
+    const { calls, invoke } = teardown(() => answer);
+    const result = await run(invoke);
+    expect(result.status).toBe("FAILED");
+    expect(calls.some((c) => c.fn === FN.eventDatabase)).toBe(false);
+    expect(calls.some((c) => c.fn === FN.tfcRun && c.payload.action === "start")).toBe(false);
+    const failure = calls.filter((c) => c.fn === FN.notify).at(-1)!.payload;
+    expect(failure.kind).toBe("failed");
+  });
+
+  it("never destroys when the data check itself fails", async () => {
+    const { calls, invoke } = teardown(() => {
+      throw new TaskFailure("Error", "prod reader secret has no value");
+    });
+    const result = await run(invoke);
+    expect(result.status).toBe("FAILED");
+    expect(calls.some((c) => c.fn === FN.eventDatabase)).toBe(false);
+    expect(calls.some((c) => c.fn === FN.tfcRun && c.payload.action === "start")).toBe(false);
   });
 });
