@@ -25,7 +25,14 @@ describe("changed stacks", () => {
 
   it("sees a new event as a new stack plus its workspace (tfc), run role (prod), distribution (event-edge) and schedules (control), in deploy order", () => {
     const addSpringSale = (c: ConfigInput) =>
-      calendarOf(c).push({ ...structuredClone(calendarOf(c)[1]!), slug: "spring-sale", name: "Spring sale", cidr: "10.64.32.0/20", keyBlock: { first: 9_200_000_000_000, size: 100_000_000_000 } });
+      calendarOf(c).push({
+        ...structuredClone(calendarOf(c)[1]!),
+        slug: "spring-sale",
+        name: "Spring sale",
+        cidr: "10.64.32.0/20",
+        // Its own key block: events may not share one.
+        keyBlock: { first: 9_200_000_000_000, size: 100_000_000_000 },
+      });
     const changes = changedStacks(base, headWith(addSpringSale), stackCatalog(configWith(addSpringSale)));
     expect(changes.changed).toEqual(["tfc", "prod", "event-edge", "control", "event-spring-sale"]);
     expect(changes.added).toEqual(["event-spring-sale"]);

@@ -5,13 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Io } from "../../src/cli";
 import { main } from "../../src/cli";
 import { createTfcCommand, type TfcCommandDeps } from "../../src/commands/tfc";
-import { FakeTfc, TOKEN } from "../helpers/fake-tfc";
+import { UPLOADED_CONFIGURATION_VARIABLE } from "../../src/tfc/runs";
+import { FakeTfc, TOKEN, type FakeWorkspace } from "../helpers/fake-tfc";
 
 const ORG = "acme";
 const STACK = "event-dec-flash-sale";
 const WS = `flashcrowd-${STACK}`;
 
 let tfc: FakeTfc;
+let ws: FakeWorkspace;
 let now: number;
 
 interface Captured {
@@ -45,7 +47,9 @@ async function tfcCli(args: string[], e: NodeJS.ProcessEnv = env(), deps: TfcCom
 
 beforeEach(async () => {
   tfc = await new FakeTfc().start();
-  tfc.addWorkspace(ORG, WS);
+  ws = tfc.addWorkspace(ORG, WS);
+  // As after a deploy: the workspace has a configuration to run.
+  tfc.addConfigurationVersion(ws.id, { speculative: false });
   now = 0;
 });
 afterEach(async () => tfc.stop());
@@ -166,9 +170,20 @@ describe("flashcrowd tfc upload and status", () => {
     writeFileSync(join(synthDir, "stacks", STACK, "cdk.tf.json"), '{"resource":{}}');
     const r = await tfcCli(["upload", STACK, "--synth-dir", synthDir]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^cv-\d+ uploaded to acme\/flashcrowd-event-dec-flash-sale \(\d+ bytes\); no run was started$/);
-    expect([...tfc.configurationVersions.values()][0]?.status).toBe("uploaded");
+    expect(r.out).toMatch(/^cv-\d+ uploaded to acme\/flashcrowd-event-dec-flash-sale \(\d+ bytes\) and recorded for the lifecycle's runs; no run was started$/);
+    const uploaded = r.out.split(" ")[0]!;
+    expect(tfc.configurationVersions.get(uploaded)?.status).toBe("uploaded");
     expect(tfc.runs.size).toBe(0);
+  });
+
+  it("records the uploaded version in the workspace, where the lifecycle's runs are pinned to it", async () => {
+    const synthDir = mkdtempSync(join(tmpdir(), "synth-"));
+    mkdirSync(join(synthDir, "stacks", STACK), { recursive: true });
+    writeFileSync(join(synthDir, "stacks", STACK, "cdk.tf.json"), '{"resource":{}}');
+    const first = (await tfcCli(["upload", STACK, "--synth-dir", synthDir])).out.split(" ")[0];
+    const second = (await tfcCli(["upload", STACK, "--synth-dir", synthDir])).out.split(" ")[0];
+    expect(second).not.toBe(first);
+    expect(ws.vars.filter((v) => v.key === UPLOADED_CONFIGURATION_VARIABLE)).toEqual([expect.objectContaining({ value: second, category: "env", sensitive: false })]);
   });
 
   it("synthesizes in-process when no --synth-dir is given", async () => {
@@ -194,7 +209,9 @@ describe("flashcrowd tfc upload and status", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("[S3-NO-FORCE-DESTROY]");
     expect(r.err).toContain("has unsuppressed policy errors; nothing was uploaded");
-    expect(tfc.configurationVersions.size).toBe(0);
+    // Only the version the workspace already had.
+    expect(tfc.configurationVersions.size).toBe(1);
+    expect(ws.vars).toEqual([]);
   });
 
   it("prints the workspace and its latest run", async () => {

@@ -36,7 +36,10 @@ describe("Lambda bundles", () => {
     const dir = mkdtempSync(join(tmpdir(), "flashcrowd-post-apply-"));
     writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(lambdaBundles().postApply.zipPath))["index.js"]!);
     const { handler } = createRequire(join(dir, "index.js"))(join(dir, "index.js")) as { handler: (input: object) => Promise<unknown> };
+    // The payload contract (bundled from src/lifecycle/contracts.ts) refuses an empty payload first.
+    await expect(handler({})).rejects.toMatchObject({ name: "InvalidPayload", message: expect.stringContaining("runId") });
     // No environment: the settings schema (bundled from src/lifecycle/post-apply-config.ts) rejects it before any AWS call.
-    await expect(handler({})).rejects.toMatchObject({ name: "ZodError", message: expect.stringContaining("clusterIdentifier") });
+    const request = { action: "post-apply", event: "dec-flash-sale", workspace: "flashcrowd-event-dec-flash-sale", runId: "run-abc123" };
+    await expect(handler(request)).rejects.toMatchObject({ name: "ZodError", message: expect.stringContaining("clusterIdentifier") });
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { postApplyPolicyStatements, resolvePostApplySettings, POST_APPLY_ENV } from "../../src/lifecycle/post-apply-config";
+import {
+  DATA_CHECK_ENV,
+  dataCheckEnvironment,
+  dataCheckPolicyStatements,
+  postApplyEnvironment,
+  postApplyPolicyStatements,
+  resolveDataCheckSettings,
+  resolvePostApplySettings,
+  POST_APPLY_ENV,
+  type DataCheckSettings,
+  type PostApplySettings,
+} from "../../src/lifecycle/post-apply-config";
 
 const base = {
   accountId: "210987654321",
@@ -52,9 +63,19 @@ describe("resolvePostApplySettings", () => {
     [POST_APPLY_ENV.binlogRetentionHours]: "48",
   };
 
-  it("lets the invocation input override the environment", () => {
-    expect(resolvePostApplySettings(env, { binlogRetentionHours: 72 }).binlogRetentionHours).toBe(72);
-    expect(resolvePostApplySettings(env).binlogRetentionHours).toBe(48);
+  it("reads its settings from the environment alone", () => {
+    expect(resolvePostApplySettings(env)).toEqual({ clusterIdentifier: base.clusterIdentifier, masterSecretArn: base.masterSecretArn, binlogRetentionHours: 48 });
+  });
+
+  it("reads back exactly what the event stack writes", () => {
+    const settings: PostApplySettings = {
+      clusterIdentifier: base.clusterIdentifier,
+      masterSecretArn: base.masterSecretArn,
+      binlogRetentionHours: 72,
+      dmsSource: { secretArn: DMS_SECRET, username: "dms_source", schemas: ["sale", "sale_audit"] },
+      dmsTaskArn: TASK,
+    };
+    expect(resolvePostApplySettings(postApplyEnvironment(settings))).toEqual(settings);
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
@@ -64,5 +85,51 @@ describe("resolvePostApplySettings", () => {
     ["a DMS source without schemas", { [POST_APPLY_ENV.dmsSourceSecretArn]: "arn:aws:secretsmanager:x", [POST_APPLY_ENV.dmsSourceUsername]: "dms_source" }, /schemas/],
   ])("rejects %s", (_name, override, error) => {
     expect(() => resolvePostApplySettings({ ...env, ...override })).toThrow(error);
+  });
+});
+
+describe("data-check settings", () => {
+  const SECRET = (name: string) => `arn:aws:secretsmanager:ap-northeast-2:210987654321:secret:${name}-AbCdEf`;
+  const settings: DataCheckSettings = {
+    writer: { host: "flashcrowd-event-dec-flash-sale-db.cluster-abc.ap-northeast-2.rds.amazonaws.com", port: 3306 },
+    masterSecretArn: SECRET("rds!cluster-1234"),
+    dmsSourceSecretArn: SECRET("flashcrowd-event-dec-flash-sale-dms-source"),
+    prodReaderSecretArn: SECRET("flashcrowd-prod-verify-reader"),
+    keyBlock: { first: 9_000_000_000, last: 9_099_999_999 },
+    tables: [
+      { source: { schema: "sale", table: "orders" }, target: { schema: "shop", table: "orders" }, key: "id" },
+      { source: { schema: "sale", table: "order_items" }, target: { schema: "shop", table: "order_items" }, key: "item_id" },
+    ],
+  };
+  const env = dataCheckEnvironment(settings);
+
+  it("reads back exactly what the event stack writes", () => {
+    expect(resolveDataCheckSettings(env)).toEqual(settings);
+  });
+
+  it("fills in the default key column of a table", () => {
+    const tables = JSON.stringify([{ source: { schema: "sale", table: "orders" }, target: { schema: "shop", table: "orders" } }]);
+    expect(resolveDataCheckSettings({ ...env, [DATA_CHECK_ENV.tables]: tables }).tables[0]!.key).toBe("id");
+  });
+
+  it.each<[string, Record<string, string | undefined>, RegExp]>([
+    ["a missing writer host", { [DATA_CHECK_ENV.writerHost]: undefined }, /writer\.host|host/],
+    ["a port beyond 65535", { [DATA_CHECK_ENV.writerPort]: "70000" }, /port/],
+    ["a prod reader secret that is not an ARN", { [DATA_CHECK_ENV.prodReaderSecretArn]: "flashcrowd-prod-verify-reader" }, /prodReaderSecretArn/],
+    ["a key block that ends before it starts", { [DATA_CHECK_ENV.keyBlock]: "200-100" }, /first must be at most last/],
+    ["a key block that is not numbers", { [DATA_CHECK_ENV.keyBlock]: "a-b" }, /keyBlock/],
+    ["no key block", { [DATA_CHECK_ENV.keyBlock]: undefined }, /keyBlock/],
+    ["no tables", { [DATA_CHECK_ENV.tables]: "[]" }, /tables/],
+    ["a table name that is not a plain MySQL name", { [DATA_CHECK_ENV.tables]: JSON.stringify([{ source: { schema: "sale", table: "orders; --" }, target: { schema: "shop", table: "orders" } }]) }, /table/],
+    ["tables that are not JSON", { [DATA_CHECK_ENV.tables]: "orders,order_items" }, /EVENT_TABLES is not JSON/],
+  ])("rejects %s, naming it", (_name, override, error) => {
+    expect(() => resolveDataCheckSettings({ ...env, ...override })).toThrow(error);
+  });
+
+  it("reads the secrets and decrypts their keys through Secrets Manager only", () => {
+    const KEY_ARN = "arn:aws:kms:ap-northeast-2:210987654321:key/11111111-2222-3333-4444-555555555555";
+    const statements = dataCheckPolicyStatements({ region: "ap-northeast-2", secretArns: [settings.masterSecretArn, settings.prodReaderSecretArn], keyArns: [KEY_ARN] });
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual(["kms:Decrypt", "secretsmanager:GetSecretValue"]);
+    expect(statements.find((s) => s.actions.includes("kms:Decrypt"))?.conditions).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.ap-northeast-2.amazonaws.com" } });
   });
 });

@@ -3,13 +3,15 @@ import { DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { InvalidPayload } from "../../src/lifecycle/contracts";
 import {
   PostApplyError,
   PostApplyRetryableError,
   connectMysql,
-  handler,
+  createPostApplyHandler,
   newDmsPassword,
   runPostApply,
+  startReplication,
   type PostApplyDeps,
   type SqlSession,
 } from "../../src/lifecycle/handlers/post-apply";
@@ -202,34 +204,48 @@ describe("DMS task start", () => {
   it("starts a task that has never run, after the source is ready", async () => {
     taskIs("ready");
     dms.on(StartReplicationTaskCommand).resolves({});
-    const result = await runPostApply(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")));
+    const result = await startReplication(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")));
     expect(dms.commandCalls(StartReplicationTaskCommand)[0]!.args[0].input).toEqual({ ReplicationTaskArn: TASK_ARN, StartReplicationTaskType: "start-replication" });
-    expect(result.dmsTask).toEqual({ arn: TASK_ARN, statusBefore: "ready", started: true });
+    expect(result).toEqual({ arn: TASK_ARN, statusBefore: "ready", started: true });
   });
 
   it.each(["running", "starting"])("leaves a %s task alone", async (status) => {
     taskIs(status);
-    const result = await runPostApply(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")));
+    const result = await startReplication(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")));
     expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
-    expect(result.dmsTask?.started).toBe(false);
+    expect(result.started).toBe(false);
   });
 
   it("asks for a retry while the task is being created", async () => {
     taskIs("creating");
-    await expect(runPostApply(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")))).rejects.toThrow(PostApplyRetryableError);
+    await expect(startReplication(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")))).rejects.toThrow(PostApplyRetryableError);
   });
 
   it.each(["stopped", "failed"])("never restarts a %s task: that is the runbook's call", async (status) => {
     taskIs(status, { StopReason: "Stop Reason FATAL_ERROR", LastFailureMessage: "Apply error" });
-    const error = await runPostApply(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48"))).catch((e: unknown) => e);
+    const error = await startReplication(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48"))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PostApplyError);
     expect((error as Error).message).toMatch(new RegExp(`DMS task .* is ${status} \\(Stop Reason FATAL_ERROR\\): Apply error`));
     expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
   });
+
+  it("refuses to start when no task is configured", async () => {
+    await expect(startReplication(settings(), depsWith(new FakeAurora("48")))).rejects.toThrow(new RegExp(POST_APPLY_ENV.dmsTaskArn));
+  });
+
+  it("is not part of the post-apply step: the key block is checked in between", async () => {
+    taskIs("ready");
+    const result = await runPostApply(settings({ dmsTaskArn: TASK_ARN }), depsWith(new FakeAurora("48")));
+    expect(dms.calls()).toHaveLength(0);
+    expect(result.dmsTask).toBeUndefined();
+  });
 });
 
 describe("handler", () => {
-  it("reads its settings from the environment the event stack sets", async () => {
+  const ENV = postApplyEnvironment(settings({ dmsTaskArn: TASK_ARN }));
+  const request = (action: string) => ({ action, event: "dec-flash-sale", workspace: "flashcrowd-event-dec-flash-sale", runId: "run-abc123" });
+
+  it("writes every setting to the environment under its documented name", () => {
     const env = postApplyEnvironment(settings({ dmsTaskArn: TASK_ARN, dmsSource: { secretArn: DMS_SECRET, username: "dms_source", schemas: ["sale"] } }));
     expect(env).toEqual({
       [POST_APPLY_ENV.clusterIdentifier]: "flashcrowd-event-dec-flash-sale-db",
@@ -240,19 +256,41 @@ describe("handler", () => {
       [POST_APPLY_ENV.dmsSourceSchemas]: "sale",
       [POST_APPLY_ENV.dmsTaskArn]: TASK_ARN,
     });
-    vi.stubEnv(POST_APPLY_ENV.clusterIdentifier, "flashcrowd-event-dec-flash-sale-db");
-    vi.stubEnv(POST_APPLY_ENV.masterSecretArn, MASTER_SECRET);
-    vi.stubEnv(POST_APPLY_ENV.binlogRetentionHours, "48");
-    vi.stubEnv("AWS_REGION", "ap-northeast-2");
-    vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
-    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
-    try {
-      // The mocked mysql2 connection returns no configuration rows: the handler reaches the database and says so.
-      await expect(handler({ binlogRetentionHours: 24 })).rejects.toThrow(/returned no "binlog retention hours" row/);
-      await expect(handler({ binlogRetentionHours: 500 })).rejects.toThrow(/binlogRetentionHours/);
-    } finally {
-      vi.unstubAllEnvs();
-    }
+  });
+
+  it("post-apply sets binlog retention from the environment and leaves the DMS task alone", async () => {
+    const aurora = new FakeAurora("24");
+    const result = await createPostApplyHandler(ENV, () => depsWith(aurora))(request("post-apply"));
+    expect(result).toMatchObject({ binlogRetentionHours: { before: 24, after: 48, changed: true } });
+    expect(dms.calls()).toHaveLength(0);
+  });
+
+  it("start-replication starts the configured task without touching the database", async () => {
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [{ ReplicationTaskArn: TASK_ARN, Status: "ready" }] });
+    dms.on(StartReplicationTaskCommand).resolves({});
+    const deps = depsWith(new FakeAurora("48"));
+    const result = await createPostApplyHandler(ENV, () => deps)(request("start-replication"));
+    expect(result).toEqual({ arn: TASK_ARN, statusBefore: "ready", started: true });
+    expect(deps.connect).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ["an unknown action", { ...request("post-apply"), action: "verify" }, /action/],
+    ["a payload carrying settings", { ...request("post-apply"), binlogRetentionHours: 24 }, /binlogRetentionHours/],
+    ["a payload without its run", { action: "post-apply", event: "dec-flash-sale", workspace: "flashcrowd-event-dec-flash-sale" }, /runId/],
+  ])("refuses %s before connecting anywhere", async (_, payload, field) => {
+    const deps = depsWith(new FakeAurora("48"));
+    const refusal = createPostApplyHandler(ENV, () => deps)(payload);
+    await expect(refusal).rejects.toBeInstanceOf(InvalidPayload);
+    await expect(refusal).rejects.toThrow(field);
+    expect(deps.connect).not.toHaveBeenCalled();
+    expect(rds.calls()).toHaveLength(0);
+  });
+
+  it("refuses an environment with a bad setting, naming it", async () => {
+    const deps = depsWith(new FakeAurora("48"));
+    await expect(createPostApplyHandler({ ...ENV, [POST_APPLY_ENV.binlogRetentionHours]: "500" }, () => deps)(request("post-apply"))).rejects.toThrow(/binlogRetentionHours/);
+    expect(deps.connect).not.toHaveBeenCalled();
   });
 
   it("connects over TLS, verifying the server against the RDS certificate authorities", async () => {

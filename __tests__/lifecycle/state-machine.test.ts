@@ -1,37 +1,23 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { lifecycleInput } from "../../src/lifecycle/input";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../../src/lifecycle/settings";
+import { SimulatedClock, TaskFailure, runExecution, type TaskInvocation } from "../../src/rehearsal/asl-runner";
+import { configWith } from "../helpers/config";
 import { STATES, TRANSIENT_ERRORS, VERIFIED_CONDITION, lifecycleDefinition, type AslDefinition } from "../../src/lifecycle/state-machine";
-import { TaskError, simulate, type AslJson, type TaskCall } from "../helpers/asl-simulator";
 
 const aslValidator = createRequire(__filename)("asl-validator") as (d: unknown) => { isValid: boolean; errorsText: () => string };
 
 const FN = {
   tfcRun: "arn:aws:lambda:ap-northeast-2:210987654321:function:tfc-run",
   dmsReplication: "arn:aws:lambda:ap-northeast-2:210987654321:function:dms",
-  finalSnapshot: "arn:aws:lambda:ap-northeast-2:210987654321:function:snapshot",
+  eventDatabase: "arn:aws:lambda:ap-northeast-2:210987654321:function:event-database",
+  quiesce: "arn:aws:lambda:ap-northeast-2:210987654321:function:quiesce",
   smokeCheck: "arn:aws:lambda:ap-northeast-2:210987654321:function:smoke",
   notify: "arn:aws:lambda:ap-northeast-2:210987654321:function:notify",
 };
 const settings = { ...DEFAULT_LIFECYCLE_SETTINGS, verifyMaxAttempts: 4 };
 const definition = lifecycleDefinition({ functions: FN, settings });
-
-const EVENT = {
-  slug: "dec-flash-sale",
-  name: "December flash sale",
-  stackId: "event-dec-flash-sale",
-  workspace: "flashcrowd-event-dec-flash-sale",
-  ownerChannel: "#sale-ops",
-  opensAt: "2026-12-04T20:00:00+09:00",
-  closesAt: "2026-12-06T00:00:00+09:00",
-  dmsTaskId: "flashcrowd-event-dec-flash-sale-sync",
-  dmsReplicationInstanceId: "flashcrowd-event-dec-flash-sale-dms",
-  auroraClusterId: "flashcrowd-event-dec-flash-sale-db",
-  finalSnapshotId: "flashcrowd-event-dec-flash-sale-db-final-20261205t1600",
-  smokeCheckUrl: "https://sale.flashcrowd.example/healthz",
-  postApplyFunctionName: "flashcrowd-event-dec-flash-sale-post-apply",
-};
-const input = (action: string) => ({ action, scheduledAt: "2026-12-04T17:00:00+09:00", event: EVENT });
 
 /** Edges of a state: Next, Default, Choice targets and Catch targets. */
 function edges(def: AslDefinition, name: string, skip?: (from: string, rule: Record<string, unknown>) => boolean): string[] {
@@ -98,154 +84,164 @@ describe("lifecycle state machine: structure", () => {
 
 describe("lifecycle state machine: teardown cannot destroy unverified data", () => {
   const withoutVerifiedRule = (from: string, rule: Record<string, unknown>) => from === STATES.dataVerified && rule.Condition === VERIFIED_CONDITION;
+  /** What only verified data may lead to: its snapshot, deletion protection off, the destroy run. */
+  const guarded = [STATES.verifiedSnapshot, STATES.unprotectDatabase, STATES.startDestroyRun];
+  const teardownStart = STATES.postponeAutoDestroy;
 
-  it("reaches the destroy run from the start of teardown through the verified rule", () => {
-    expect(reachable(definition, STATES.verifyData).has(STATES.startDestroyRun)).toBe(true);
+  it("starts teardown at the auto-destroy postponement, then quiesces, stops DMS at the quiesce time and reconciles", () => {
+    const path = [STATES.postponeAutoDestroy, STATES.quiesce, STATES.quiesceStatus, STATES.stopReplicationAt, STATES.replicationStatus, STATES.reconcile, STATES.dataVerified];
+    for (const [from, to] of path.slice(0, -1).map((s, i) => [s, path[i + 1]!] as const)) {
+      expect(edges(definition, from), `${from} -> ${to}`).toContain(to);
+    }
   });
 
-  it("cannot reach the destroy run, or stop replication, from the start of teardown without it", () => {
-    const rest = reachable(definition, STATES.verifyData, withoutVerifiedRule);
-    expect(rest.has(STATES.startDestroyRun)).toBe(false);
-    expect(rest.has(STATES.stopReplication)).toBe(false);
+  it("reaches the verified snapshot, deletion protection off and the destroy run from the start of teardown through the verified rule", () => {
+    const all = reachable(definition, teardownStart);
+    for (const state of guarded) expect(all.has(state), state).toBe(true);
+  });
+
+  it("cannot reach any of them from the start of teardown without it", () => {
+    const rest = reachable(definition, teardownStart, withoutVerifiedRule);
+    for (const state of guarded) expect(rest.has(state), state).toBe(false);
   });
 
   it("the reachability check finds a bypass when one is added (so the check above can fail)", () => {
     const bypassed = structuredClone(definition) as AslDefinition;
     (bypassed.States[STATES.waitBeforeReverify] as Record<string, unknown>).Next = STATES.startDestroyRun;
-    expect(reachable(bypassed, STATES.verifyData, withoutVerifiedRule).has(STATES.startDestroyRun)).toBe(true);
+    expect(reachable(bypassed, teardownStart, withoutVerifiedRule).has(STATES.startDestroyRun)).toBe(true);
   });
 
-  it("decides on the result of the data check made just before: the decision has no other way in", () => {
+  it("decides on the reconciliation made just before: the decision has no other way in", () => {
     const into = Object.keys(definition.States).filter((n) => edges(definition, n).includes(STATES.dataVerified));
-    expect(into).toEqual([STATES.verifyData]);
-    expect((definition.States[STATES.verifyData]!.Assign as Record<string, string>).verification).toBe("{% $states.result.Payload %}");
+    expect(into).toEqual([STATES.reconcile]);
+    expect(definition.States[STATES.reconcile]!.Assign).toMatchObject({ reconcile: "{% $states.result.Payload %}" });
     const rules = definition.States[STATES.dataVerified]!.Choices as { Condition: string; Next: string }[];
-    expect(rules.filter((r) => r.Next === STATES.stopReplication)).toEqual([{ Condition: VERIFIED_CONDITION, Next: STATES.stopReplication }]);
+    expect(rules.filter((r) => r.Next === STATES.verifiedSnapshot)).toEqual([{ Condition: VERIFIED_CONDITION, Next: STATES.verifiedSnapshot }]);
+  });
+
+  it("asks for a finished reconciliation that matched, not just one that finished", () => {
+    expect(VERIFIED_CONDITION).toMatch(/\$reconcile\.done = true/);
+    expect(VERIFIED_CONDITION).toMatch(/\$reconcile\.matched = true/);
+  });
+
+  it("turns deletion protection off only once the verified snapshot is available, and destroys only after that", () => {
+    const into = (target: string) => Object.keys(definition.States).filter((n) => edges(definition, n).includes(target));
+    expect(into(STATES.unprotectDatabase)).toEqual([STATES.verifiedSnapshotStatus]);
+    const rules = definition.States[STATES.verifiedSnapshotStatus]!.Choices as { Condition: string; Next: string }[];
+    expect(rules.filter((r) => r.Next === STATES.unprotectDatabase).map((r) => r.Condition)).toEqual([expect.stringContaining("available")]);
+    expect(into(STATES.startDestroyRun)).toEqual([STATES.unprotectDatabase]);
   });
 
   it("cannot reach teardown from spin-up", () => {
     const fromUp = reachable(definition, STATES.startApplyRun);
-    expect(fromUp.has(STATES.startDestroyRun)).toBe(false);
-    expect(fromUp.has(STATES.stopReplication)).toBe(false);
+    for (const state of [teardownStart, STATES.quiesce, STATES.stopReplicationAt, ...guarded]) expect(fromUp.has(state), state).toBe(false);
   });
 });
 
-interface Script {
-  verify?: () => unknown;
-  run?: (call: TaskCall) => unknown;
-  snapshot?: () => unknown;
-  postApply?: () => unknown;
-}
+describe("lifecycle state machine: spin-up", () => {
+  it("checks the key block between the post-apply step and the DMS task's start", () => {
+    expect(definition.States[STATES.postApply]!.Next).toBe(STATES.checkKeyBlock);
+    expect(definition.States[STATES.checkKeyBlock]!.Next).toBe(STATES.startReplication);
+    expect(edges(definition, STATES.startReplication)).toContain(STATES.smokeCheck);
+  });
 
-function fakeTasks(script: Script = {}) {
-  let runPolls = 0;
-  return (call: TaskCall): unknown => {
-    const p = call.payload;
-    switch (call.functionName) {
-      case FN.tfcRun:
-        if (script.run) return script.run(call);
-        if (p.action === "start") return { runId: "run-1", status: "pending", outcome: "pending", url: "https://tfc/run-1", created: true };
-        runPolls++;
-        return runPolls < 3 ? { runId: "run-1", status: "planning", outcome: "pending", url: "https://tfc/run-1" } : { runId: "run-1", status: "applied", outcome: "succeeded", url: "https://tfc/run-1" };
-      case FN.dmsReplication:
-        if (p.action === "verify") return script.verify ? script.verify() : { verified: true, reasons: [] };
-        return { status: p.action === "stop" ? "stopping" : "stopped" };
-      case FN.finalSnapshot:
-        return script.snapshot ? script.snapshot() : { state: "available", status: "available" };
-      case FN.smokeCheck:
-        return { status: 200 };
-      case FN.notify:
-        return { sent: true };
-      case EVENT.postApplyFunctionName:
-        return script.postApply ? script.postApply() : { binlogRetentionHours: 168 };
-      default:
-        throw new Error(`unexpected function ${String(call.functionName)}`);
-    }
-  };
-}
+  it.each([
+    [STATES.postApply, "$event.postApplyFunctionName", "post-apply"],
+    [STATES.checkKeyBlock, "$event.dataCheckFunctionName", "key-block"],
+    [STATES.startReplication, "$event.postApplyFunctionName", "start-replication"],
+    [STATES.reconcile, "$event.dataCheckFunctionName", "reconcile"],
+  ])("invokes %s on the event's own function, named in the input", (state, fn, action) => {
+    const args = definition.States[state]!.Arguments as { FunctionName: string; Payload: { action: string } };
+    expect(args.FunctionName).toBe(`{% ${fn} %}`);
+    expect(args.Payload.action).toBe(action);
+  });
+});
 
-const json = definition as unknown as AslJson;
-const destroyStarts = (calls: TaskCall[]) => calls.filter((c) => c.functionName === FN.tfcRun && c.payload.action === "start" && c.payload.destroy === true);
-const notifications = (calls: TaskCall[]) => calls.filter((c) => c.functionName === FN.notify).map((c) => c.payload.kind);
+describe("lifecycle state machine: teardown paths", () => {
+  const config = configWith();
+  const down = lifecycleInput(config, config.events.calendar[0]!, "down");
+  const QUIESCED_AT = "2026-12-06T01:05:00.000Z";
 
-describe("lifecycle state machine: executions", () => {
-  it("spins up: apply run, post-apply step by the event's function name, smoke check, notification", async () => {
-    const ex = await simulate(json, input("up"), fakeTasks());
-    expect(ex.status).toBe("SUCCEEDED");
-    const start = ex.calls.find((c) => c.state === STATES.startApplyRun)!;
-    expect(start.payload).toEqual({
-      action: "start",
-      workspace: EVENT.workspace,
-      destroy: false,
-      message: "Spin-up of December flash sale (scheduled 2026-12-04T17:00:00+09:00)",
+  /** Fake functions of a teardown; `reconcile` answers the data check. */
+  function teardown(reconcile: () => unknown) {
+    const calls: { fn: string; payload: Record<string, unknown> }[] = [];
+    const invoke = async ({ functionName, payload }: TaskInvocation): Promise<unknown> => {
+      const p = payload as Record<string, unknown>;
+      calls.push({ fn: functionName, payload: p });
+      switch (functionName) {
+        case FN.tfcRun:
+          if (p.action === "postpone-auto-destroy") return { autoDestroyAt: null, moved: false };
+          if (p.action === "start") return { runId: "run-9", status: "plan_queued", outcome: "pending", url: "https://tfc/run-9", created: true };
+          return { runId: "run-9", status: "applied", outcome: "succeeded", url: "https://tfc/run-9" };
+        case FN.quiesce:
+          return { quiesced: true, phase: "quiesced", reasons: [], queue: { messages: 0, deadLetters: 0 }, quiescedAt: QUIESCED_AT };
+        case FN.dmsReplication:
+          return { status: "stopped", stoppedAtCommitTime: true, detail: "stopped" };
+        case FN.eventDatabase:
+          return p.action === "unprotect" ? { deletionProtection: false, changed: true } : { state: "available", status: "available" };
+        case FN.notify:
+          return { sent: ["slack"] };
+        case down.event.dataCheckFunctionName:
+          return reconcile();
+        default:
+          throw new TaskFailure("UnexpectedFunction", functionName);
+      }
+    };
+    return { calls, invoke };
+  }
+
+  const run = (invoke: (i: TaskInvocation) => Promise<unknown>) =>
+    runExecution({
+      definition,
+      stateMachineArn: "arn:aws:states:ap-northeast-2:210987654321:stateMachine:lifecycle",
+      executionName: "down",
+      input: down,
+      clock: new SimulatedClock(Date.parse("2026-12-06T01:00:00Z")),
+      invoke,
+      random: () => 0,
     });
-    expect(ex.calls.find((c) => c.state === STATES.postApply)?.functionName).toBe(EVENT.postApplyFunctionName);
-    expect(ex.calls.find((c) => c.state === STATES.smokeCheck)?.payload).toEqual({ url: EVENT.smokeCheckUrl });
-    expect(notifications(ex.calls)).toEqual(["spun-up"]);
+  const steps = (calls: { fn: string; payload: Record<string, unknown> }[]) =>
+    calls.filter((c) => c.fn !== FN.notify).map((c) => `${c.fn === down.event.dataCheckFunctionName ? "data-check" : c.fn.split(":").at(-1)}:${String(c.payload.action ?? "quiesce")}`);
+
+  it("destroys verified data only after its snapshot and with deletion protection turned off, in that order", async () => {
+    const { calls, invoke } = teardown(() => ({ done: true, matched: true }));
+    const result = await run(invoke);
+    expect(result.status).toBe("SUCCEEDED");
+    expect(steps(calls)).toEqual([
+      "tfc-run:postpone-auto-destroy",
+      "quiesce:quiesce",
+      "dms:stop-at",
+      "data-check:reconcile",
+      "event-database:snapshot",
+      "event-database:unprotect",
+      "tfc-run:start",
+      "tfc-run:status",
+      "event-database:final-snapshot",
+    ]);
+    expect(calls.find((c) => c.fn === FN.dmsReplication)!.payload.commitTime).toBe(QUIESCED_AT);
+    expect(calls.find((c) => c.fn === FN.tfcRun && c.payload.action === "start")!.payload.destroy).toBe(true);
   });
 
-  it("stops spin-up and alerts when the apply run errors", async () => {
-    const ex = await simulate(json, input("up"), fakeTasks({ run: (c) => ({ runId: "run-1", status: c.payload.action === "start" ? "pending" : "errored", outcome: c.payload.action === "start" ? "pending" : "failed", url: "u" }) }));
-    expect(ex.status).toBe("FAILED");
-    expect(ex.path).toContain(STATES.applyRunFailed);
-    expect(ex.path).not.toContain(STATES.postApply);
-    expect(notifications(ex.calls)).toEqual(["failed"]);
-    expect((ex.variables.failure as { Cause: string }).Cause).toBe("run run-1 ended errored: u");
+  it.each([
+    ["found differences", { done: true, matched: false, summary: "orders: 2 rows missing in prod" }],
+    ["never finished", { done: false, matched: false, cursor: { table: 0 } }],
+  ])("never snapshots, unprotects or destroys when the reconciliation %s, and says so", async (_, answer) => {
+    const { calls, invoke } = teardown(() => answer);
+    const result = await run(invoke);
+    expect(result.status).toBe("FAILED");
+    expect(calls.some((c) => c.fn === FN.eventDatabase)).toBe(false);
+    expect(calls.some((c) => c.fn === FN.tfcRun && c.payload.action === "start")).toBe(false);
+    const failure = calls.filter((c) => c.fn === FN.notify).at(-1)!.payload;
+    expect(failure.kind).toBe("failed");
   });
 
-  it("tears down verified data: stop replication, destroy run, final snapshot confirmed, notification", async () => {
-    const ex = await simulate(json, input("down"), fakeTasks());
-    expect(ex.status).toBe("SUCCEEDED");
-    const order = ex.calls.map((c) => `${c.state}`);
-    expect(order.indexOf(STATES.verifyData)).toBeLessThan(order.indexOf(STATES.stopReplication));
-    expect(order.indexOf(STATES.stopReplication)).toBeLessThan(order.indexOf(STATES.startDestroyRun));
-    expect(destroyStarts(ex.calls)).toHaveLength(1);
-    expect(ex.calls.find((c) => c.state === STATES.checkFinalSnapshot)?.payload).toEqual({ snapshotId: EVENT.finalSnapshotId, clusterId: EVENT.auroraClusterId });
-    expect(notifications(ex.calls)).toEqual(["torn-down"]);
-  });
-
-  it("alerts and checks again while the data is not verified, then destroys once it is", async () => {
-    let checks = 0;
-    const ex = await simulate(json, input("down"), fakeTasks({ verify: () => (++checks < 3 ? { verified: false, reasons: ["CDC latency 40 s"] } : { verified: true, reasons: [] }) }));
-    expect(ex.status).toBe("SUCCEEDED");
-    expect(checks).toBe(3);
-    expect(notifications(ex.calls)).toEqual(["not-verified", "not-verified", "torn-down"]);
-    expect(ex.calls.filter((c) => c.payload.kind === "not-verified").map((c) => c.payload.attempt)).toEqual([1, 2]);
-    expect(destroyStarts(ex.calls)).toHaveLength(1);
-  });
-
-  it("never destroys when the data stays unverified: gives up after the limit and alerts", async () => {
-    const ex = await simulate(json, input("down"), fakeTasks({ verify: () => ({ verified: false, reasons: ["table orders: Mismatched records"] }) }));
-    expect(ex.status).toBe("FAILED");
-    expect(ex.calls.filter((c) => c.state === STATES.verifyData)).toHaveLength(settings.verifyMaxAttempts);
-    expect(destroyStarts(ex.calls)).toHaveLength(0);
-    expect(ex.calls.some((c) => c.state === STATES.stopReplication)).toBe(false);
-    expect(notifications(ex.calls)).toEqual(["not-verified", "not-verified", "not-verified", "failed"]);
-    expect((ex.variables.failure as { Error: string; Cause: string }).Cause).toContain("NOT destroyed: table orders: Mismatched records");
-  });
-
-  it("does not destroy when the data check itself fails", async () => {
-    const ex = await simulate(json, input("down"), fakeTasks({ verify: () => { throw new TaskError("ReplicationTaskNotFound", "no task"); } }));
-    expect(ex.status).toBe("FAILED");
-    expect(destroyStarts(ex.calls)).toHaveLength(0);
-    expect((ex.variables.failure as { step: string }).step).toBe(STATES.verifyData);
-  });
-
-  it("retries a transient failure of the data check in place", async () => {
-    let n = 0;
-    const ex = await simulate(json, input("down"), fakeTasks({ verify: () => { if (n++ === 0) throw new TaskError("Lambda.TooManyRequestsException"); return { verified: true, reasons: [] }; } }));
-    expect(ex.status).toBe("SUCCEEDED");
-  });
-
-  it("alerts when the final snapshot is missing after the destroy run", async () => {
-    const ex = await simulate(json, input("down"), fakeTasks({ snapshot: () => ({ state: "missing" }) }));
-    expect(ex.status).toBe("FAILED");
-    expect(ex.path).toContain(STATES.finalSnapshotMissing);
-    expect(notifications(ex.calls)).toEqual(["failed"]);
-  });
-
-  it("fails an unknown action without doing anything", async () => {
-    const ex = await simulate(json, input("sideways"), fakeTasks());
-    expect(ex).toMatchObject({ status: "FAILED", error: "UnknownAction", calls: [] });
+  it("never destroys when the data check itself fails", async () => {
+    const { calls, invoke } = teardown(() => {
+      throw new TaskFailure("Error", "prod reader secret has no value");
+    });
+    const result = await run(invoke);
+    expect(result.status).toBe("FAILED");
+    expect(calls.some((c) => c.fn === FN.eventDatabase)).toBe(false);
+    expect(calls.some((c) => c.fn === FN.tfcRun && c.payload.action === "start")).toBe(false);
   });
 });

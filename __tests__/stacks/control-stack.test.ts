@@ -88,18 +88,19 @@ describe("control stack: state machine", () => {
     const [sm] = listOf(json, "aws_sfn_state_machine");
     const definition = JSON.parse(String(sm!.definition));
     expect(definition.QueryLanguage).toBe("JSONata");
-    expect(Object.keys(definition.States)).toContain(STATES.verifyData);
+    expect(Object.keys(definition.States)).toEqual(expect.arrayContaining([STATES.quiesce, STATES.reconcile, STATES.unprotectDatabase]));
     expect(sm!.tracing_configuration).toEqual({ enabled: true });
     expect(sm!.logging_configuration).toMatchObject({ level: "ALL", include_execution_data: false });
   });
 
-  it("may invoke the lifecycle functions and the event stacks' post-apply functions, nothing else", () => {
+  it("may invoke the lifecycle functions and the event stacks' post-apply and data-check functions, nothing else", () => {
     const policy = listOf(json, "aws_iam_role_policy").find((p) => String(p.role).includes("lifecycle_role"))!;
     const invoke = statementsOf(policy.policy).find((s) => list(s.Action).includes("lambda:InvokeFunction"))!;
     const resources = list(invoke.Resource);
-    expect(resources).toContain("arn:aws:lambda:ap-northeast-2:210987654321:function:flashcrowd-event-*-post-apply");
-    expect(resources.filter((r) => !r.startsWith("${aws_lambda_function.") && !r.includes("post-apply"))).toEqual([]);
-    expect(resources).toHaveLength(5 * 2 + 1);
+    const eventFunctions = ["post-apply", "data-check"].map((f) => `arn:aws:lambda:ap-northeast-2:210987654321:function:flashcrowd-event-*-${f}`);
+    expect(resources.filter((r) => !r.startsWith("${aws_lambda_function."))).toEqual(eventFunctions);
+    // Each of the six lifecycle functions, and its versions.
+    expect(resources).toHaveLength(6 * 2 + eventFunctions.length);
   });
 
   it("alarms to the alert topic on failed, timed-out or aborted executions", () => {
@@ -112,20 +113,21 @@ describe("control stack: state machine", () => {
 describe("control stack: functions", () => {
   const functions = listOf(json, "aws_lambda_function");
 
-  it("has the five lifecycle functions on Node 20, from the bundled zips", () => {
+  it("has the six lifecycle functions on Node 20, from the bundled zips", () => {
     const bundles = lambdaBundles();
     expect(functions.map((f) => f.function_name).sort()).toEqual(
-      ["dms-check", "final-snapshot", "notify", "smoke-check", "tfc-run"].map((c) => `flashcrowd-control-${c}`),
+      ["dms-check", "event-database", "notify", "quiesce", "smoke-check", "tfc-run"].map((c) => `flashcrowd-control-${c}`),
     );
     for (const f of functions) {
       expect(f.runtime).toBe("nodejs20.x");
       expect(f.handler).toBe("index.handler");
       expect(f.filename).toMatch(/^assets\/.+\.zip$/);
     }
-    // Every bundle but the post-apply step, which each event stack runs in its own VPC.
-    const { postApply, ...lifecycle } = bundles;
+    // Every bundle but the post-apply step and the data checks, which each event stack runs in its own VPC.
+    const { postApply, dataCheck, ...lifecycle } = bundles;
     expect(functions.map((f) => f.source_code_hash).sort()).toEqual(Object.values(lifecycle).map((b) => b.sha256Base64).sort());
     expect(functions.map((f) => f.source_code_hash)).not.toContain(postApply.sha256Base64);
+    expect(functions.map((f) => f.source_code_hash)).not.toContain(dataCheck.sha256Base64);
     for (const b of Object.values(bundles)) expect(existsSync(b.zipPath)).toBe(true);
   });
 
@@ -136,7 +138,7 @@ describe("control stack: functions", () => {
 
   it("gives every function a KMS-encrypted log group with retention", () => {
     const groups = listOf(json, "aws_cloudwatch_log_group").filter((g) => String(g.name).startsWith("/aws/lambda/"));
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(functions.length);
     for (const g of groups) {
       expect(g.retention_in_days).toBe(90);
       expect(g.kms_key_id).toMatch(/aws_kms_key/);
@@ -153,20 +155,23 @@ describe("control stack: functions", () => {
     const slack = Object.keys(secrets).find((k) => k.startsWith("slack-webhook"))!;
     expect(reads("tfc-run")).toEqual([`\${aws_secretsmanager_secret.${token}.arn}`]);
     expect(reads("notify")).toEqual([`\${aws_secretsmanager_secret.${slack}.arn}`]);
-    for (const c of ["dms-check", "final-snapshot", "smoke-check"]) expect(reads(c)).toEqual([]);
+    for (const c of ["dms-check", "event-database", "quiesce", "smoke-check"]) expect(reads(c)).toEqual([]);
   });
 
-  it("lets the data check stop and read only DMS tasks tagged as this project's calendar events", () => {
+  const EVENT_TAGS = {
+    StringEquals: {
+      "aws:ResourceTag/Project": "flashcrowd",
+      "aws:ResourceTag/Environment": "event",
+      "aws:ResourceTag/Event": ["dec-flash-sale", "concert-film-tickets"],
+    },
+  };
+
+  it("lets the DMS function stop and resume only DMS tasks tagged as this project's calendar events", () => {
     const policy = functionPolicy(json, "dms-check");
     const scoped = policy.find((s) => list(s.Action).includes("dms:StopReplicationTask"))!;
+    expect(list(scoped.Action).sort()).toEqual(["dms:StartReplicationTask", "dms:StopReplicationTask"]);
     expect(list(scoped.Resource)).toEqual(["arn:aws:dms:ap-northeast-2:210987654321:task:*"]);
-    expect(scoped.Condition).toEqual({
-      StringEquals: {
-        "aws:ResourceTag/Project": "flashcrowd",
-        "aws:ResourceTag/Environment": "event",
-        "aws:ResourceTag/Event": ["dec-flash-sale", "concert-film-tickets"],
-      },
-    });
+    expect(scoped.Condition).toEqual(EVENT_TAGS);
     expect(policy.filter((s) => list(s.Action).some((a) => a.startsWith("dms:")) && list(s.Resource).includes("*")).flatMap((s) => list(s.Action))).toEqual([
       "dms:DescribeReplicationTasks",
     ]);
@@ -185,10 +190,17 @@ describe("control stack: functions", () => {
     expect(scoped.Condition!.StringEquals!["aws:ResourceTag/Event"]).toEqual(["concert-film-tickets"]);
   });
 
+  it("no longer reads DMS validation statistics or metrics", () => {
+    const actions = functionPolicy(json, "dms-check").flatMap((s) => list(s.Action));
+    expect(actions).not.toContain("dms:DescribeTableStatistics");
+    expect(actions).not.toContain("cloudwatch:GetMetricData");
+  });
+
   it("uses Resource * only for actions without resource-level permissions", () => {
     const allowed = new Set([
       "dms:DescribeReplicationTasks",
-      "cloudwatch:GetMetricData",
+      "application-autoscaling:RegisterScalableTarget",
+      "application-autoscaling:DescribeScalableTargets",
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",
       "xray:GetSamplingRules",
@@ -209,12 +221,40 @@ describe("control stack: functions", () => {
     expect(wildcard.filter((a) => !allowed.has(a))).toEqual([]);
   });
 
-  it("lets the snapshot check describe only the events' final snapshots and clusters", () => {
-    const statement = functionPolicy(json, "final-snapshot").find((s) => list(s.Action).includes("rds:DescribeDBClusterSnapshots"))!;
-    expect(list(statement.Resource)).toEqual([
+  it("lets the event database function describe only the events' final and verified snapshots and their clusters", () => {
+    const statement = functionPolicy(json, "event-database").find((s) => list(s.Action).includes("rds:DescribeDBClusterSnapshots"))!;
+    expect(list(statement.Resource).sort()).toEqual([
       "arn:aws:rds:ap-northeast-2:210987654321:cluster-snapshot:flashcrowd-event-*-db-final",
+      "arn:aws:rds:ap-northeast-2:210987654321:cluster-snapshot:flashcrowd-event-*-db-verified",
       "arn:aws:rds:ap-northeast-2:210987654321:cluster:flashcrowd-event-*-db",
     ]);
+  });
+
+  it("lets the event database function create only the verified snapshot, and modify only event clusters", () => {
+    const policy = functionPolicy(json, "event-database");
+    const create = policy.find((s) => list(s.Action).includes("rds:CreateDBClusterSnapshot"))!;
+    expect(list(create.Resource).sort()).toEqual([
+      "arn:aws:rds:ap-northeast-2:210987654321:cluster-snapshot:flashcrowd-event-*-db-verified",
+      "arn:aws:rds:ap-northeast-2:210987654321:cluster:flashcrowd-event-*-db",
+    ]);
+    const modify = policy.find((s) => list(s.Action).includes("rds:ModifyDBCluster"))!;
+    expect(list(modify.Resource)).toEqual(["arn:aws:rds:ap-northeast-2:210987654321:cluster:flashcrowd-event-*-db"]);
+    const actions = policy.flatMap((s) => list(s.Action));
+    for (const a of ["rds:DeleteDBCluster", "rds:DeleteDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"]) expect(actions).not.toContain(a);
+  });
+
+  it("lets the quiesce function scale only event ECS services and read only event order queues", () => {
+    const policy = functionPolicy(json, "quiesce");
+    const ecs = policy.find((s) => list(s.Action).includes("ecs:UpdateService"))!;
+    expect(list(ecs.Action).sort()).toEqual(["ecs:DescribeServices", "ecs:UpdateService"]);
+    expect(list(ecs.Resource)).toEqual(["arn:aws:ecs:ap-northeast-2:210987654321:service/flashcrowd-event-*-ecs/*"]);
+    const sqs = policy.find((s) => list(s.Action).includes("sqs:GetQueueUrl"))!;
+    expect(list(sqs.Action).sort()).toEqual(["sqs:GetQueueAttributes", "sqs:GetQueueUrl"]);
+    expect(list(sqs.Resource)).toEqual(["arn:aws:sqs:ap-northeast-2:210987654321:flashcrowd-event-*-orders*"]);
+    const scaling = policy.filter((s) => list(s.Action).some((a) => a.startsWith("application-autoscaling:"))).flatMap((s) => list(s.Action));
+    expect(scaling).toContain("application-autoscaling:RegisterScalableTarget");
+    const actions = policy.flatMap((s) => list(s.Action));
+    for (const a of ["ecs:DeleteService", "sqs:PurgeQueue", "sqs:DeleteMessage", "sqs:ReceiveMessage"]) expect(actions).not.toContain(a);
   });
 });
 
@@ -263,6 +303,12 @@ describe("event resource patterns", () => {
     expect(matches(patterns.postApplyFunctionName, names.postApplyFunctionName)).toBe(true);
     expect(matches(patterns.auroraClusterId, names.auroraClusterId)).toBe(true);
     expect(matches(patterns.finalSnapshotId, names.finalSnapshotId)).toBe(true);
+    expect(matches(patterns.dataCheckFunctionName, names.dataCheckFunctionName)).toBe(true);
+    expect(matches(patterns.verifiedSnapshotId, names.verifiedSnapshotId)).toBe(true);
+    expect(matches(patterns.ecsClusterName, names.ecsClusterName)).toBe(true);
+    expect(matches(patterns.ordersQueueName, names.ordersQueueName)).toBe(true);
+    expect(matches(patterns.ordersQueueName, names.ordersDeadLetterQueueName)).toBe(true);
     expect(matches(patterns.postApplyFunctionName, "abcdefghijklmnop-prod-post-apply")).toBe(false);
+    expect(matches(patterns.ordersQueueName, "abcdefghijklmnop-prod-orders")).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { buildApp } from "../../src/app";
 import { remoteStateReads } from "../../src/ci/catalog-drift";
 import { loadConfig, type Config } from "../../src/config";
 import { eventResourceNames } from "../../src/config/event-resources";
-import { POST_APPLY_ENV } from "../../src/lifecycle/post-apply-config";
+import { DATA_CHECK_ENV, POST_APPLY_ENV } from "../../src/lifecycle/post-apply-config";
 import { synthApp } from "../helpers/app";
 import { configWith } from "../helpers/config";
 import { listOf, parseJsonAttribute, resourcesOf, type TerraformJson } from "../helpers/synth";
@@ -214,7 +214,7 @@ describe("event stack: services", () => {
       [8080, "web"],
     ]);
     const auroraIngress = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("aws_security_group.aurora_sg_"));
-    expect(auroraIngress.map((r) => r.description).sort()).toEqual(["DMS replication instance (CDC source)", "Post-apply function", "api tasks", "web tasks", "worker tasks"]);
+    expect(auroraIngress.map((r) => r.description).sort()).toEqual(["DMS replication instance (CDC source)", "Data-check function", "Post-apply function", "api tasks", "web tasks", "worker tasks"]);
     const redisIngress = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("aws_security_group.redis_sg_"));
     expect(redisIngress.map((r) => r.description).sort()).toEqual(["api tasks", "web tasks", "worker tasks"]);
   });
@@ -306,10 +306,10 @@ describe("event stack: log delivery", () => {
     expect(s3.prefix).toBe("events/dec-flash-sale/!{timestamp:yyyy/MM/dd}/");
   });
 
-  it("receives every log group of the event: services, database, post-apply step", () => {
+  it("receives every log group of the event: services, database, post-apply step, data checks", () => {
     const filters = listOf(sale, "aws_cloudwatch_log_subscription_filter").map((f) => f.name).sort();
     expect(filters).toEqual(
-      ["db-audit", "db-error", "db-slowquery", "post-apply", "svc-api", "svc-web", "svc-worker"].map((c) => `flashcrowd-event-dec-flash-sale-logs-${c}`),
+      ["data-check", "db-audit", "db-error", "db-slowquery", "post-apply", "svc-api", "svc-web", "svc-worker"].map((c) => `flashcrowd-event-dec-flash-sale-logs-${c}`),
     );
     const groups = listOf(sale, "aws_cloudwatch_log_group").filter((g) => !String(g.name).startsWith("/aws/kinesisfirehose/") && !String(g.name).includes("flow"));
     expect(groups.every((g) => g.retention_in_days === 30)).toBe(true);
@@ -398,17 +398,18 @@ describe("event stack: DMS into prod", () => {
     expect(endpoints.every((e) => e.ssl_mode === "require")).toBe(true);
   });
 
-  it("opens prod's database security group to the DMS security group only, on the database port", () => {
+  it("opens prod's database security group to the DMS and data-check security groups only, on the database port", () => {
     const intoProd = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes(PROD));
-    expect(intoProd).toEqual([
+    const rule = (group: string) =>
       expect.objectContaining({
         security_group_id: expect.stringContaining("cross-stack-output-aws_security_groupaurora_sg_"),
-        referenced_security_group_id: expect.stringContaining("aws_security_group.dms_sg_"),
+        referenced_security_group_id: expect.stringContaining(`aws_security_group.${group}_sg_`),
         from_port: 3306,
         to_port: 3306,
-      }),
-    ]);
-    expect(intoProd[0]!.cidr_ipv4).toBeUndefined();
+      });
+    expect(intoProd).toEqual(expect.arrayContaining([rule("dms"), rule("data-check")]));
+    expect(intoProd).toHaveLength(2);
+    expect(intoProd.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
   });
 
   it("sends DMS events and alarms to event-edge's permanent alerts topic", () => {
@@ -421,8 +422,14 @@ describe("event stack: DMS into prod", () => {
   });
 });
 
+const lambda = (name: string) => {
+  const fn = listOf(sale, "aws_lambda_function").find((f) => f.function_name === name);
+  expect(fn, name).toBeDefined();
+  return fn!;
+};
+
 describe("event stack: post-apply function", () => {
-  const fn = one("aws_lambda_function");
+  const fn = lambda(names.postApplyFunctionName);
   const env = (fn.environment as { variables: Record<string, string> }).variables;
 
   it("has the name the lifecycle invokes and runs in the private subnets with its own security group", () => {
@@ -464,6 +471,97 @@ describe("event stack: post-apply function", () => {
       [3306, "aurora"],
       [443, "0.0.0.0/0"],
     ]);
+  });
+});
+
+describe("event stack: data-check function", () => {
+  const fn = lambda(names.dataCheckFunctionName);
+  const env = (fn.environment as { variables: Record<string, string> }).variables;
+  const rulesOf = (type: string) => listOf(sale, type).filter((r) => String(r.security_group_id).includes("data-check_sg_"));
+
+  it("has the name the lifecycle invokes and runs in the data subnets, the only ones peered with prod", () => {
+    expect(fn.vpc_config).toEqual({
+      subnet_ids: [expect.stringContaining("network_data-a_"), expect.stringContaining("network_data-b_"), expect.stringContaining("network_data-c_")],
+      security_group_ids: [expect.stringContaining("aws_security_group.data-check_sg_")],
+    });
+  });
+
+  it("traces, keeps failed invocations and runs one at a time", () => {
+    expect(fn).toEqual(
+      expect.objectContaining({ tracing_config: { mode: "Active" }, reserved_concurrent_executions: 1, dead_letter_config: { target_arn: expect.stringContaining("data-check-dlq") } }),
+    );
+  });
+
+  it("gets the writer, the three secrets, the key block and the mapped tables from its environment", () => {
+    expect(env).toMatchObject({
+      [DATA_CHECK_ENV.writerHost]: expect.stringContaining("aws_rds_cluster.aurora_cluster_"),
+      [DATA_CHECK_ENV.writerPort]: "3306",
+      [DATA_CHECK_ENV.masterSecretArn]: expect.stringContaining("master_user_secret[0].secret_arn"),
+      [DATA_CHECK_ENV.dmsSourceSecretArn]: expect.stringContaining("aws_secretsmanager_secret.dms_source-secret_"),
+      [DATA_CHECK_ENV.prodReaderSecretArn]: expect.stringContaining(`${PROD}.cross-stack-output-aws_secretsmanager_secretverify-reader-secret_`),
+      [DATA_CHECK_ENV.keyBlock]: expect.stringMatching(/^\d+-\d+$/),
+    });
+    const tables = JSON.parse(env[DATA_CHECK_ENV.tables]!) as { source: { table: string }; target: { schema: string } }[];
+    expect(tables.map((t) => t.source.table).sort()).toEqual(["order_items", "orders", "payments"]);
+    expect(new Set(tables.map((t) => t.target.schema))).toEqual(new Set(["shop"]));
+  });
+
+  it("may read the event's master and DMS source secrets and prod's read-only secret, and nothing else of Secrets Manager", () => {
+    const statements = parseJsonAttribute<Policy>(byPath("aws_iam_role_policy", "/data-check/policy")[0]!.policy).Statement;
+    const reads = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
+    expect(reads.flatMap((s) => [s.Action].flat())).toEqual(["secretsmanager:GetSecretValue"]);
+    expect([reads[0]!.Resource].flat()).toEqual([
+      expect.stringContaining("master_user_secret[0].secret_arn"),
+      expect.stringContaining("aws_secretsmanager_secret.dms_source-secret_"),
+      expect.stringContaining("verify-reader-secret_"),
+    ]);
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain("secretsmanager:PutSecretValue");
+  });
+
+  it("reaches the event database, and prod's database only on its port in prod's data subnets", () => {
+    const egress = rulesOf("aws_vpc_security_group_egress_rule").map((r) => [r.from_port, r.cidr_ipv4 ?? "event aurora"]);
+    expect(egress.sort()).toEqual([
+      [3306, "10.0.68.0/24"],
+      [3306, "10.0.69.0/24"],
+      [3306, "10.0.70.0/24"],
+      [3306, "event aurora"],
+      [443, "0.0.0.0/0"],
+    ]);
+  });
+
+  it("is admitted by the event database and, in the shared account, by prod's database security group", () => {
+    const admitting = listOf(sale, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.referenced_security_group_id).includes("data-check_sg_"));
+    expect(admitting.map((r) => [String(r.security_group_id).includes(PROD) ? "prod" : "event", r.from_port]).sort()).toEqual([
+      ["event", 3306],
+      ["prod", 3306],
+    ]);
+  });
+});
+
+describe("event stack: names the lifecycle uses", () => {
+  it("runs its ECS services in the cluster the quiesce step scales", () => {
+    expect(listOf(sale, "aws_ecs_cluster").map((c) => c.name)).toEqual([names.ecsClusterName]);
+  });
+
+  it("names its request-serving and worker services as the quiesce step expects", () => {
+    const services = listOf(sale, "aws_ecs_service").map((s) => s.name);
+    expect([...services].sort()).toEqual([...names.services.http, ...names.services.worker].sort());
+    expect(names.services.worker).toEqual(["flashcrowd-event-dec-flash-sale-worker"]);
+    expect([...names.services.http].sort()).toEqual(["flashcrowd-event-dec-flash-sale-api", "flashcrowd-event-dec-flash-sale-web"]);
+  });
+
+  it("names the order queue and its dead-letter queue as the quiesce step expects", () => {
+    const queues = listOf(sale, "aws_sqs_queue").map((q) => q.name);
+    expect(queues).toEqual(expect.arrayContaining([names.ordersQueueName, names.ordersDeadLetterQueueName]));
+    const orders = listOf(sale, "aws_sqs_queue").find((q) => q.name === names.ordersQueueName)!;
+    expect(String(orders.redrive_policy)).toContain("aws_sqs_queue.");
+  });
+
+  it("keeps the verified snapshot apart from the final snapshot, both of the event's cluster", () => {
+    expect(names.verifiedSnapshotId).not.toBe(names.finalSnapshotId);
+    expect(names.verifiedSnapshotId.startsWith(names.auroraClusterId)).toBe(true);
+    const cluster = one("aws_rds_cluster");
+    expect(cluster.final_snapshot_identifier).toBe(names.finalSnapshotId);
   });
 });
 

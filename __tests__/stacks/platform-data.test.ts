@@ -101,6 +101,14 @@ describe("platform stacks from the repository's config", () => {
     }
   });
 
+  it("hold prod's read-only verification secret for the event data checks, issued outside Terraform, in the synced environment only", () => {
+    const secret = listOf(prod, "aws_secretsmanager_secret").find((x) => x.name === "flashcrowd/prod/verify-reader");
+    expect(secret).toEqual(expect.objectContaining({ kms_key_id: expect.stringContaining("aws_kms_key.data-key_") }));
+    expect(Number(secret!.recovery_window_in_days)).toBeGreaterThanOrEqual(7);
+    expect(listOf(prod, "aws_secretsmanager_secret_version")).toEqual([]);
+    expect(listOf(dev, "aws_secretsmanager_secret").some((x) => String(x.name).endsWith("verify-reader"))).toBe(false);
+  });
+
   it("hold no secret value", () => {
     for (const json of [prod, dev]) {
       expect(JSON.stringify(json)).not.toMatch(/master_password|auth_token|"passwords"|secret_string/);
@@ -124,6 +132,22 @@ describe("platform stacks from other configs", () => {
     const { prod, dev } = synthPlatforms(configWith((c) => eventsInOwnAccount(c)));
     expect(roleNames(prod)).not.toContain("dms-vpc-role");
     expect(roleNames(dev)).not.toContain("dms-vpc-role");
+  });
+
+  it("let only the event data-check roles of the events' account read prod's verification secret", () => {
+    const config = configWith((c) => eventsInOwnAccount(c));
+    const { prod, events } = synthPlatforms(config);
+    const secretKey = Object.entries(prod.resource?.aws_secretsmanager_secret ?? {}).find(([, x]) => x.name === "flashcrowd/prod/verify-reader")![0];
+    const policy = listOf(prod, "aws_secretsmanager_secret_policy").find((x) => String(x.secret_arn).includes(`aws_secretsmanager_secret.${secretKey}.`))!;
+    const statements = (JSON.parse(String(policy.policy)) as { Statement: { Action: string | string[]; Condition: { ArnLike: Record<string, string> } }[] }).Statement;
+    expect(statements.map((x) => x.Action)).toEqual(["secretsmanager:GetSecretValue"]);
+    const pattern = statements[0]!.Condition.ArnLike["aws:PrincipalArn"]!;
+    expect(pattern).toBe("arn:aws:iam::510987654321:role/flashcrowd-event-*-data-check-fn");
+    // The pattern matches the role each event stack gives its data-check function.
+    const matcher = new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+    const dataCheckRoles = events.flatMap((e) => roleNames(e)).filter((n) => String(n).includes("data-check"));
+    expect(dataCheckRoles.length).toBe(events.length);
+    for (const role of dataCheckRoles) expect(`arn:aws:iam::510987654321:role/${String(role)}`).toMatch(matcher);
   });
 
   it("build no bastion and no off-hours schedules where they are not configured", () => {

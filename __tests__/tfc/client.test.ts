@@ -6,7 +6,17 @@ import { t as listTar } from "tar";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TfcClient } from "../../src/tfc/client";
 import { TfcApiError, TfcConnectionError, TfcTimeoutError } from "../../src/tfc/errors";
-import { classifyRun, runMarker, startRun, waitForRun } from "../../src/tfc/runs";
+import {
+  NoUploadedConfiguration,
+  UPLOADED_CONFIGURATION_VARIABLE,
+  classifyRun,
+  recordUploadedConfiguration,
+  runMarker,
+  runWaiting,
+  startRun,
+  uploadedConfiguration,
+  waitForRun,
+} from "../../src/tfc/runs";
 import { packDirectory } from "../../src/tfc/tarball";
 import { FakeTfc, TOKEN } from "../helpers/fake-tfc";
 
@@ -152,9 +162,30 @@ describe("configuration upload", () => {
   });
 });
 
+/** A workspace with one uploaded, non-speculative configuration version, as after a deploy. */
+function workspaceWithConfiguration() {
+  const ws = tfc.addWorkspace(ORG, WS);
+  tfc.addConfigurationVersion(ws.id, { speculative: false });
+  return ws;
+}
+
 describe("runs", () => {
-  it("creates a run with is-destroy, auto-apply and the message", async () => {
+  it("refuses a run on a workspace that has no configuration to run", async () => {
     const ws = tfc.addWorkspace(ORG, WS);
+    await expect(client().createRun(ws.id, { isDestroy: false, autoApply: true, message: "up" })).rejects.toMatchObject({ name: "TfcApiError", status: 422 });
+    expect(tfc.runs.size).toBe(0);
+  });
+
+  it("runs the configuration version it is pinned to", async () => {
+    const ws = workspaceWithConfiguration();
+    const pinned = tfc.addConfigurationVersion(ws.id, { speculative: false });
+    tfc.addConfigurationVersion(ws.id, { speculative: false });
+    const run = await client().createRun(ws.id, { isDestroy: false, autoApply: true, message: "up", configurationVersionId: pinned });
+    expect(run.configurationVersionId).toBe(pinned);
+  });
+
+  it("creates a run with is-destroy, auto-apply and the message", async () => {
+    const ws = workspaceWithConfiguration();
     const run = await client().createRun(ws.id, { isDestroy: true, autoApply: true, message: "tear down" });
     expect(run.isDestroy).toBe(true);
     expect(tfc.requestsTo("POST", /\/runs$/)[0]?.body).toMatchObject({
@@ -163,7 +194,7 @@ describe("runs", () => {
   });
 
   it("follows a non-final run with the same marker instead of creating a second one", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     const marker = runMarker(WS, "apply");
     const existing = tfc.addRun(ws.id, { message: `scheduled spin-up ${marker}`, status: "planning" });
     const started = await startRun(client(), { workspaceId: ws.id, isDestroy: false, autoApply: true, message: "manual", marker });
@@ -172,7 +203,7 @@ describe("runs", () => {
   });
 
   it("creates a new run when the run with the marker has finished", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     const marker = runMarker(WS, "apply");
     tfc.addRun(ws.id, { message: `old ${marker}`, status: "applied", script: [] });
     const started = await startRun(client(), { workspaceId: ws.id, isDestroy: false, message: "again", marker });
@@ -181,7 +212,7 @@ describe("runs", () => {
   });
 
   it("creates exactly one run when the answer to the create request is lost", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     tfc.fail("POST", /\/runs$/, { drop: "after" });
     const marker = runMarker(WS, "destroy");
     const started = await startRun(client(), { workspaceId: ws.id, isDestroy: true, autoApply: true, message: "teardown", marker });
@@ -191,17 +222,19 @@ describe("runs", () => {
   });
 
   it("follows a run to applied and reports each status once", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     const c = client();
     const run = await c.createRun(ws.id, { isDestroy: false, autoApply: true, message: "up" });
     const seen: string[] = [];
     const final = await waitForRun(c, run.id, { timeoutMs: 60_000, pollIntervalMs: 1_000, sleep: async (ms) => void (now += ms), clock: () => now, onStatus: (r) => seen.push(r.status) });
     expect(final.status).toBe("applied");
-    expect(seen).toEqual(["plan_queued", "planning", "planned", "apply_queued", "applying", "applied"]);
+    // The run took the free workspace at once (plan_queued); each read moves it one status on.
+    expect(run.status).toBe("plan_queued");
+    expect(seen).toEqual(["planning", "planned", "apply_queued", "applying", "applied"]);
   });
 
   it("ends with the errored run when the run errors", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     tfc.script = () => ["planning", "errored"];
     const c = client();
     const run = await c.createRun(ws.id, { isDestroy: false, message: "up" });
@@ -210,7 +243,7 @@ describe("runs", () => {
   });
 
   it("times out on a run that never finishes", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     tfc.script = () => ["planning"];
     const c = client();
     const run = await c.createRun(ws.id, { isDestroy: false, message: "up" });
@@ -220,7 +253,7 @@ describe("runs", () => {
   });
 
   it("confirms a run that waits for confirmation when asked to, once", async () => {
-    const ws = tfc.addWorkspace(ORG, WS);
+    const ws = workspaceWithConfiguration();
     const c = client();
     const run = await c.createRun(ws.id, { isDestroy: false, autoApply: false, message: "up" });
     const final = await waitForRun(c, run.id, { timeoutMs: 60_000, confirm: true, sleep: async (ms) => void (now += ms), clock: () => now });
@@ -244,5 +277,93 @@ describe("runs", () => {
     ["policy_override", false, "pending"],
   ] as const)("classifies %s (confirmable %s) as %s", (status, confirmable, outcome) => {
     expect(classifyRun({ status, confirmable })).toBe(outcome);
+  });
+});
+
+describe("run outcome judged by intent", () => {
+  type Shape = Parameters<typeof classifyRun>[0];
+  const run = (over: Partial<Shape>): Shape => ({ status: "applied", confirmable: false, isDestroy: false, planOnly: false, hasChanges: true, ...over });
+
+  it.each<[string, Partial<Shape>, "apply" | "destroy", string]>([
+    ["an applied apply", {}, "apply", "succeeded"],
+    ["an applied destroy", { isDestroy: true }, "destroy", "succeeded"],
+    ["an applied apply, for a destroy", {}, "destroy", "failed"],
+    ["an applied destroy, for an apply", { isDestroy: true }, "apply", "failed"],
+    ["an apply with nothing to change", { status: "planned_and_finished", hasChanges: false }, "apply", "succeeded"],
+    ["a destroy with nothing left to destroy", { status: "planned_and_finished", hasChanges: false, isDestroy: true }, "destroy", "succeeded"],
+    ["a plan that finished with changes unapplied", { status: "planned_and_finished", hasChanges: true }, "apply", "failed"],
+    ["a finished plan-only run, even without changes", { status: "planned_and_finished", planOnly: true, hasChanges: false }, "apply", "failed"],
+    ["a plan-only run still planning", { status: "planning", planOnly: true }, "destroy", "failed"],
+    ["a saved plan", { status: "planned_and_saved" }, "apply", "failed"],
+    ["an errored run", { status: "errored" }, "destroy", "failed"],
+    ["a run waiting for confirmation", { status: "planned", confirmable: true }, "apply", "needs-confirmation"],
+    ["a run applying", { status: "applying" }, "destroy", "pending"],
+  ])("judges %s, for an %s intent, as %s", (_, over, intent, outcome) => {
+    expect(classifyRun(run(over), intent)).toBe(outcome);
+  });
+
+  it("without an intent, still calls a finished plan a success (a plain CLI plan)", () => {
+    expect(classifyRun(run({ status: "planned_and_finished", planOnly: true }))).toBe("succeeded");
+  });
+});
+
+describe("waiting runs", () => {
+  const URL = "https://app.terraform.io/app/acme/workspaces/ws/runs/run-2";
+  const idle = { locked: false, lockedBy: undefined, currentRunId: undefined };
+
+  it.each<[string, Parameters<typeof runWaiting>[0], Parameters<typeof runWaiting>[1], string | undefined, RegExp | undefined]>([
+    ["queued behind the current run", { id: "run-2", status: "pending", positionInQueue: 1 }, { ...idle, currentRunId: "run-1" }, "queued", /behind run-1/],
+    ["held by a lock", { id: "run-2", status: "pending" }, { ...idle, locked: true, lockedBy: "user-alice" }, "locked", /locked by user-alice.*unlock/],
+    ["at a soft-failed policy check", { id: "run-2", status: "policy_override" }, idle, "policy-override", /override or discard run-2/],
+    ["waiting for a run task decision", { id: "run-2", status: "post_plan_awaiting_decision" }, idle, "awaiting-decision", /decision/],
+    ["planning", { id: "run-2", status: "planning" }, { ...idle, currentRunId: "run-2" }, undefined, undefined],
+    ["pending but next, on a free workspace", { id: "run-2", status: "pending", positionInQueue: 0 }, idle, undefined, undefined],
+    ["pending under its own lock", { id: "run-2", status: "pending" }, { ...idle, locked: true, lockedBy: "run-2" }, undefined, undefined],
+  ])("reports a run %s", (_, r, ws, reason, advice) => {
+    const waiting = runWaiting(r, ws, URL);
+    expect(waiting?.reason).toBe(reason);
+    if (advice) expect(waiting?.advice).toMatch(advice);
+  });
+});
+
+describe("recorded configuration version", () => {
+  it("records the uploaded version in the workspace's environment and reads it back", async () => {
+    const ws = tfc.addWorkspace(ORG, WS);
+    const cv = tfc.addConfigurationVersion(ws.id, { speculative: false });
+    await recordUploadedConfiguration(client(), ws.id, cv);
+    expect(ws.vars).toEqual([expect.objectContaining({ key: UPLOADED_CONFIGURATION_VARIABLE, value: cv, category: "env", sensitive: false })]);
+    expect(await uploadedConfiguration(client(), ws.id, WS)).toBe(cv);
+  });
+
+  it("replaces the recorded version on the next upload instead of adding a second variable", async () => {
+    const ws = tfc.addWorkspace(ORG, WS);
+    await recordUploadedConfiguration(client(), ws.id, tfc.addConfigurationVersion(ws.id, { speculative: false }));
+    const newer = tfc.addConfigurationVersion(ws.id, { speculative: false });
+    await recordUploadedConfiguration(client(), ws.id, newer);
+    expect(ws.vars.map((v) => v.value)).toEqual([newer]);
+  });
+
+  it.each<[string, (wsId: string) => string | undefined, RegExp]>([
+    ["none is recorded", () => undefined, /no recorded configuration version/],
+    ["the recorded one is speculative", (wsId) => tfc.addConfigurationVersion(wsId, { speculative: true }), /speculative/],
+    ["the recorded one belongs to another workspace", () => tfc.addConfigurationVersion(tfc.addWorkspace(ORG, "other").id, { speculative: false }), /another workspace/],
+  ])("refuses when %s, saying how to upload one", async (_, recorded, why) => {
+    const ws = tfc.addWorkspace(ORG, WS);
+    const cv = recorded(ws.id);
+    if (cv) ws.vars.push({ id: "var-1", key: UPLOADED_CONFIGURATION_VARIABLE, value: cv, category: "env", sensitive: false });
+    const error = await uploadedConfiguration(client(), ws.id, WS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoUploadedConfiguration);
+    expect((error as Error).message).toMatch(why);
+    expect((error as Error).message).toMatch(/tfc upload event-dec-flash-sale/);
+  });
+});
+
+describe("auto-destroy time", () => {
+  it("sets and clears a workspace's auto-destroy time", async () => {
+    const ws = tfc.addWorkspace(ORG, WS);
+    await client().setAutoDestroyAt(ws.id, "2026-12-08T00:00:00.000Z");
+    expect((await client().workspace(ORG, WS)).autoDestroyAt).toBe("2026-12-08T00:00:00.000Z");
+    await client().setAutoDestroyAt(ws.id, null);
+    expect((await client().workspace(ORG, WS)).autoDestroyAt).toBeUndefined();
   });
 });

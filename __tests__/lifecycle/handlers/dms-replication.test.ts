@@ -1,144 +1,137 @@
-import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
-  DescribeTableStatisticsCommand,
+  StartReplicationTaskCommand,
   StopReplicationTaskCommand,
-  type TableStatistics,
+  type ReplicationTask,
 } from "@aws-sdk/client-database-migration-service";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createDmsHandler, type VerifyResult } from "../../../src/lifecycle/handlers/dms-replication";
+import { InvalidPayload } from "../../../src/lifecycle/contracts";
+import { commitTimePosition, createDmsHandler, ReplicationTaskFailed } from "../../../src/lifecycle/handlers/dms-replication";
+import { TransientError } from "../../../src/lifecycle/handlers/runtime";
 
 const dmsMock = mockClient(DatabaseMigrationServiceClient);
-const cwMock = mockClient(CloudWatchClient);
-const NOW = new Date("2026-12-05T16:00:00Z");
+const handler = createDmsHandler({ dms: new DatabaseMigrationServiceClient({}) });
 const TASK_ID = "flashcrowd-event-dec-flash-sale-sync";
 const TASK_ARN = "arn:aws:dms:ap-northeast-2:210987654321:task:ABCDEFGHIJKLMNOP";
-const request = { taskId: TASK_ID, replicationInstanceId: "flashcrowd-event-dec-flash-sale-dms", maxLatencySeconds: 5 };
+const COMMIT_TIME = "2026-12-06T01:00:00.000Z";
+const POSITION = "commit_time:2026-12-06T01:00:00";
+const stopAt = { action: "stop-at", taskId: TASK_ID, commitTime: COMMIT_TIME };
 
-const handler = createDmsHandler({ dms: new DatabaseMigrationServiceClient({}), cloudwatch: new CloudWatchClient({}), now: () => NOW });
-const verify = async () => (await handler({ action: "verify", ...request })) as VerifyResult;
-
-const table = (name: string, over: Partial<TableStatistics> = {}): TableStatistics => ({
-  SchemaName: "shop",
-  TableName: name,
-  TableState: "Table completed",
-  ValidationState: "Validated",
-  ValidationFailedRecords: 0,
-  ValidationPendingRecords: 0,
-  ValidationSuspendedRecords: 0,
-  ...over,
-});
-
-function given(options: { status?: string; source?: number[]; target?: number[]; tables?: TableStatistics[]; stopReason?: string } = {}) {
+function givenTask(task: Partial<ReplicationTask>): void {
   dmsMock.on(DescribeReplicationTasksCommand).resolves({
-    ReplicationTasks: [{ ReplicationTaskIdentifier: TASK_ID, ReplicationTaskArn: TASK_ARN, Status: options.status ?? "running", StopReason: options.stopReason }],
+    ReplicationTasks: [{ ReplicationTaskIdentifier: TASK_ID, ReplicationTaskArn: TASK_ARN, ...task }],
   });
-  const series = (values: number[]) => ({ Timestamps: values.map((_, i) => new Date(NOW.getTime() - i * 60_000)), Values: values });
-  cwMock.on(GetMetricDataCommand).resolves({
-    MetricDataResults: [
-      { Id: "cdclatencysource0", ...series(options.source ?? [0, 3]) },
-      { Id: "cdclatencysource1", Timestamps: [], Values: [] },
-      { Id: "cdclatencytarget0", ...series(options.target ?? [1, 9]) },
-      { Id: "cdclatencytarget1", Timestamps: [], Values: [] },
-    ],
-  });
-  dmsMock.on(DescribeTableStatisticsCommand).resolves({ TableStatistics: options.tables ?? [table("orders"), table("order_items")] });
+  dmsMock.on(StopReplicationTaskCommand).resolves({});
+  dmsMock.on(StartReplicationTaskCommand).resolves({});
 }
 
-beforeEach(() => {
-  dmsMock.reset();
-  cwMock.reset();
+beforeEach(() => dmsMock.reset());
+
+describe("commit time stop position", () => {
+  it.each([
+    ["2026-12-06T01:00:00Z", "commit_time:2026-12-06T01:00:00"],
+    ["2026-12-06T10:00:00+09:00", "commit_time:2026-12-06T01:00:00"],
+    ["2026-12-06T01:00:00.987Z", "commit_time:2026-12-06T01:00:00"],
+  ])("turns %s into %s (UTC, whole seconds)", (iso, position) => {
+    expect(commitTimePosition(iso)).toBe(position);
+  });
 });
 
-describe("DMS data check", () => {
-  it("verifies a running task that has caught up with every table validated", async () => {
-    given();
-    const result = await verify();
-    expect(result).toMatchObject({ verified: true, reasons: [], status: "running", latencySeconds: { source: 0, target: 1 }, tables: { total: 2, validated: 2 } });
+describe("DMS stop at a commit time", () => {
+  it("stops a running task first, since a stop position can only be set on a stopped task", async () => {
+    // GIVEN a task still replicating without a stop position
+    givenTask({ Status: "running" });
+    // WHEN the state machine asks to stop at the commit time
+    const result = await handler(stopAt);
+    // THEN the task is stopped and the answer is not yet done
+    expect(dmsMock.commandCalls(StopReplicationTaskCommand).map((c) => c.args[0].input)).toEqual([{ ReplicationTaskArn: TASK_ARN }]);
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ status: "stopping", stoppedAtCommitTime: false });
   });
 
-  it("reads latency for the task's resource id and the event's replication instance", async () => {
-    given();
-    await verify();
-    const queries = cwMock.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
-    expect(queries[0]!.MetricStat!.Metric!.Dimensions).toEqual([
-      { Name: "ReplicationInstanceIdentifier", Value: request.replicationInstanceId },
-      { Name: "ReplicationTaskIdentifier", Value: "ABCDEFGHIJKLMNOP" },
+  it("resumes a stopped task with exactly the requested CdcStopPosition", async () => {
+    givenTask({ Status: "stopped", StopReason: "Stop Reason NORMAL" });
+    const result = await handler(stopAt);
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand).map((c) => c.args[0].input)).toEqual([
+      { ReplicationTaskArn: TASK_ARN, StartReplicationTaskType: "resume-processing", CdcStopPosition: POSITION },
     ]);
-    expect(dmsMock.commandCalls(DescribeReplicationTasksCommand)[0]!.args[0].input.Filters).toEqual([{ Name: "replication-task-id", Values: [TASK_ID] }]);
+    expect(result).toMatchObject({ status: "starting", stoppedAtCommitTime: false });
+  });
+
+  it("waits, without another stop, while a task resumed with the position applies changes", async () => {
+    givenTask({ Status: "running", CdcStopPosition: POSITION });
+    const result = await handler(stopAt);
+    expect(dmsMock.commandCalls(StopReplicationTaskCommand)).toHaveLength(0);
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ status: "running", stoppedAtCommitTime: false });
+  });
+
+  it("waits while the task is stopping", async () => {
+    givenTask({ Status: "stopping" });
+    expect(await handler(stopAt)).toMatchObject({ status: "stopping", stoppedAtCommitTime: false });
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
+  });
+
+  it("is done once the task stopped by itself at the commit time", async () => {
+    givenTask({ Status: "stopped", CdcStopPosition: POSITION, StopReason: "Stop Reason STOPPED_AT_COMMIT_TIME" });
+    const result = await handler(stopAt);
+    expect(result).toMatchObject({ status: "stopped", stoppedAtCommitTime: true });
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
+  });
+
+  it("is not done when the task stopped at a different commit time", async () => {
+    givenTask({ Status: "stopped", CdcStopPosition: "commit_time:2026-12-05T01:00:00", StopReason: "Stop Reason STOPPED_AT_COMMIT_TIME" });
+    const result = await handler(stopAt);
+    expect(result.stoppedAtCommitTime).toBe(false);
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand)[0]!.args[0].input.CdcStopPosition).toBe(POSITION);
   });
 
   it.each([
-    ["CDC target latency is high", { target: [40, 2] }, "CDCLatencyTarget is 40 s (at most 5 s allowed)"],
-    ["CDC source latency is high", { source: [12] }, "CDCLatencySource is 12 s (at most 5 s allowed)"],
-    ["there is no latency data", { source: [] }, "CDCLatencySource: no data in the last 10 minutes"],
-    ["a table has failed validation", { tables: [table("orders", { ValidationState: "Mismatched records", ValidationFailedRecords: 3 })] }, 'table shop.orders: validation "Mismatched records", 3 failed records'],
-    ["a table has records pending validation", { tables: [table("orders", { ValidationState: "Pending records", ValidationPendingRecords: 120 })] }, 'table shop.orders: validation "Pending records", 120 pending records'],
-    ["a table has suspended records", { tables: [table("orders", { ValidationSuspendedRecords: 1 })] }, "table shop.orders: 1 suspended records"],
-    ["validation is not enabled", { tables: [table("orders", { ValidationState: "Not enabled" })] }, 'table shop.orders: validation "Not enabled"'],
-    ["a table is in error", { tables: [table("orders", { TableState: "Table error" })] }, 'table shop.orders: state "Table error"'],
-    ["there are no table statistics", { tables: [] }, "no table statistics: nothing shows the tables were replicated"],
-  ])("blocks teardown when %s", async (_why, options, reason) => {
-    given(options);
-    const result = await verify();
-    expect(result.verified).toBe(false);
-    expect(result.reasons).toContain(reason);
+    ["failed", { Status: "failed", LastFailureMessage: "Last Error Table 'orders' was errored" }],
+    ["never started", { Status: "ready" }],
+  ])("refuses a task that %s: changes may be missing in prod", async (_, task) => {
+    givenTask(task);
+    await expect(handler(stopAt)).rejects.toBeInstanceOf(ReplicationTaskFailed);
   });
 
-  it.each(["stopped", "failed", "ready"])("blocks teardown when the task is %s, not running", async (status) => {
-    given({ status, stopReason: "Stop Reason FATAL_ERROR" });
-    const result = await verify();
-    expect(result).toMatchObject({ verified: false, status });
-    expect(result.reasons[0]).toMatch(new RegExp(`is ${status} \\(Stop Reason FATAL_ERROR\\), not running`));
-    expect(cwMock.calls()).toHaveLength(0);
+  it("names the failure message of a failed task", async () => {
+    givenTask({ Status: "failed", LastFailureMessage: "Last Error Table 'orders' was errored" });
+    await expect(handler(stopAt)).rejects.toThrow(/Table 'orders' was errored/);
   });
 
-  it("blocks teardown when the task does not exist", async () => {
-    dmsMock.on(DescribeReplicationTasksCommand).rejects(Object.assign(new Error("No Replication Tasks found"), { name: "ResourceNotFoundFault" }));
-    expect(await verify()).toMatchObject({ verified: false, reasons: [`DMS task ${TASK_ID} not found`] });
+  it("refuses a task that does not exist", async () => {
+    dmsMock.on(DescribeReplicationTasksCommand).rejects(Object.assign(new Error("no task"), { name: "ResourceNotFoundFault" }));
+    await expect(handler(stopAt)).rejects.toBeInstanceOf(ReplicationTaskFailed);
   });
 
-  it("reads every page of table statistics", async () => {
-    given();
-    dmsMock
-      .on(DescribeTableStatisticsCommand)
-      .resolvesOnce({ TableStatistics: [table("a")], Marker: "next" })
-      .resolvesOnce({ TableStatistics: [table("b", { ValidationState: "Pending records" })] });
-    const result = await verify();
-    expect(result.tables).toEqual({ total: 2, validated: 1 });
-    expect(dmsMock.commandCalls(DescribeTableStatisticsCommand)[1]!.args[0].input.Marker).toBe("next");
-  });
-
-  it("marks throttling as transient so the state machine retries it in place", async () => {
-    given();
-    cwMock.on(GetMetricDataCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
-    await expect(verify()).rejects.toMatchObject({ name: "TransientError" });
+  it("turns throttling into a retryable error", async () => {
+    dmsMock.on(DescribeReplicationTasksCommand).rejects(Object.assign(new Error("slow down"), { name: "ThrottlingException" }));
+    await expect(handler(stopAt)).rejects.toBeInstanceOf(TransientError);
   });
 });
 
-describe("DMS stop and status", () => {
-  it("stops a running task by its ARN", async () => {
-    given();
-    dmsMock.on(StopReplicationTaskCommand).resolves({ ReplicationTask: { Status: "stopping" } });
-    expect(await handler({ action: "stop", ...request })).toEqual({ status: "stopping" });
-    expect(dmsMock.commandCalls(StopReplicationTaskCommand)[0]!.args[0].input).toEqual({ ReplicationTaskArn: TASK_ARN });
-  });
-
-  it("does not stop a task that is already stopped", async () => {
-    given({ status: "stopped" });
-    expect(await handler({ action: "stop", ...request })).toEqual({ status: "stopped" });
+describe("DMS status", () => {
+  it("reports the status and stop reason without touching the task", async () => {
+    givenTask({ Status: "stopped", StopReason: "Stop Reason STOPPED_AT_COMMIT_TIME" });
+    const result = await handler({ action: "status", taskId: TASK_ID });
+    expect(result).toMatchObject({ status: "stopped", stopReason: "Stop Reason STOPPED_AT_COMMIT_TIME", stoppedAtCommitTime: false });
     expect(dmsMock.commandCalls(StopReplicationTaskCommand)).toHaveLength(0);
+    expect(dmsMock.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
   });
+});
 
-  it("fails when the task to stop does not exist", async () => {
-    dmsMock.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [] });
-    await expect(handler({ action: "stop", ...request })).rejects.toMatchObject({ name: "ReplicationTaskNotFound" });
-  });
-
-  it("reports the task's status", async () => {
-    given({ status: "stopping" });
-    expect(await handler({ action: "status", ...request })).toEqual({ status: "stopping" });
+describe("DMS payload", () => {
+  it.each([
+    ["the retired verify action", { action: "verify", taskId: TASK_ID }, /action/],
+    ["a commit time that is not a time", { action: "stop-at", taskId: TASK_ID, commitTime: "tonight" }, /commitTime/],
+    ["no task id", { action: "stop-at", commitTime: COMMIT_TIME }, /taskId/],
+    ["an unknown field", { ...stopAt, maxLatencySeconds: 5 }, /maxLatencySeconds/],
+  ])("refuses %s, naming the field, before calling DMS", async (_, payload, field) => {
+    const refusal = handler(payload);
+    await expect(refusal).rejects.toBeInstanceOf(InvalidPayload);
+    await expect(refusal).rejects.toThrow(field);
+    expect(dmsMock.calls()).toHaveLength(0);
   });
 });

@@ -90,4 +90,26 @@ describe("notifications", () => {
     const n = formatNotification({ kind: "failed", action: "down", event, failure: { step: "DestroyRunFailed", Error: "DestroyRunFailed", Cause: "run errored" } });
     expect(n.text).not.toContain("NOT destroyed");
   });
+
+  it("asks a person to act on a run that waits, with the run's advice, on Slack and SNS", async () => {
+    const advice = "the workspace is locked by user-alice: unlock it (Settings > Locking) or wait for whoever holds it; run-abc starts then";
+    const waiting: NotifyRequest = { kind: "run-waiting", action: "down", event, run: { runId: "run-abc", status: "pending", waiting: { reason: "locked", advice } } };
+    expect(await handler()(waiting)).toEqual({ sent: ["slack", "sns"] });
+    expect(JSON.parse(posts[0]!.body).text).toContain(advice);
+    expect(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe("December flash sale: teardown run needs a person (locked)");
+  });
+
+  it.each(["StartDestroyRun", "DestroyRunStatus", "PollDestroyRun", "DestroyRunFailed", "DestroyRunTimedOut", "NotifyDestroyRunWaiting"])(
+    "says deletion protection is OFF after a teardown failed at %s",
+    (step) => {
+      const n = formatNotification({ kind: "failed", action: "down", event, failure: { step, Error: "States.TaskFailed", Cause: "x" } });
+      expect(n.text).toContain("deletion protection is OFF");
+      expect(n.text).not.toContain("NOT destroyed");
+    },
+  );
+
+  it.each(["Reconcile", "SnapshotVerifiedData", "CheckFinalSnapshot"])("does not claim deletion protection is off after a failure at %s", (step) => {
+    const n = formatNotification({ kind: "failed", action: "down", event, failure: { step, Error: "States.TaskFailed", Cause: "x" } });
+    expect(n.text).not.toContain("deletion protection is OFF");
+  });
 });
