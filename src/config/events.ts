@@ -119,10 +119,12 @@ export const eventPlatform: ConfigInput["events"]["platform"] = {
  * To add an event: append an entry with a new slug, the next free /20 of the pool as `cidr` and the
  * next free `keyBlock` (synth names a free block if you pick a taken one), then open a pull request.
  *
- * Key blocks start at 9 x 10^12: prod's own auto-increment keys must never reach a block (the
- * lifecycle checks prod's highest key at spin-up and refuses to start an event whose block it has
- * reached), and a shop that takes a million orders a day needs thousands of years to get there.
- * Blocks are never reused, not even after an event is removed: its rows stay in prod.
+ * Key blocks live in a region (from 9 x 10^12) that prod's own keys never enter: DMS inserts the
+ * event's rows into prod's live tables with their keys, and InnoDB moves a counter past the
+ * largest key inserted, so prod's AUTO_INCREMENT counters are raised above the whole region once
+ * (docs/event-lifecycle.md, "Keys that cannot collide"). At spin-up the lifecycle refuses an
+ * event whose block prod holds a key of, or whose keys prod would hand out next. Blocks are never
+ * reused, not even after an event is removed: its rows stay in prod.
  */
 export const calendar: NonNullable<ConfigInput["events"]["calendar"]> = [
   {
