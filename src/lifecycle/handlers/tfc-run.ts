@@ -13,7 +13,7 @@
  *   override, run task decision) is reported as `waiting` with what to do, at the first poll.
  */
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { TfcClient } from "../../tfc/client";
+import { TfcClient, type Run } from "../../tfc/client";
 import { isRetryable } from "../../tfc/errors";
 import { classifyRun, runMarker, runWaiting, startRun, uploadedConfiguration, whyNotSucceeded, type RunOutcome, type RunWaiting } from "../../tfc/runs";
 import { parsePayload, tfcRunRequestSchema } from "../contracts";
@@ -60,9 +60,22 @@ export function createTfcRunHandler(deps: TfcRunDeps): (input: unknown) => Promi
     const url = (runId: string) => client.runUrl(organization, request.workspace, runId);
     try {
       const ws = await client.workspace(organization, request.workspace);
+      const intent = request.action !== "postpone-auto-destroy" && request.destroy ? "destroy" : "apply";
+      /** What the state machine learns of a run: its outcome for the intent, what holds it, why it failed. */
+      const report = (run: Run, outcome: RunOutcome): TfcRunResult => {
+        const waiting = runWaiting(run, ws, url(run.id));
+        return {
+          runId: run.id,
+          status: run.status,
+          outcome,
+          url: url(run.id),
+          ...(run.configurationVersionId ? { configurationVersionId: run.configurationVersionId } : {}),
+          ...(waiting ? { waiting } : {}),
+          ...(outcome === "failed" ? { reason: whyNotSucceeded(run, intent) } : {}),
+        };
+      };
       switch (request.action) {
         case "start": {
-          const intent = request.destroy ? "destroy" : "apply";
           const configurationVersionId = await uploadedConfiguration(client, ws.id, request.workspace);
           const { run, created } = await startRun(client, {
             workspaceId: ws.id,
@@ -72,21 +85,9 @@ export function createTfcRunHandler(deps: TfcRunDeps): (input: unknown) => Promi
             marker: runMarker(request.workspace, intent),
             configurationVersionId,
           });
-          const outcome = settle(classifyRun(run, intent));
-          const waiting = runWaiting(run, ws, url(run.id));
-          return {
-            runId: run.id,
-            status: run.status,
-            outcome,
-            url: url(run.id),
-            created,
-            configurationVersionId: run.configurationVersionId ?? configurationVersionId,
-            ...(waiting ? { waiting } : {}),
-            ...(outcome === "failed" ? { reason: whyNotSucceeded(run, intent) } : {}),
-          };
+          return { ...report({ ...run, configurationVersionId: run.configurationVersionId ?? configurationVersionId }, settle(classifyRun(run, intent))), created };
         }
         case "status": {
-          const intent = request.destroy ? "destroy" : "apply";
           const run = await client.run(request.runId);
           let outcome = classifyRun(run, intent);
           if (outcome === "needs-confirmation") {
@@ -94,16 +95,7 @@ export function createTfcRunHandler(deps: TfcRunDeps): (input: unknown) => Promi
             await client.applyRun(run.id, "Confirmed by the flashcrowd lifecycle");
             outcome = "pending";
           }
-          const waiting = runWaiting(run, ws, url(run.id));
-          return {
-            runId: run.id,
-            status: run.status,
-            outcome,
-            url: url(run.id),
-            ...(run.configurationVersionId ? { configurationVersionId: run.configurationVersionId } : {}),
-            ...(waiting ? { waiting } : {}),
-            ...(outcome === "failed" ? { reason: whyNotSucceeded(run, intent) } : {}),
-          };
+          return report(run, outcome);
         }
         case "postpone-auto-destroy": {
           // Nothing to move when the workspace has no auto-destroy (an organization without it, or off in config).
