@@ -47,17 +47,31 @@ describe("control stack: schedules", () => {
     ]);
     for (const s of schedules) {
       const target = s.target as Record<string, unknown>;
-      expect(target.arn).toMatch(/^\$\{aws_sfn_state_machine\.lifecycle_state-machine_[A-F0-9]+\.arn\}$/);
+      // The universal target: only it passes an execution name, so a repeated delivery starts nothing.
+      expect(target.arn).toBe("arn:aws:scheduler:::aws-sdk:sfn:startExecution");
+      const params = JSON.parse(String(target.input)) as { StateMachineArn: string; Name: string; Input: string };
+      expect(params.StateMachineArn).toMatch(/^\$\{aws_sfn_state_machine\.lifecycle_state-machine_[A-F0-9]+\.arn\}$/);
+      expect(JSON.parse(params.Input)).toMatchObject({ action: expect.stringMatching(/^(up|down)$/) });
       expect(target.dead_letter_config).toEqual({ arn: expect.stringMatching(/aws_sqs_queue/) });
       expect(s.flexible_time_window).toEqual({ mode: "OFF" });
     }
+  });
+
+  it("names each execution after its event, action and UTC time, the same for every delivery", () => {
+    const names = listOf(json, "aws_scheduler_schedule").map((s) => (JSON.parse(String((s.target as Record<string, unknown>).input)) as { Name: string }).Name);
+    expect(names.sort()).toEqual([
+      "concert-film-tickets-down-20270115T0600",
+      "concert-film-tickets-up-20270114T2300",
+      "dec-flash-sale-down-20261205T1600",
+      "dec-flash-sale-up-20261204T0800",
+    ]);
   });
 
   it("passes the shared resource names of the event as the execution input", () => {
     const down = listOf(json, "aws_scheduler_schedule").find((s) => s.name === "flashcrowd-control-dec-flash-sale-down")!;
     const config = configWith();
     const names = eventResourceNames(config, config.events.calendar[0]!);
-    const input = JSON.parse(String((down.target as Record<string, unknown>).input));
+    const input = JSON.parse((JSON.parse(String((down.target as Record<string, unknown>).input)) as { Input: string }).Input);
     expect(input).toMatchObject({
       action: "down",
       event: { workspace: names.workspace, dmsTaskId: names.dmsTaskId, finalSnapshotId: names.finalSnapshotId, postApplyFunctionName: names.postApplyFunctionName },
