@@ -69,7 +69,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const started = Date.now();
   const { event, scenario } = options;
   const timeline: string[] = [];
-  const upSchedulePeek = { at: 0 };
   const firstUp = controlArtefacts(options.synthDir, event.slug, options.region, options.account).schedules.find((s) => s.action === "up");
   const clock = new SimulatedClock(firstUp ? scheduleTime(firstUp.expression, firstUp.timezone) - 60 * 60_000 : 0);
   const fmt = (ms: number) => DateTime.fromMillis(ms, { zone: event.zone }).toFormat("yyyy-LL-dd HH:mm:ss ZZZZ");
@@ -103,7 +102,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     }
     const upAt = scheduleTime(up.expression, up.timezone);
     const downAt = scheduleTime(down.expression, down.timezone);
-    upSchedulePeek.at = upAt;
     clock.set(upAt - 60_000);
 
     // Step Functions' StartExecution: a name is used once; the same name and input while it runs is the same execution.
