@@ -4,6 +4,7 @@
  */
 import { changedStacksCommand } from "./commands/changed-stacks";
 import { checkCommand } from "./commands/check";
+import { costCommand } from "./commands/cost";
 import { policyCommand } from "./commands/policy";
 import { planCommentCommand } from "./commands/plan-comment";
 import { stacksCommand } from "./commands/stacks";
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   tfc: tfcCommand,
   "plan-comment": planCommentCommand,
   "changed-stacks": changedStacksCommand,
+  cost: costCommand,
 };
 
 const defaultIo: Io = {
