@@ -391,5 +391,5 @@ export function describeCostTable(costs: readonly CostEstimate[]): string {
   if (tables.size === 0) return "No price table used.";
   const dates = [...new Set([...tables.values()].map((t) => t.date))].sort();
   const sources = [...new Set([...tables.values()].map((t) => t.source))];
-  return `Prices: ${[...tables.keys()].sort().join(", ")} tables of ${dates.join(", ")} (${sources.join("; ")}); monthly = 730 hours. Estimates, not a bill.`;
+  return `Prices: ${[...tables.keys()].sort().join(", ")} table${tables.size === 1 ? "" : "s"} of ${dates.join(", ")} (${sources.join("; ")}); monthly = 730 hours. Estimates, not a bill.`;
 }

@@ -210,7 +210,7 @@ export function summarizePlan(label: string, plan: PlanJson, options: SummarizeO
       action,
       ...(constructPath ? { constructPath } : {}),
       // Creates and deletes are whole resources; listing every attribute would bury the updates.
-      attributes: action === "update" || action === "replace" ? attributeChanges(rc.change) : [],
+      attributes: action === "update" || action === "replace" ? forcingFirst(attributeChanges(rc.change)) : [],
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
     });
   }
@@ -225,6 +225,11 @@ export function summarizePlan(label: string, plan: PlanJson, options: SummarizeO
     errored: plan.errored === true,
     offline: options.offline === true,
   };
+}
+
+/** What forces a replacement is the first thing a reviewer needs; the rest keeps its path order. */
+function forcingFirst(changes: AttributeChange[]): AttributeChange[] {
+  return [...changes.filter((c) => c.forcesReplacement), ...changes.filter((c) => !c.forcesReplacement)];
 }
 
 /** Number of resources per counted action, plus imports, moves and forgets. */
