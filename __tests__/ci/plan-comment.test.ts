@@ -370,6 +370,8 @@ describe("npx flashcrowd plan-comment", () => {
     [["--plan", `prod=${file("empty.json", {})}`], "is not a Terraform JSON plan (terraform show -json): format_version: "],
     [["--plan", `prod=${okPlan}`, "--run-url", "prod=ftp://x"], '--run-url prod: "ftp://x" is not an http(s) URL'],
     [["--plan", `prod=${okPlan}`, "--policy", file("p.json", { stacks: [{ stack: "prod" }] })], "--policy: "],
+    [["--plan", `prod=${okPlan}`, "--offline", "event-x"], "--offline event-x: no --plan event-x=<plan.json> is given"],
+    [["--plan", `prod=${okPlan}`, "--synth-dir", dir], `--synth-dir: ${dir} holds no synthesized stacks (no stacks/ folder)`],
   ])("exits 2 with a clear message for %j", async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { describeCostTable, estimateStack, summarizeCost, usd, type CostEstimate, type StackJson } from "../ci/cost";
+import { HOURS_PER_MONTH } from "../ci/prices";
 import type { Command } from "../cli";
 import { loadConfig } from "../config";
 import { stackCatalog, type StackCatalog } from "../config/stack-catalog";
@@ -70,7 +71,15 @@ export const costCommand: Command = {
           lines.push(
             table(
               ["what", "quantity", "region", "per hour", "per month", "resource"],
-              c.items.map((i) => [i.what, String(i.quantity), i.region, i.perHour > 0 ? usd(i.perHour) : "", i.perMonth > 0 ? usd(i.perMonth) : usd(i.perHour * 730), i.constructPath ?? i.address]),
+              c.items.map((i) => [
+                i.what,
+                String(i.quantity),
+                i.region,
+                // Hourly rates are fractions of a cent apart: four decimals keep them comparable.
+                i.perHour > 0 ? `$${i.perHour.toFixed(4)}` : "",
+                usd(i.perMonth > 0 ? i.perMonth : i.perHour * HOURS_PER_MONTH),
+                i.constructPath ?? i.address,
+              ]),
             ),
           );
           for (const s of c.event?.prewarm ?? []) lines.push(`  + ${s.what}: ${s.taskHours.toFixed(1)} task-hours above the minimum, ${usd(s.usd)} (${s.address})`);
