@@ -336,6 +336,34 @@ describe("the plan comment on hand-made inputs", () => {
   });
 });
 
+describe("the plan comment cut short in the middle of changed outputs", () => {
+  it("closes the code block it cut, as well as the details, wherever the cut falls", () => {
+    const withOutput = (i: number) =>
+      summarizePlan(
+        `event-sale-${i}`,
+        parsePlanJson({
+          format_version: "1.2",
+          resource_changes: [{ address: "aws_vpc.v", mode: "managed", change: { actions: ["update"], before: { cidr: "10.0.0.0/16" }, after: { cidr: "10.1.0.0/16" } } }],
+          output_changes: { vpc_id: { actions: ["update"], before: "vpc-1", after: "vpc-2" } },
+        }),
+      );
+    const plans = Array.from({ length: 20 }, (_, i) => withOutput(i));
+    let cutInsideBlock = 0;
+    // Budgets a few bytes apart move the cut across every line of the details, code blocks included.
+    for (let budget = 2_500; budget <= 4_500; budget += 23) {
+      const text = renderPlanComment({ plans, budget });
+      expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(budget);
+      expect(text).toContain("This comment was cut short");
+      const fences = text.split("\n").filter((line) => /^\s*```/.test(line));
+      expect(fences.length % 2, text).toBe(0);
+      expect(detailsBalanced(text)).toBe(true);
+      // The cut's own closing fence is followed by the note's blank lines; the renderer's never is.
+      if (/```\n\n\n<\/details>\n\n> \[!WARNING\]/.test(text)) cutInsideBlock += 1;
+    }
+    expect(cutInsideBlock).toBeGreaterThan(0);
+  });
+});
+
 describe("npx flashcrowd plan-comment", () => {
   const dir = mkdtempSync(join(tmpdir(), "flashcrowd-plan-comment-cli-"));
   const file = (name: string, content: unknown) => {

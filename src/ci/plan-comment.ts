@@ -288,12 +288,24 @@ export function renderPlanComment(input: PlanCommentInput): string {
     .filter((p) => p.resources.some((r) => r.attributes.length > 0))
     .map((p) => ({ label: p.label, size: render({ ...input, plans: [p], policy: undefined, costs: undefined }, { brief: new Set(), cap: Infinity }).text.length }))
     .sort((a, b) => b.size - a.size || a.label.localeCompare(b.label));
-  const brief = new Set<string>();
-  for (const { label } of bySize) {
-    brief.add(label);
-    const attempt = render(input, { brief, cap: Infinity });
-    if (fits(attempt.text, budget)) return attempt.text;
+  // The fewest largest stacks to leave brief: render() shrinks as more are brief, so a binary
+  // search finds it in a few renders even with thousands of stacks.
+  const briefOf = (k: number) => new Set(bySize.slice(0, k).map((s) => s.label));
+  let low = 1;
+  let high = bySize.length;
+  let fitting: string | undefined;
+  while (low <= high) {
+    const mid = Math.floor((low + high) / 2);
+    const attempt = render(input, { brief: briefOf(mid), cap: Infinity });
+    if (fits(attempt.text, budget)) {
+      fitting = attempt.text;
+      high = mid - 1;
+    } else {
+      low = mid + 1;
+    }
   }
+  if (fitting !== undefined) return fitting;
+  const brief = briefOf(bySize.length);
 
   const longest = Math.max(
     0,
@@ -301,8 +313,8 @@ export function renderPlanComment(input: PlanCommentInput): string {
     ...(input.policy?.stacks ?? []).map((s) => s.findings.length),
   );
   // The longest per-list cap that fits; render() is monotone in the cap.
-  let low = 0;
-  let high = longest;
+  low = 0;
+  high = longest;
   let best = render(input, { brief, cap: 0 });
   while (low <= high) {
     const mid = Math.floor((low + high) / 2);
@@ -328,13 +340,16 @@ function hardCut(text: string, budget: number): string {
     "\n\n</details>\n\n> [!WARNING]\n> This comment was cut short to fit GitHub's 65,536-character limit; the run links have the full plans.\n";
   const lines = text.split("\n");
   let out = "";
-  let fence = false;
+  // The fence of the code block the cut would leave open ("" when none is open).
+  let fence = "";
   for (const line of lines) {
-    if (!fits(`${out}${line}\n${fence ? "```\n" : ""}${note}`, budget)) break;
+    const opener = /^\s*(`{3,})/.exec(line)?.[1];
+    const after = opener && !fence ? opener : opener && opener === fence ? "" : fence;
+    if (!fits(`${out}${line}\n${after ? `${after}\n` : ""}${note}`, budget)) break;
     out += `${line}\n`;
-    if (/^\s*```/.test(line)) fence = !fence;
+    fence = after;
   }
-  if (fence) out += "```\n";
+  if (fence) out += `${fence}\n`;
   const openDetails = (out.match(/<details>/g) ?? []).length - (out.match(/<\/details>/g) ?? []).length;
   return `${out}${openDetails > 0 ? note : note.replace("\n\n</details>", "")}`;
 }
@@ -508,7 +523,7 @@ function render(input: PlanCommentInput, detail: Detail): Rendered {
   const limit = GITHUB_COMMENT_LIMIT.toLocaleString("en-US");
   if (briefLabels.length > 0) {
     head.push(
-      `> [!NOTE]\n> Cut to fit GitHub's ${limit}-character comment limit: attribute changes are left out for ${briefLabels.map(code).join(", ")} (largest stacks first); their resources are still listed. The run links have the full plans.`,
+      `> [!NOTE]\n> Cut to fit GitHub's ${limit}-character comment limit: attribute changes are left out for ${nameSome(briefLabels)} (largest stacks first); their resources are still listed. The run links have the full plans.`,
     );
   }
   if (omitted > 0) {
@@ -546,6 +561,12 @@ function renderCostSection(costs: readonly CostEstimate[]): string {
     "",
     `Not estimated (billed by use): ${notEstimated.length > 0 ? escapeMd(notEstimated.join(", ")) : "nothing"}. ${escapeMd(describeCostTable(costs))}`,
   ].join("\n");
+}
+
+/** At most ten stacks by name, then how many more. */
+function nameSome(labels: readonly string[]): string {
+  const named = labels.slice(0, 10).map(code).join(", ");
+  return labels.length > 10 ? `${named} and ${labels.length - 10} more` : named;
 }
 
 function runLink(url: string | undefined, prefix = ""): string {
