@@ -3,9 +3,10 @@
  *
  * Only time-billed items are here (per hour, or per month prorated by the hour); anything billed
  * by use (requests, GB transferred or stored, LCUs, ACUs above the minimum) is reported as "not
- * estimated" instead of guessed. The figures are approximate: they were compiled from AWS's
- * public pricing pages on the table's date and are not read from the Price List API at run time.
- * Update a table by editing its figures and its `date` together.
+ * estimated" instead of guessed. The figures are approximate: they were written down on the
+ * table's date from AWS's published on-demand prices as known then, not fetched from the Price
+ * List API (at run time or when written). Check them against the pricing pages before budgeting,
+ * and update a table by editing its figures and its `date` together.
  */
 
 /** One region's prices. Keys are the `PriceKey`s the estimator looks up. */
