@@ -74,7 +74,7 @@ describe.skipIf(!terraform)("the plan comment on real plans", () => {
     newEvent = planOf(NEW_EVENT);
     ({ changes, noChanges, destroy } = changePlans(terraform!));
     large = largePlan(terraform!, 400, 150);
-  }, 5 * 60_000);
+  }, 20 * 60_000); // two offline plans, each loading the ~700 MB provider: minutes on a busy machine
 
   describe("a create-only plan from the offline harness", () => {
     it("counts every resource as a create", () => {
