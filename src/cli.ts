@@ -4,6 +4,7 @@
  */
 import { changedStacksCommand } from "./commands/changed-stacks";
 import { checkCommand } from "./commands/check";
+import { costCommand } from "./commands/cost";
 import { policyCommand } from "./commands/policy";
 import { rehearseCommand } from "./commands/rehearse";
 import { planCommentCommand } from "./commands/plan-comment";
@@ -31,6 +32,7 @@ export const commands: Record<string, Command> = {
   "plan-comment": planCommentCommand,
   "changed-stacks": changedStacksCommand,
   rehearse: rehearseCommand,
+  cost: costCommand,
 };
 
 const defaultIo: Io = {

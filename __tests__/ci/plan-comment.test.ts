@@ -18,15 +18,22 @@ import {
   type PlanJson,
   type StackPlan,
 } from "../../src/ci/plan-comment";
+import { constructPaths } from "../../src/ci/plan-diff";
 import { findTerraform, runOfflineChecks } from "../../src/ci/terraform-harness";
 import { main, type Io } from "../../src/cli";
+import { estimateStacks } from "../../src/commands/cost";
+import { loadConfig } from "../../src/config";
+import { stackCatalog } from "../../src/config/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { changePlans, largePlan } from "../helpers/terraform-plans";
 
 const terraform = findTerraform();
 const required = Boolean(process.env.CI || process.env.REQUIRE_TERRAFORM);
+/** The event a pull request adds in the new-event tests: its workspace does not exist yet. */
+const NEW_EVENT = "event-concert-film-tickets";
 const RUN_URL = "https://app.terraform.io/app/flashcrowd/workspaces/flashcrowd-prod/runs/run-CZcmD7eagjhyX0vN";
 
+const stackJson = (synthDir: string, stack: string): unknown => JSON.parse(readFileSync(join(synthDir, "stacks", stack, "cdk.tf.json"), "utf8"));
 const summarize = (label: string, plan: unknown): StackPlan => summarizePlan(label, parsePlanJson(plan));
 const detailsBalanced = (text: string) => (text.match(/<details>/g) ?? []).length === (text.match(/<\/details>/g) ?? []).length;
 
@@ -44,22 +51,30 @@ describe.skipIf(!terraform)("the plan comment on real plans", () => {
   let noChanges: unknown;
   let destroy: unknown;
   let large: unknown;
+  let synthDir: string;
+  let newEvent: { json: unknown; path: string; resources: number };
 
   beforeAll(async () => {
-    const synthDir = synthApp();
-    const [check] = await runOfflineChecks({
+    synthDir = synthApp();
+    const checks = await runOfflineChecks({
       synthDir,
       workDir: mkdtempSync(join(tmpdir(), "flashcrowd-plan-comment-")),
       terraform,
-      stacks: ["dev"],
+      stacks: ["dev", NEW_EVENT],
       planJson: true,
     });
-    if (!check?.planJsonPath) throw new Error(`offline plan of dev failed: ${check?.error ?? "no result"}`);
-    createOnly = parsePlanJson(JSON.parse(readFileSync(check.planJsonPath, "utf8")));
-    createOnlyResources = check.plannedResources!;
+    const planOf = (stack: string) => {
+      const check = checks.find((c) => c.stack === stack);
+      if (!check?.planJsonPath) throw new Error(`offline plan of ${stack} failed: ${check?.error ?? "no result"}`);
+      return { json: JSON.parse(readFileSync(check.planJsonPath, "utf8")) as unknown, path: check.planJsonPath, resources: check.plannedResources! };
+    };
+    const dev = planOf("dev");
+    createOnly = parsePlanJson(dev.json);
+    createOnlyResources = dev.resources;
+    newEvent = planOf(NEW_EVENT);
     ({ changes, noChanges, destroy } = changePlans(terraform!));
     large = largePlan(terraform!, 400, 150);
-  }, 5 * 60_000);
+  }, 20 * 60_000); // two offline plans, each loading the ~700 MB provider: minutes on a busy machine
 
   describe("a create-only plan from the offline harness", () => {
     it("counts every resource as a create", () => {
@@ -73,7 +88,7 @@ describe.skipIf(!terraform)("the plan comment on real plans", () => {
       const text = renderPlanComment({ plans: [summarize("dev", createOnly)] });
       expect(text).toContain(`| \`dev\` | ${createOnlyResources} | 0 | 0 | 0 | – |`);
       expect(text).not.toContain("[!CAUTION]");
-      expect(text).toContain("<details><summary><code>dev</code>: " + `${createOnlyResources} to create</summary>`);
+      expect(text).toMatch(new RegExp(`<details><summary><code>dev</code>: ${createOnlyResources} to create, \\d+ outputs</summary>`));
       expect(text).toMatch(/\n- `aws_vpc\.network_vpc_[A-Z0-9]+`\n/);
     });
   });
@@ -137,6 +152,65 @@ describe.skipIf(!terraform)("the plan comment on real plans", () => {
       expect(text).toContain("| `event-x` | 9 | – |");
       expect(text).toContain("<details><summary><code>event-x:destroy</code>: 9 to delete</summary>");
       expect(text).toContain("No changes: `event-x`.");
+    });
+  });
+
+  describe("a pull request that adds an event", () => {
+    const render = () => {
+      const catalog = stackCatalog(loadConfig({}));
+      const plan = summarizePlan(NEW_EVENT, parsePlanJson(newEvent.json), { offline: true, constructPaths: constructPaths(stackJson(synthDir, NEW_EVENT)) });
+      return renderPlanComment({ plans: [plan], costs: estimateStacks(synthDir, catalog, [NEW_EVENT]) });
+    };
+
+    it("shows the new stack's offline plan, marked as one, by construct path", () => {
+      const text = render();
+      expect(text).toContain(`> **Offline plan** of \`${NEW_EVENT}\`: its workspace does not exist yet`);
+      expect(text).toContain(`| \`${NEW_EVENT}\` | ${newEvent.resources} | 0 | 0 | 0 | offline plan |`);
+      expect(text).toContain(`<details><summary><code>${NEW_EVENT}</code> (offline plan): ${newEvent.resources} to create`);
+      expect(text).toMatch(new RegExp(`\\n- \`${NEW_EVENT}/network/nat-a\` <sub>\`aws_nat_gateway\\.network_nat-a_[A-F0-9]+\`</sub>\\n`));
+    });
+
+    it("shows what the event costs per hour and for its life, with the price table's date", () => {
+      const text = render();
+      const section = text.slice(text.indexOf("#### Cost estimate"), text.indexOf("<details>"));
+      // Opens 2027-01-15 10:00 KST, closes 14:00, lead time 2 h, grace 1 h: 7 hours up.
+      expect(section).toMatch(
+        new RegExp(`\\| \`${NEW_EVENT}\` \\| \\$\\d+\\.\\d\\d per hour while up; \\$[\\d,.]+ for its life \\(7 h, spin-up 2027-01-15T08:00:00\\+09:00 to teardown 2027-01-15T15:00:00\\+09:00, of which \\$[\\d.]+ pre-warm\\); \\$[\\d,.]+ if kept up all month at its minimum, so \\d+\\.\\d% less \\|`),
+      );
+      expect(section).toMatch(/Not estimated \(billed by use\): .*Fargate tasks above the scheduled minimum \(autoscaling\)/);
+      expect(section).toMatch(/Prices: ap-northeast-2 table of \d{4}-\d{2}-\d{2} \(AWS public pricing pages/);
+    });
+
+    it("comes out of the plan-comment command with --offline, --synth-dir and --counts-out", async () => {
+      const counts = join(mkdtempSync(join(tmpdir(), "flashcrowd-plan-counts-")), "counts.json");
+      const out: string[] = [];
+      const io: Io = { out: (t) => out.push(t), err: (t) => out.push(t), env: {} };
+      const code = await main(["plan-comment", "--plan", `${NEW_EVENT}=${newEvent.path}`, "--offline", NEW_EVENT, "--synth-dir", synthDir, "--counts-out", counts], io);
+      expect(code).toBe(0);
+      expect(out.join("\n")).toContain("**Offline plan**");
+      expect(out.join("\n")).toContain("#### Cost estimate");
+      expect(JSON.parse(readFileSync(counts, "utf8"))).toEqual({
+        stacks: { [NEW_EVENT]: { create: newEvent.resources, update: 0, delete: 0, replace: 0, import: 0, move: 0, forget: 0, offline: true, errored: false } },
+        totals: { create: newEvent.resources, update: 0, delete: 0, replace: 0, import: 0, move: 0, forget: 0 },
+        destroys: false,
+      });
+    });
+  });
+
+  describe("attribute detail over the budget", () => {
+    it("is dropped from the largest stack first, saying so, while the smaller stack keeps it", () => {
+      // Two stacks with the same real plan; dev's update is made three times as long, so dev is the largest.
+      const same = summarize("dev", changes);
+      const devPlan: StackPlan = { ...same, resources: same.resources.map((r) => (r.action === "update" ? { ...r, attributes: [...r.attributes, ...r.attributes, ...r.attributes] } : r)) };
+      const input = { plans: [summarize("prod", changes), devPlan] };
+      const full = renderPlanComment(input);
+      const text = renderPlanComment({ ...input, budget: Buffer.byteLength(full, "utf8") - 20 });
+      expect(text).toContain("attribute changes are left out for `dev` (largest stacks first)");
+      const prodDetails = text.slice(text.indexOf("<summary><code>prod</code>"), text.indexOf("<summary><code>dev</code>"));
+      const devDetails = text.slice(text.indexOf("<summary><code>dev</code>"));
+      expect(prodDetails).toContain("! input.size: \"small\" -> \"large\"");
+      expect(devDetails).not.toContain("```diff");
+      expect(devDetails).toContain("- `terraform_data.settings`");
     });
   });
 
@@ -262,6 +336,34 @@ describe("the plan comment on hand-made inputs", () => {
   });
 });
 
+describe("the plan comment cut short in the middle of changed outputs", () => {
+  it("closes the code block it cut, as well as the details, wherever the cut falls", () => {
+    const withOutput = (i: number) =>
+      summarizePlan(
+        `event-sale-${i}`,
+        parsePlanJson({
+          format_version: "1.2",
+          resource_changes: [{ address: "aws_vpc.v", mode: "managed", change: { actions: ["update"], before: { cidr: "10.0.0.0/16" }, after: { cidr: "10.1.0.0/16" } } }],
+          output_changes: { vpc_id: { actions: ["update"], before: "vpc-1", after: "vpc-2" } },
+        }),
+      );
+    const plans = Array.from({ length: 20 }, (_, i) => withOutput(i));
+    let cutInsideBlock = 0;
+    // Budgets a few bytes apart move the cut across every line of the details, code blocks included.
+    for (let budget = 2_500; budget <= 4_500; budget += 23) {
+      const text = renderPlanComment({ plans, budget });
+      expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(budget);
+      expect(text).toContain("This comment was cut short");
+      const fences = text.split("\n").filter((line) => /^\s*```/.test(line));
+      expect(fences.length % 2, text).toBe(0);
+      expect(detailsBalanced(text)).toBe(true);
+      // The cut's own closing fence is followed by the note's blank lines; the renderer's never is.
+      if (/```\n\n\n<\/details>\n\n> \[!WARNING\]/.test(text)) cutInsideBlock += 1;
+    }
+    expect(cutInsideBlock).toBeGreaterThan(0);
+  });
+});
+
 describe("npx flashcrowd plan-comment", () => {
   const dir = mkdtempSync(join(tmpdir(), "flashcrowd-plan-comment-cli-"));
   const file = (name: string, content: unknown) => {
@@ -296,6 +398,8 @@ describe("npx flashcrowd plan-comment", () => {
     [["--plan", `prod=${file("empty.json", {})}`], "is not a Terraform JSON plan (terraform show -json): format_version: "],
     [["--plan", `prod=${okPlan}`, "--run-url", "prod=ftp://x"], '--run-url prod: "ftp://x" is not an http(s) URL'],
     [["--plan", `prod=${okPlan}`, "--policy", file("p.json", { stacks: [{ stack: "prod" }] })], "--policy: "],
+    [["--plan", `prod=${okPlan}`, "--offline", "event-x"], "--offline event-x: no --plan event-x=<plan.json> is given"],
+    [["--plan", `prod=${okPlan}`, "--synth-dir", dir], `--synth-dir: ${dir} holds no synthesized stacks (no stacks/ folder)`],
   ])("exits 2 with a clear message for %j", async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);

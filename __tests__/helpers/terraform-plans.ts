@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findProviderMirror, writeCliConfig } from "../../src/ci/terraform-harness";
 
 type Json = Record<string, unknown>;
 
@@ -126,4 +127,130 @@ export function largePlan(terraform: string, deletes: number, creates: number): 
   );
   tf(terraform, dir, ["init", "-input=false", "-no-color"]);
   return planJson(terraform, dir);
+}
+
+/** cdktf-style metadata, so the fixture's resources have construct paths like a synthesized stack's. */
+const meta = (path: string) => ({ "//": { metadata: { path, uniqueId: path.split("/").slice(1).join("_") } } });
+
+const SG_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]';
+
+function securityGroupState(name: string, id: string, description: string, ingress: Json[]): Json {
+  const tags = { Name: name };
+  return {
+    schema_version: 1,
+    attributes: {
+      arn: `arn:aws:ec2:ap-northeast-2:123456789012:security-group/${id}`,
+      description,
+      egress: [],
+      id,
+      ingress,
+      name,
+      name_prefix: "",
+      owner_id: "123456789012",
+      revoke_rules_on_delete: false,
+      tags,
+      tags_all: tags,
+      timeouts: null,
+      vpc_id: "vpc-0a1b2c3d",
+    },
+    sensitive_attributes: [],
+  };
+}
+
+const httpsRule = (cidrs: string[]) => ({
+  cidr_blocks: cidrs,
+  description: "https",
+  from_port: 443,
+  ipv6_cidr_blocks: [],
+  prefix_list_ids: [],
+  protocol: "tcp",
+  security_groups: [],
+  self: false,
+  to_port: 443,
+});
+
+/**
+ * A plan of the aws provider (5.100.0, from the local mirror) against a hand-written prior state,
+ * planned offline like the harness does: an update inside a nested block (one CIDR of a security
+ * group's ingress rule), a replacement forced by a renamed security group, a delete (a group the
+ * configuration dropped), a create (a NAT gateway), an update of a sensitive value (a
+ * `terraform_data` holding a password) and two output changes, one of them sensitive.
+ * Returns the plan and the configuration, whose `//` metadata carries construct paths.
+ */
+export function attributePlan(terraform: string): { plan: Json; config: Json } {
+  const dir = mkdtempSync(join(tmpdir(), "flashcrowd-plan-attributes-"));
+  const config = {
+    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
+    provider: {
+      aws: [
+        { region: "ap-northeast-2", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: "true", skip_region_validation: true },
+      ],
+    },
+    variable: { db_password: { type: "string", sensitive: true } },
+    resource: {
+      aws_security_group: {
+        web: { ...meta("shop/web/sg"), name: "shop-web", description: "web tier", vpc_id: "vpc-0a1b2c3d", ingress: [httpsRule(["10.0.0.0/16", "10.2.0.0/16"])], tags: { Name: "shop-web" } },
+        db: { ...meta("shop/database/sg"), name: "shop-db-v2", description: "database tier", vpc_id: "vpc-0a1b2c3d", tags: { Name: "shop-db" } },
+      },
+      aws_nat_gateway: { nat_c: { ...meta("shop/network/nat-c"), subnet_id: "subnet-0c0c0c0c", allocation_id: "eipalloc-0c0c0c0c" } },
+      terraform_data: { db_credentials: { ...meta("shop/database/credentials"), input: { user: "admin", password: "${var.db_password}" } } },
+    },
+    output: { web_sg: { value: "${aws_security_group.web.name}" }, db_password: { value: "${var.db_password}", sensitive: true } },
+  };
+  writeConfig(dir, config);
+  writeFileSync(join(dir, "terraform.tfvars.json"), JSON.stringify({ db_password: "new-secret-value" }));
+  const credentials = { password: "old-secret-value", user: "admin" };
+  const credentialsType = ["object", { password: "string", user: "string" }];
+  const secretPath = (attr: string) => [{ type: "get_attr", value: attr }, { type: "get_attr", value: "password" }];
+  writeFileSync(
+    join(dir, "terraform.tfstate"),
+    JSON.stringify({
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 3,
+      lineage: "0b7c2a4e-1111-4c2d-9e8f-000000000001",
+      outputs: { web_sg: { value: "shop-web-old", type: "string" }, db_password: { value: "old-secret-value", type: "string", sensitive: true } },
+      resources: [
+        { mode: "managed", type: "aws_security_group", name: "web", provider: SG_PROVIDER, instances: [securityGroupState("shop-web", "sg-0aaa1111bbbb2222c", "web tier", [httpsRule(["10.0.0.0/16", "10.1.0.0/16"])])] },
+        { mode: "managed", type: "aws_security_group", name: "db", provider: SG_PROVIDER, instances: [securityGroupState("shop-db", "sg-0ddd3333eeee4444f", "database tier", [])] },
+        { mode: "managed", type: "aws_security_group", name: "legacy", provider: SG_PROVIDER, instances: [securityGroupState("shop-legacy", "sg-0fff5555aaaa6666b", "old admin access", [])] },
+        {
+          mode: "managed",
+          type: "terraform_data",
+          name: "db_credentials",
+          provider: 'provider["terraform.io/builtin/terraform"]',
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {
+                id: "7d3e0c55-0000-4000-8000-00000000c0de",
+                input: { value: credentials, type: credentialsType },
+                output: { value: credentials, type: credentialsType },
+                triggers_replace: null,
+              },
+              sensitive_attributes: [secretPath("input"), secretPath("output")],
+            },
+          ],
+        },
+      ],
+      check_results: null,
+    }),
+  );
+  const env = awsOfflineEnv(dir);
+  const run = (args: string[]) => execFileSync(terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  run(["init", "-input=false", "-no-color"]);
+  run(["plan", "-input=false", "-no-color", "-refresh=false", "-out=plan.tfplan"]);
+  return { plan: JSON.parse(run(["show", "-json", "plan.tfplan"])) as Json, config };
+}
+
+/** The harness's own CLI config (provider mirror when there is one) and fake credentials. */
+function awsOfflineEnv(dir: string): NodeJS.ProcessEnv {
+  const env = terraformEnv(dir);
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: writeCliConfig(dir, findProviderMirror()),
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
 }

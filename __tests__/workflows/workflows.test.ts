@@ -163,7 +163,7 @@ describe("plan.yml", () => {
   it("gives only the comment job write access, to pull requests only", () => {
     expect(wf.jobs.comment!.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(wf.jobs.changes!.permissions).toEqual({ contents: "read" });
-    expect(wf.jobs.plan!.permissions).toEqual({});
+    expect(wf.jobs.plan!.permissions).toEqual({ contents: "read" });
   });
 
   it("runs the policy pack on the head, puts its summary in the comment and fails on its errors", () => {
@@ -173,6 +173,34 @@ describe("plan.yml", () => {
     expect(comment).toContain("--policy policy-report.json");
     const steps = (wf.jobs.comment as { steps: { name?: string; run?: string }[] }).steps;
     expect(steps.at(-1)).toEqual(expect.objectContaining({ name: "Fail on policy errors", run: expect.stringContaining("jq -r .ok policy-report.json") }));
+  });
+
+  it("plans a stack whose workspace does not exist yet offline, with the Terraform Cloud token blanked", () => {
+    expect(wf.jobs.changes!.steps.find((s) => s.run?.includes("changed-stacks"))?.run).toContain('echo "added=$(jq -c .added');
+    const job = wf.jobs.plan!;
+    expect(job.env?.ADDED).toBe("${{ contains(fromJSON(needs.changes.outputs.added), matrix.stack) }}");
+    const tfc = job.steps.find((s) => s.run?.includes("terraform plan -input=false"))!;
+    expect(tfc.run).toMatch(/if \[ "\$ADDED" = true \]; then[^]*?echo "offline=true" >> "\$GITHUB_OUTPUT"/);
+    expect(tfc.run).toMatch(/if \[ "\$status" = 404 \]; then[^]*?echo "offline=true" >> "\$GITHUB_OUTPUT"/);
+    const offline = job.steps.filter((s) => s.if === "steps.tfc.outputs.offline == 'true'");
+    expect(offline.map((s) => s.uses ?? "run")).toEqual(["actions/checkout@v4", "actions/setup-node@v4", "run"]);
+    const plan = offline.at(-1)!;
+    expect(plan.env).toEqual({ TF_TOKEN_app_terraform_io: "" });
+    expect(plan.run).toContain('npx flashcrowd check "$STACK" --synth-dir "$GITHUB_WORKSPACE" --plan-json');
+    expect(plan.run).toContain('touch "$out/$STACK.offline"');
+  });
+
+  it("renders the comment with offline plans, construct paths and cost, and labels a pull request that destroys", () => {
+    const comment = wf.jobs.comment!;
+    const script = scripts(comment);
+    expect(script).toContain('args+=(--offline "$(basename "$file" .offline)")');
+    expect(script).toContain("args+=(--synth-dir cdktf.out)");
+    expect(script).toContain('npx flashcrowd plan-comment "${args[@]}" --counts-out counts.json');
+    expect(comment.steps.find((s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.name === "synth-head")?.with?.path).toBe("cdktf.out/stacks");
+    const label = comment.steps.find((s) => s.run?.includes("destroys-resources"))!;
+    expect(label.run).toContain("jq -r .destroys counts.json");
+    expect(label.run).toContain('--method POST "repos/$GITHUB_REPOSITORY/issues/$PR/labels" -f "labels[]=destroys-resources"');
+    expect(label.run).toContain('--method DELETE "repos/$GITHUB_REPOSITORY/issues/$PR/labels/destroys-resources"');
   });
 
   it("updates the one comment carrying the plan comment's marker", () => {

@@ -1,15 +1,22 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { CostEstimate } from "../ci/cost";
 import {
   DESTROY_PREVIEW_SUFFIX,
   parsePlanJson,
   parsePolicyReport,
+  planCounts,
   renderPlanComment,
   summarizePlan,
   type PolicyReport,
   type StackPlan,
 } from "../ci/plan-comment";
+import { constructPaths } from "../ci/plan-diff";
 import type { Command } from "../cli";
+import { loadConfig } from "../config";
+import { stackCatalog } from "../config/stack-catalog";
+import { estimateStacks } from "./cost";
 
 /** A usage problem: the command prints it with the usage and exits 2. */
 class InputError extends Error {}
@@ -17,10 +24,13 @@ class InputError extends Error {}
 export const planCommentCommand: Command = {
   summary: "Render Terraform JSON plans (and the policy report) as the pull-request comment, in Markdown",
   usage:
-    "flashcrowd plan-comment --plan <stack>=<plan.json> [--plan ...] [--run-url <stack>=<url>] [--policy <report.json>]\n" +
+    "flashcrowd plan-comment --plan <stack>=<plan.json> [--plan ...] [--run-url <stack>=<url>] [--policy <report.json>] [--offline <stack>] [--synth-dir DIR] [--counts-out FILE]\n" +
     "  --plan STACK=FILE     output of `terraform show -json` for a stack; STACK:destroy=FILE for an event's destroy preview\n" +
     "  --run-url STACK=URL   link to the stack's run in Terraform Cloud (a link without a plan is shown as a missing plan)\n" +
-    "  --policy FILE         the policy pack's JSON report",
+    "  --policy FILE         the policy pack's JSON report\n" +
+    "  --offline STACK       STACK's plan comes from the offline harness (its workspace does not exist yet)\n" +
+    "  --synth-dir DIR       the synthesized head (cdktf.out): construct paths and the cost estimate of each planned stack\n" +
+    "  --counts-out FILE     also write the counts per stack and action as JSON (for workflows to gate on)",
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -30,6 +40,9 @@ export const planCommentCommand: Command = {
         plan: { type: "string", multiple: true, default: [] },
         "run-url": { type: "string", multiple: true, default: [] },
         policy: { type: "string" },
+        offline: { type: "string", multiple: true, default: [] },
+        "synth-dir": { type: "string" },
+        "counts-out": { type: "string" },
       },
     });
     try {
@@ -39,10 +52,20 @@ export const planCommentCommand: Command = {
       for (const [label, url] of runUrls) {
         if (!/^https?:\/\/\S+$/.test(url)) throw new InputError(`--run-url ${label}: "${url}" is not an http(s) URL`);
       }
+      for (const stack of values.offline) {
+        if (!planFiles.has(stack)) throw new InputError(`--offline ${stack}: no --plan ${stack}=<plan.json> is given; name a planned stack`);
+      }
+      const synthDir = values["synth-dir"];
+      if (synthDir !== undefined && !existsSync(join(synthDir, "stacks"))) {
+        throw new InputError(`--synth-dir: ${synthDir} holds no synthesized stacks (no stacks/ folder); give the cdktf.out of the planned head`);
+      }
       const plans: StackPlan[] = [...planFiles].map(([label, file]) => {
         const json = readJson(file, `--plan ${label}`);
+        const stack = label.endsWith(DESTROY_PREVIEW_SUFFIX) ? label.slice(0, -DESTROY_PREVIEW_SUFFIX.length) : label;
+        const stackFile = synthDir === undefined ? undefined : join(synthDir, "stacks", stack, "cdk.tf.json");
+        const paths = stackFile && existsSync(stackFile) ? constructPaths(readJson(stackFile, `--synth-dir (${stack})`)) : undefined;
         try {
-          return summarizePlan(label, parsePlanJson(json));
+          return summarizePlan(label, parsePlanJson(json), { ...(paths ? { constructPaths: paths } : {}), offline: values.offline.includes(label) });
         } catch (error) {
           throw new InputError(`--plan ${label}: ${file} is ${(error as Error).message}`);
         }
@@ -56,7 +79,13 @@ export const planCommentCommand: Command = {
           throw new InputError(`--policy: ${values.policy} is ${(error as Error).message}`);
         }
       }
-      io.out(renderPlanComment({ plans, runUrls: Object.fromEntries(runUrls), policy }));
+      let costs: CostEstimate[] | undefined;
+      if (synthDir !== undefined) {
+        const stacks = [...new Set(plans.map((p) => p.stack))];
+        costs = estimateStacks(synthDir, stackCatalog(loadConfig(io.env)), stacks);
+      }
+      io.out(renderPlanComment({ plans, runUrls: Object.fromEntries(runUrls), policy, ...(costs ? { costs } : {}) }));
+      if (values["counts-out"] !== undefined) writeFileSync(values["counts-out"], `${JSON.stringify(planCounts(plans), null, 2)}\n`);
       return 0;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
