@@ -315,8 +315,7 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
     const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
-    const addonsRunRole = stackCatalog(props.config).find(`${props.environmentId}-addons`)?.runRole?.arn;
-    const addonsRunRoleArns = addonsRunRole ? [addonsRunRole] : [];
+    const addonsRunRole = stackCatalog(props.config).find(`${props.environmentId}-addons`)?.runRole;
     this.eks = new EksCluster(this, "eks", {
       ...inAccount,
       clusterName,
@@ -324,8 +323,10 @@ export class PlatformStack extends AwsStack {
       vpcId: this.network.vpc.id,
       subnetIds: this.network.subnetIds("private"),
       publicAccessCidrs: env.eks.endpoint.publicAccess ? env.eks.endpoint.publicAccessCidrs : [],
-      // The add-ons workspace installs charts through the cluster API with its run role.
-      adminPrincipalArns: [...new Set([...env.eks.adminPrincipalArns, ...addonsRunRoleArns])],
+      // The add-ons workspace installs charts through the cluster API with its apply role; its
+      // plans read the releases (Helm keeps them in Secrets) with its read-only plan role.
+      adminPrincipalArns: [...new Set([...env.eks.adminPrincipalArns, ...(addonsRunRole ? [addonsRunRole.apply.arn] : [])])],
+      ...(addonsRunRole ? { viewPrincipalArns: [addonsRunRole.plan.arn] } : {}),
       systemNodeGroup: env.eks.systemNodeGroup,
       addonVersions: env.eks.addonVersions,
       logRetentionDays: env.eks.logRetentionDays,

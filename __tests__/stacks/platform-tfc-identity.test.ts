@@ -12,7 +12,7 @@ function platformJson(config: Config, env: string) {
 const roleNames = (json: ReturnType<typeof platformJson>) =>
   listOf(json, "aws_iam_role")
     .map((r) => String(r.name))
-    .filter((n) => n.endsWith("-tfc-run"))
+    .filter((n) => n.endsWith("-tfc-apply"))
     .sort();
 
 describe("Terraform Cloud workload identity in the platform stacks", () => {
@@ -25,12 +25,12 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
   });
 
   it("creates in prod's account the run roles of every workspace applying there, events included", () => {
-    expect(roleNames(platformJson(config, "prod"))).toEqual(catalog.runRolesIn("210987654321").map((s) => s.runRole!.name).sort());
-    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-dec-flash-sale-tfc-run");
+    expect(roleNames(platformJson(config, "prod"))).toEqual(catalog.runRolesIn("210987654321").map((s) => s.runRole!.apply.name).sort());
+    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-dec-flash-sale-tfc-apply");
   });
 
   it("creates in dev's account only dev's run roles", () => {
-    expect(roleNames(platformJson(config, "dev"))).toEqual(["flashcrowd-dev-addons-tfc-run", "flashcrowd-dev-tfc-run"]);
+    expect(roleNames(platformJson(config, "dev"))).toEqual(["flashcrowd-dev-addons-tfc-apply", "flashcrowd-dev-tfc-apply"]);
   });
 
   it("leaves a second environment in the same account to the first one", () => {
@@ -39,13 +39,13 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
       c.environments.dev!.ecr.ownsRegistryReplication = false; // one registry replication per account
     });
     expect(listOf(platformJson(shared, "dev"), "aws_iam_openid_connect_provider")).toEqual([]);
-    expect(roleNames(platformJson(shared, "prod"))).toContain("flashcrowd-dev-tfc-run");
+    expect(roleNames(platformJson(shared, "prod"))).toContain("flashcrowd-dev-tfc-apply");
   });
 
   it("leaves an events account of its own to event-edge, whose account no platform stack touches", () => {
     const separate = configWith((c) => eventsInOwnAccount(c));
     const prodRoles = roleNames(platformJson(separate, "prod"));
-    expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-run", "flashcrowd-prod-tfc-run"]);
+    expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-apply", "flashcrowd-prod-tfc-apply"]);
     expect(stackCatalog(separate).identityHostOf("510987654321")).toBe("event-edge");
   });
 });
