@@ -9,8 +9,8 @@
 import type { RunRoleKind } from "../config/schema";
 import { IAM_SERVICE, servicesOf } from "./aws-resource-services";
 
-/** Resource types the identity host of an account adds to its stack (OIDC provider, run roles, boundary). */
-const IDENTITY_HOST_TYPES = ["aws_iam_openid_connect_provider", "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment"] as const;
+/** Resource types only the identity host of an account creates (non-host apply roles are denied them). */
+export const IDENTITY_HOST_ONLY_TYPES: readonly string[] = ["aws_iam_openid_connect_provider"];
 
 /** AWS resource types each kind of stack creates. Sorted; a test compares them with synthesized stacks. */
 export const RUN_ROLE_RESOURCE_TYPES: Readonly<Record<RunRoleKind, readonly string[]>> = {
@@ -28,7 +28,7 @@ export const RUN_ROLE_RESOURCE_TYPES: Readonly<Record<RunRoleKind, readonly stri
     "aws_rds_cluster_parameter_group", "aws_route", "aws_route53_record", "aws_route_table", "aws_route_table_association", "aws_s3_bucket",
     "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_logging", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy",
     "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
-    "aws_scheduler_schedule", "aws_scheduler_schedule_group", "aws_secretsmanager_secret", "aws_security_group", "aws_sns_topic",
+    "aws_scheduler_schedule", "aws_scheduler_schedule_group", "aws_secretsmanager_secret", "aws_secretsmanager_secret_policy", "aws_security_group", "aws_sns_topic",
     "aws_sns_topic_policy", "aws_sns_topic_subscription", "aws_sqs_queue", "aws_sqs_queue_policy", "aws_subnet", "aws_vpc",
     "aws_vpc_endpoint", "aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule", "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_logging_configuration",
@@ -36,7 +36,8 @@ export const RUN_ROLE_RESOURCE_TYPES: Readonly<Record<RunRoleKind, readonly stri
   addons: ["aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment"],
   eventEdge: [
     "aws_acm_certificate", "aws_acm_certificate_validation", "aws_chatbot_slack_channel_configuration", "aws_cloudfront_distribution",
-    "aws_cloudfront_origin_access_control", "aws_cloudwatch_log_group", "aws_ecr_lifecycle_policy", "aws_ecr_repository",
+    "aws_cloudfront_origin_access_control", "aws_cloudwatch_log_group", "aws_ecr_lifecycle_policy", "aws_ecr_replication_configuration", "aws_ecr_repository",
+    "aws_ecr_repository_creation_template",
     "aws_iam_openid_connect_provider", "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
     "aws_kms_alias", "aws_kms_key", "aws_route53_record", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_logging",
     "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
@@ -59,10 +60,17 @@ export const RUN_ROLE_RESOURCE_TYPES: Readonly<Record<RunRoleKind, readonly stri
     "aws_nat_gateway", "aws_rds_cluster", "aws_rds_cluster_instance", "aws_rds_cluster_parameter_group", "aws_route", "aws_route53_record",
     "aws_route_table", "aws_route_table_association", "aws_secretsmanager_secret", "aws_security_group", "aws_sqs_queue",
     "aws_sqs_queue_policy", "aws_sqs_queue_redrive_allow_policy", "aws_subnet", "aws_vpc", "aws_vpc_endpoint",
-    "aws_vpc_peering_connection", "aws_vpc_peering_connection_options", "aws_vpc_security_group_egress_rule",
+    "aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter", "aws_vpc_peering_connection_options", "aws_vpc_security_group_egress_rule",
     "aws_vpc_security_group_ingress_rule",
   ],
 };
+
+/**
+ * Resource types of event stacks whose delete action AWS cannot condition on `aws:ResourceTag`:
+ * the `Event` tag conditions of an event's apply role do not protect another event's resources of
+ * these types (docs/least-privilege.md). A test derives the list from AWS's authorization data.
+ */
+export const TYPES_WITHOUT_TAG_CONDITIONS: readonly string[] = ["aws_ecs_task_definition", "aws_kms_alias", "aws_route53_record"];
 
 /** Kinds whose stack can be the identity host of an account (the first permanent AWS stack in it). */
 export const IDENTITY_HOST_KINDS: readonly RunRoleKind[] = ["platform", "eventEdge"];
@@ -81,5 +89,3 @@ export function applyServicesOf(kind: RunRoleKind): string[] {
 export function kindCreates(kind: RunRoleKind, resourceType: string): boolean {
   return resourceTypesOf(kind).includes(resourceType);
 }
-
-export { IDENTITY_HOST_TYPES };
