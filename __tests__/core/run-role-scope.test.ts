@@ -11,7 +11,7 @@ import { stackCatalog } from "../../src/config/stack-catalog";
 import { AWS_RESOURCE_SERVICES, IAM_SERVICE, resourceServices, servicesOf } from "../../src/core/aws-resource-services";
 import type { IamPolicyDocument } from "../../src/core/run-role-policies";
 import { applyServicesOf, RUN_ROLE_RESOURCE_TYPES } from "../../src/core/run-role-scope";
-import { synthAppWithAddons } from "../helpers/app";
+import { stacksIn, synthApp } from "../helpers/app";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, parseJsonAttribute, type TerraformJson } from "../helpers/synth";
 
@@ -24,7 +24,7 @@ interface Synthesized {
 
 let variants: Synthesized[];
 beforeAll(() => {
-  variants = [loadConfig({}), configWith((c) => eventsInOwnAccount(c))].map((config) => ({ config, stacks: synthAppWithAddons(config).stacks }));
+  variants = [loadConfig({}), configWith((c) => eventsInOwnAccount(c))].map((config) => ({ config, stacks: stacksIn(synthApp(config)) }));
 }, 180_000);
 
 /** AWS resource types the synthesized stacks of a kind create, over every variant. */

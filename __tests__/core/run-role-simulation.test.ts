@@ -10,7 +10,7 @@ import { stackCatalog, type CatalogStack } from "../../src/config/stack-catalog"
 import { AWS_RESOURCE_SERVICES, resourceServices } from "../../src/core/aws-resource-services";
 import { boundaryPolicyArn, EVENT_TAG, PLAN_DATA_READS } from "../../src/core/run-role-policies";
 import { IDENTITY_HOST_ONLY_TYPES, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CONDITIONS } from "../../src/core/run-role-scope";
-import { synthAppWithAddons } from "../helpers/app";
+import { stacksIn, synthApp } from "../helpers/app";
 import { actionInfo, decide, isWrite, synthesizedRolePolicies, type RolePolicies, type World } from "../helpers/iam-simulation";
 import { listOf, type TerraformJson } from "../helpers/synth";
 
@@ -34,7 +34,7 @@ const READ_SERVICES = [
 
 let stacks: Map<string, TerraformJson>;
 beforeAll(() => {
-  stacks = synthAppWithAddons(config).stacks;
+  stacks = stacksIn(synthApp(config));
 }, 180_000);
 
 interface Subject {

@@ -1,4 +1,4 @@
-import { Token, type IAspect, type ITerraformDependable } from "cdktf";
+import { dependable, Token, type IAspect, type ITerraformDependable } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { registerElementEditingAspect } from "./prepared-resolution";
@@ -34,7 +34,8 @@ export class PermissionsBoundaryAspect implements IAspect {
     // A role that references the policy (the run roles) already depends on it.
     if (this.policy && !Token.isUnresolved(node.permissionsBoundaryInput ?? "")) {
       const existing = node.dependsOn ?? [];
-      const id = this.policy.fqn;
+      // cdktf's own form of a dependency: it resolves to the address without interpolation braces.
+      const id = dependable(this.policy);
       if (!existing.includes(id)) node.dependsOn = [...existing, id];
     }
   }
