@@ -315,7 +315,11 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
     const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
-    const addonsRunRole = stackCatalog(props.config).find(`${props.environmentId}-addons`)?.runRole;
+    const addonsStack = stackCatalog(props.config).find(`${props.environmentId}-addons`);
+    const addonsRunRole = addonsStack?.runRole;
+    // When this stack creates the add-ons roles, refer to them: EKS refuses an access entry for a
+    // principal that does not exist yet, so the entries must wait for the roles.
+    const addonsRoles = addonsStack ? this.tfcIdentity?.roles[addonsStack.workspace] : undefined;
     this.eks = new EksCluster(this, "eks", {
       ...inAccount,
       clusterName,
@@ -325,8 +329,11 @@ export class PlatformStack extends AwsStack {
       publicAccessCidrs: env.eks.endpoint.publicAccess ? env.eks.endpoint.publicAccessCidrs : [],
       // The add-ons workspace installs charts through the cluster API with its apply role; its
       // plans read the releases (Helm keeps them in Secrets) with its read-only plan role.
-      adminPrincipalArns: [...new Set([...env.eks.adminPrincipalArns, ...(addonsRunRole ? [addonsRunRole.apply.arn] : [])])],
-      ...(addonsRunRole ? { viewPrincipalArns: [addonsRunRole.plan.arn] } : {}),
+      adminPrincipalArns: [
+        ...new Set(env.eks.adminPrincipalArns.filter((arn) => arn !== addonsRunRole?.apply.arn)),
+        ...(addonsRunRole ? [addonsRoles?.apply.arn ?? addonsRunRole.apply.arn] : []),
+      ],
+      ...(addonsRunRole ? { viewPrincipalArns: [addonsRoles?.plan.arn ?? addonsRunRole.plan.arn] } : {}),
       systemNodeGroup: env.eks.systemNodeGroup,
       addonVersions: env.eks.addonVersions,
       logRetentionDays: env.eks.logRetentionDays,

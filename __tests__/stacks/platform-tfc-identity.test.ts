@@ -48,4 +48,21 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
     expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-apply", "flashcrowd-prod-tfc-apply"]);
     expect(stackCatalog(separate).identityHostOf("510987654321")).toBe("event-edge");
   });
+
+  it("makes the add-ons apply role cluster admin and the add-ons plan role a viewer, each entry waiting for its role", () => {
+    const json = platformJson(config, "prod");
+    const roles = Object.entries(json.resource!.aws_iam_role!);
+    const refTo = (name: string) => `\${aws_iam_role.${roles.find(([, r]) => r.name === name)![0]}.arn}`;
+    const entryNames = Object.entries(json.resource!.aws_eks_access_entry!);
+    const policyOf = (principal: string) => {
+      const [entry] = entryNames.find(([, e]) => e.principal_arn === principal)!;
+      return listOf(json, "aws_eks_access_policy_association").find((a) => a.principal_arn === `\${aws_eks_access_entry.${entry}.principal_arn}`)?.policy_arn;
+    };
+    const entries = entryNames.map(([, e]) => String(e.principal_arn));
+    const apply = refTo("flashcrowd-prod-addons-tfc-apply");
+    const plan = refTo("flashcrowd-prod-addons-tfc-plan");
+    expect(entries).toEqual(expect.arrayContaining([apply, plan]));
+    expect(policyOf(apply)).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+    expect(policyOf(plan)).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy");
+  });
 });
