@@ -61,9 +61,6 @@ const isoDuration = z
 /** Kinds of stack that run in AWS, each with its own Terraform Cloud run-role permissions. */
 export const RUN_ROLE_KINDS = ["platform", "addons", "eventEdge", "control", "event"] as const;
 
-/** AWS-managed administrator policy: what the apply roles must not carry (policy rule IAM-RUN-ROLE-NOT-ADMIN). */
-export const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
-
 const managedPolicyArns = z.array(
   z.string().regex(/^arn:aws:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
     message: "must be an IAM managed policy ARN like arn:aws:iam::123456789012:policy/my-extra-permissions",

@@ -72,20 +72,12 @@ export const RUN_ROLE_RESOURCE_TYPES: Readonly<Record<RunRoleKind, readonly stri
  */
 export const TYPES_WITHOUT_TAG_CONDITIONS: readonly string[] = ["aws_ecs_task_definition", "aws_kms_alias", "aws_route53_record"];
 
-/** Kinds whose stack can be the identity host of an account (the first permanent AWS stack in it). */
-export const IDENTITY_HOST_KINDS: readonly RunRoleKind[] = ["platform", "eventEdge"];
-
-/** Resource types of a kind, the identity host's included where the kind can host. */
-export function resourceTypesOf(kind: RunRoleKind): readonly string[] {
-  return RUN_ROLE_RESOURCE_TYPES[kind];
-}
-
 /** The AWS services (IAM prefixes) a kind's apply role may use, IAM excluded (granted by action), sorted. */
 export function applyServicesOf(kind: RunRoleKind): string[] {
-  return [...new Set(resourceTypesOf(kind).flatMap(servicesOf))].filter((s) => s !== IAM_SERVICE).sort();
+  return [...new Set(RUN_ROLE_RESOURCE_TYPES[kind].flatMap(servicesOf))].filter((s) => s !== IAM_SERVICE).sort();
 }
 
 /** Whether a kind's stacks create resources of this type. */
 export function kindCreates(kind: RunRoleKind, resourceType: string): boolean {
-  return resourceTypesOf(kind).includes(resourceType);
+  return RUN_ROLE_RESOURCE_TYPES[kind].includes(resourceType);
 }
