@@ -333,8 +333,11 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
     const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
-    const addonsRunRole = stackCatalog(props.config).find(`${props.environmentId}-addons`)?.runRole?.arn;
-    const addonsRunRoleArns = addonsRunRole ? [addonsRunRole] : [];
+    const addonsStack = stackCatalog(props.config).find(`${props.environmentId}-addons`);
+    const addonsRunRole = addonsStack?.runRole;
+    // When this stack creates the add-ons roles, refer to them: EKS refuses an access entry for a
+    // principal that does not exist yet, so the entries must wait for the roles.
+    const addonsRoles = addonsStack ? this.tfcIdentity?.roles[addonsStack.workspace] : undefined;
     this.eks = new EksCluster(this, "eks", {
       ...inAccount,
       clusterName,
@@ -342,8 +345,13 @@ export class PlatformStack extends AwsStack {
       vpcId: this.network.vpc.id,
       subnetIds: this.network.subnetIds("private"),
       publicAccessCidrs: env.eks.endpoint.publicAccess ? env.eks.endpoint.publicAccessCidrs : [],
-      // The add-ons workspace installs charts through the cluster API with its run role.
-      adminPrincipalArns: [...new Set([...env.eks.adminPrincipalArns, ...addonsRunRoleArns])],
+      // The add-ons workspace installs charts through the cluster API with its apply role; its
+      // plans read the releases (Helm keeps them in Secrets) with its read-only plan role.
+      adminPrincipalArns: [
+        ...new Set(env.eks.adminPrincipalArns.filter((arn) => arn !== addonsRunRole?.apply.arn)),
+        ...(addonsRunRole ? [addonsRoles?.apply.arn ?? addonsRunRole.apply.arn] : []),
+      ],
+      ...(addonsRunRole ? { viewPrincipalArns: [addonsRoles?.plan.arn ?? addonsRunRole.plan.arn] } : {}),
       systemNodeGroup: env.eks.systemNodeGroup,
       addonVersions: env.eks.addonVersions,
       logRetentionDays: env.eks.logRetentionDays,

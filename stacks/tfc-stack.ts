@@ -48,8 +48,9 @@ const DESCRIPTION: Record<CatalogStack["type"], string> = {
  * - state shared only with the stacks that read it (`remote_state_consumer_ids`);
  * - event workspaces carry `auto_destroy_at` some hours after their planned teardown as a safety net,
  *   when `project.terraformCloud.eventAutoDestroyDelay` turns it on (an HCP Terraform Plus feature);
- * - dynamic AWS credentials: a variable set with `TFC_AWS_PROVIDER_AUTH` on every AWS workspace and
- *   `TFC_AWS_RUN_ROLE_ARN` per workspace (the role is created by the account's platform stack);
+ * - dynamic AWS credentials: a variable set with `TFC_AWS_PROVIDER_AUTH` on every AWS workspace and,
+ *   per workspace, `TFC_AWS_PLAN_ROLE_ARN` (read-only) and `TFC_AWS_APPLY_ROLE_ARN` (bounded), so a
+ *   plan never holds write permissions (the roles are created by the account's identity host);
  * - Slack notifications, the webhook URL coming from a sensitive variable of this workspace.
  *
  * Its own workspace exists before its first run (it is this stack's backend); the stack adopts it
@@ -113,7 +114,7 @@ export class TfcStack extends TerraformStack {
       organization,
       parentProjectId: this.project.id,
       description:
-        "Terraform Cloud dynamic AWS credentials: runs assume the role in TFC_AWS_RUN_ROLE_ARN (a workspace variable) with an OIDC token. No static keys.",
+        "Terraform Cloud dynamic AWS credentials: plans assume the read-only role in TFC_AWS_PLAN_ROLE_ARN, applies the role in TFC_AWS_APPLY_ROLE_ARN (workspace variables), with an OIDC token. No static keys.",
     });
     new Variable(this, "aws-provider-auth", {
       variableSetId: this.awsCredentials.id,
@@ -163,12 +164,22 @@ export class TfcStack extends TerraformStack {
 
       if (stack.runRole) {
         new WorkspaceVariableSet(scopeOfStack, "aws-dynamic-credentials", { workspaceId, variableSetId: this.awsCredentials.id });
-        new Variable(scopeOfStack, "aws-run-role-arn", {
+        const host = this.catalog.identityHostOf(stack.runRole.account);
+        // Terraform Cloud picks the role by run phase: speculative and regular plans get the
+        // read-only one, applies (and destroys) the bounded one.
+        new Variable(scopeOfStack, "aws-plan-role-arn", {
           workspaceId,
-          key: "TFC_AWS_RUN_ROLE_ARN",
-          value: stack.runRole.arn,
+          key: "TFC_AWS_PLAN_ROLE_ARN",
+          value: stack.runRole.plan.arn,
           category: "env",
-          description: `AWS role this workspace's runs assume; created by the ${this.catalog.identityHostOf(stack.runRole.account)} stack.`,
+          description: `Read-only AWS role this workspace's plans assume; created by the ${host} stack.`,
+        });
+        new Variable(scopeOfStack, "aws-apply-role-arn", {
+          workspaceId,
+          key: "TFC_AWS_APPLY_ROLE_ARN",
+          value: stack.runRole.apply.arn,
+          category: "env",
+          description: `Bounded AWS role this workspace's applies assume; created by the ${host} stack.`,
         });
       }
 

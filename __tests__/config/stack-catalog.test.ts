@@ -71,14 +71,16 @@ describe("the stack catalog of the repository's configuration", () => {
     expect(catalog.consumersOf("control")).toEqual([]);
   });
 
-  it("computes each run role's ARN from the account and the role name, without lookups", () => {
+  it("computes each workspace's plan and apply role ARNs from the account and the role names, without lookups", () => {
     expect(catalog.get("prod").runRole).toEqual({
-      name: "flashcrowd-prod-tfc-run",
-      arn: "arn:aws:iam::210987654321:role/flashcrowd-prod-tfc-run",
       account: "210987654321",
-      policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+      kind: "platform",
+      plan: { name: "flashcrowd-prod-tfc-plan", arn: "arn:aws:iam::210987654321:role/flashcrowd-prod-tfc-plan" },
+      apply: { name: "flashcrowd-prod-tfc-apply", arn: "arn:aws:iam::210987654321:role/flashcrowd-prod-tfc-apply" },
+      policyArns: [],
     });
-    expect(catalog.get("dev-addons").runRole?.arn).toBe("arn:aws:iam::310987654321:role/flashcrowd-dev-addons-tfc-run");
+    expect(catalog.get("dev-addons").runRole?.apply.arn).toBe("arn:aws:iam::310987654321:role/flashcrowd-dev-addons-tfc-apply");
+    expect(catalog.get("event-dec-flash-sale").runRole?.kind).toBe("event");
   });
 
   it("gives the tfc stack no AWS account and no run role", () => {
@@ -151,11 +153,11 @@ describe("the stack catalog of other configurations", () => {
     expect(catalog.get("event-dec-flash-sale").autoDestroyAt).toBe("2026-12-06T18:00:00Z");
   });
 
-  it("gives each kind of stack the run-role policies configured for it", () => {
-    const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-    const catalog = stackCatalog(configWith((c) => (c.project.terraformCloud.runRolePolicyArns = { event: [readOnly] })));
-    expect(catalog.get("event-dec-flash-sale").runRole?.policyArns).toEqual([readOnly]);
-    expect(catalog.get("prod").runRole?.policyArns).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
+  it("gives each kind of stack's apply role the extra policies configured for it, and none by default", () => {
+    const extra = "arn:aws:iam::210987654321:policy/flashcrowd-extra-for-events";
+    const catalog = stackCatalog(configWith((c) => (c.project.terraformCloud.runRolePolicyArns = { event: [extra] })));
+    expect(catalog.get("event-dec-flash-sale").runRole?.policyArns).toEqual([extra]);
+    expect(catalog.get("prod").runRole?.policyArns).toEqual([]);
   });
 
   it("keeps long run-role names within IAM's 64 characters, unique per stack", () => {
@@ -163,9 +165,11 @@ describe("the stack catalog of other configurations", () => {
       calendarOf(c)[0]!.slug = "a-very-long-event-slug-x";
       c.project.name = "a-long-projectxx";
     });
-    const roles = stackCatalog(config).stacks.flatMap((s) => (s.runRole ? [s.runRole.name] : []));
+    const roles = stackCatalog(config).stacks.flatMap((s) => (s.runRole ? [s.runRole.plan.name, s.runRole.apply.name] : []));
     expect(Math.max(...roles.map((r) => r.length))).toBeLessThanOrEqual(64);
     expect(new Set(roles).size).toBe(roles.length);
+    // The apply roles' Deny statements recognise run roles by these suffixes.
+    expect(roles.every((r) => /-tfc-(plan|apply)$/.test(r))).toBe(true);
   });
 });
 

@@ -11,11 +11,11 @@ describe("Terraform Cloud settings", () => {
     expect(tfc.slackNotifications).toBe(true);
   });
 
-  it("default every run-role policy to AdministratorAccess when none is configured", () => {
+  it("default every kind's extra apply-role policies to none when none are configured", () => {
     const input = configInput();
     delete input.project.terraformCloud.runRolePolicyArns;
     const tfc = validateConfig(input, {}).project.terraformCloud;
-    expect(Object.values(tfc.runRolePolicyArns)).toEqual(Array(5).fill(["arn:aws:iam::aws:policy/AdministratorAccess"]));
+    expect(Object.values(tfc.runRolePolicyArns)).toEqual(Array(5).fill([]));
   });
 
   it("default auto-apply to off where config is silent", () => {
@@ -42,11 +42,6 @@ describe("Terraform Cloud settings", () => {
       "an auto-destroy delay that is not an ISO duration",
       (c) => (c.project.terraformCloud.eventAutoDestroyDelay = "6h"),
       "project.terraformCloud.eventAutoDestroyDelay: must be an ISO-8601 duration",
-    ],
-    [
-      "a run role without policies",
-      (c) => (c.project.terraformCloud.runRolePolicyArns = { event: [] }),
-      "project.terraformCloud.runRolePolicyArns.event: needs at least one managed policy ARN",
     ],
     [
       "a policy name instead of an ARN",

@@ -1,19 +1,21 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { TfcWorkloadIdentity, type TfcWorkloadIdentityProps } from "../../modules/security/tfc-workload-identity";
+import type { IamPolicyDocument } from "../../src/core/run-role-policies";
 import { listOf, parseJsonAttribute, synthJson } from "../helpers/synth";
 
-const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
-const POWER_USER = "arn:aws:iam::aws:policy/PowerUserAccess";
 const CUSTOM = "arn:aws:iam::123456789012:policy/iam-for-events";
+const APPLY: IamPolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "Ec2", Effect: "Allow", Action: "ec2:*", Resource: "*" }] };
+const PLAN: IamPolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "NoData", Effect: "Deny", Action: "s3:GetObject", Resource: "*" }] };
+const BOUNDARY: IamPolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }] };
 
 const baseProps: TfcWorkloadIdentityProps = {
   hostname: "app.terraform.io",
   organization: "acme",
   project: "shop",
   roles: [
-    { workspace: "shop-prod", roleName: "shop-prod-tfc-run", policyArns: [ADMIN] },
-    { workspace: "shop-event-x", roleName: "shop-event-x-tfc-run", policyArns: [POWER_USER, CUSTOM] },
+    { workspace: "shop-prod", planRoleName: "shop-prod-tfc-plan", applyRoleName: "shop-prod-tfc-apply", planPolicy: PLAN, applyPolicy: APPLY },
+    { workspace: "shop-event-x", planRoleName: "shop-event-x-tfc-plan", applyRoleName: "shop-event-x-tfc-apply", applyPolicy: APPLY, applyPolicyArns: [CUSTOM] },
   ],
 };
 
@@ -27,8 +29,11 @@ interface TrustPolicy {
   Statement: { Effect: string; Principal: { Federated: string }; Action: string; Condition: Record<string, Record<string, string>> }[];
 }
 
-const trustOf = (json: ReturnType<typeof synth>, roleName: string): TrustPolicy =>
-  parseJsonAttribute<TrustPolicy>(listOf(json, "aws_iam_role").find((r) => r.name === roleName)!.assume_role_policy);
+const roleNamed = (json: ReturnType<typeof synth>, roleName: string) => listOf(json, "aws_iam_role").find((r) => r.name === roleName)!;
+const trustOf = (json: ReturnType<typeof synth>, roleName: string): TrustPolicy => parseJsonAttribute<TrustPolicy>(roleNamed(json, roleName).assume_role_policy);
+/** `role-ref policy` lines for the role policy resources of a type, the role given by its construct id. */
+const policiesOf = (json: ReturnType<typeof synth>, type: string, attribute: string) =>
+  listOf(json, type).map((p) => `${String(p.role).replace(/^\$\{aws_iam_role\.identity_(.*?)_[0-9A-F]{8}\.name\}$/, "$1")} ${String(p[attribute])}`).sort();
 
 describe("TfcWorkloadIdentity", () => {
   it("creates one OIDC provider for Terraform Cloud with its audience", () => {
@@ -48,48 +53,84 @@ describe("TfcWorkloadIdentity", () => {
     expect(listOf(json, "aws_iam_openid_connect_provider")[0]!.thumbprint_list).toEqual(["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]);
   });
 
-  it("creates one role per workspace", () => {
-    expect(listOf(synth(), "aws_iam_role").map((r) => r.name).sort()).toEqual(["shop-event-x-tfc-run", "shop-prod-tfc-run"]);
+  it("creates a plan role and an apply role per workspace", () => {
+    expect(listOf(synth(), "aws_iam_role").map((r) => r.name).sort()).toEqual([
+      "shop-event-x-tfc-apply",
+      "shop-event-x-tfc-plan",
+      "shop-prod-tfc-apply",
+      "shop-prod-tfc-plan",
+    ]);
   });
 
-  it("lets only runs of that workspace, project and organization assume a role", () => {
-    const [statement, ...others] = trustOf(synth(), "shop-event-x-tfc-run").Statement;
+  it.each([
+    ["shop-event-x-tfc-plan", "plan", "TerraformCloudPlansOfOneWorkspace"],
+    ["shop-event-x-tfc-apply", "apply", "TerraformCloudAppliesOfOneWorkspace"],
+  ])("lets only runs of that workspace in that run phase assume %s", (roleName, phase, sid) => {
+    const [statement, ...others] = trustOf(synth(), roleName).Statement;
     expect(others).toEqual([]);
     expect(statement).toEqual({
-      Sid: "TerraformCloudRunsOfOneWorkspace",
+      Sid: sid,
       Effect: "Allow",
       Principal: { Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.[A-Za-z0-9_-]+\.arn\}$/) },
       Action: "sts:AssumeRoleWithWebIdentity",
       Condition: {
-        StringEquals: { "app.terraform.io:aud": "aws.workload.identity" },
-        StringLike: { "app.terraform.io:sub": "organization:acme:project:shop:workspace:shop-event-x:run_phase:*" },
+        StringEquals: {
+          "app.terraform.io:aud": "aws.workload.identity",
+          "app.terraform.io:sub": `organization:acme:project:shop:workspace:shop-event-x:run_phase:${phase}`,
+        },
       },
     });
   });
 
   it("uses the host name of a Terraform Enterprise install in the claims", () => {
-    const trust = trustOf(synth({ hostname: "tfe.example.com", audience: "shop.aws" }), "shop-prod-tfc-run");
-    expect(Object.keys(trust.Statement[0]!.Condition.StringEquals!)).toEqual(["tfe.example.com:aud"]);
-    expect(trust.Statement[0]!.Condition.StringEquals!["tfe.example.com:aud"]).toBe("shop.aws");
-    expect(Object.keys(trust.Statement[0]!.Condition.StringLike!)).toEqual(["tfe.example.com:sub"]);
+    const trust = trustOf(synth({ hostname: "tfe.example.com", audience: "shop.aws" }), "shop-prod-tfc-apply");
+    expect(trust.Statement[0]!.Condition.StringEquals).toEqual({
+      "tfe.example.com:aud": "shop.aws",
+      "tfe.example.com:sub": "organization:acme:project:shop:workspace:shop-prod:run_phase:apply",
+    });
   });
 
-  it("attaches each role's managed policies, and only those", () => {
-    const attachments = listOf(synth(), "aws_iam_role_policy_attachment")
-      .map((a) => `${String(a.role).includes("shop-prod") ? "prod" : "event-x"} ${String(a.policy_arn)}`)
-      .sort();
-    expect(attachments).toEqual([`event-x ${CUSTOM}`, `event-x ${POWER_USER}`, `prod ${ADMIN}`]);
+  it("gives plan roles ReadOnlyAccess and apply roles only the extra policies configured", () => {
+    expect(policiesOf(synth(), "aws_iam_role_policy_attachment", "policy_arn")).toEqual([
+      `shop-event-x_apply-role ${CUSTOM}`,
+      "shop-event-x_plan-role arn:aws:iam::aws:policy/ReadOnlyAccess",
+      "shop-prod_plan-role arn:aws:iam::aws:policy/ReadOnlyAccess",
+    ]);
   });
 
-  it("puts a permissions boundary on every role when given one", () => {
-    const boundary = "arn:aws:iam::123456789012:policy/boundary";
-    for (const role of listOf(synth({ permissionsBoundaryArn: boundary }), "aws_iam_role")) expect(role.permissions_boundary).toBe(boundary);
-    for (const role of listOf(synth(), "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
+  it("writes the plan Deny and the apply policy as inline policies of their roles", () => {
+    const json = synth();
+    const inline = listOf(json, "aws_iam_role_policy");
+    expect(policiesOf(json, "aws_iam_role_policy", "name")).toEqual([
+      "shop-event-x_apply-role bounded-apply",
+      "shop-prod_apply-role bounded-apply",
+      "shop-prod_plan-role no-data-reads",
+    ]);
+    expect(inline.map((p) => parseJsonAttribute(p.policy))).toEqual(expect.arrayContaining([APPLY, PLAN]));
+  });
+
+  it("creates the boundary policy when given one, puts it on every run role and keeps it from being destroyed", () => {
+    const json = synth({ boundary: { name: "shop-run-boundary", document: BOUNDARY } });
+    const [policy, ...others] = listOf(json, "aws_iam_policy");
+    expect(others).toEqual([]);
+    expect(policy).toMatchObject({ name: "shop-run-boundary", lifecycle: { prevent_destroy: true } });
+    expect(parseJsonAttribute(policy!.policy)).toEqual(BOUNDARY);
+    for (const role of listOf(json, "aws_iam_role")) expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.identity_boundary_[0-9A-F]{8}\.arn\}$/);
+  });
+
+  it("creates no boundary and sets none without one", () => {
+    const json = synth();
+    expect(listOf(json, "aws_iam_policy")).toEqual([]);
+    for (const role of listOf(json, "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
   });
 
   it.each([
     ["a workspace listed twice", { roles: [baseProps.roles[0]!, baseProps.roles[0]!] }, 'workspace "shop-prod" is listed twice'],
-    ["a role without policies", { roles: [{ workspace: "w", roleName: "r", policyArns: [] }] }, 'the role of "w" has no policy'],
+    [
+      "one role for both phases",
+      { roles: [{ workspace: "w", planRoleName: "r", applyRoleName: "r", applyPolicy: APPLY }] },
+      'workspace "w" has one name for its plan and apply roles',
+    ],
   ])("rejects %s", (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });

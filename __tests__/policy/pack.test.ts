@@ -69,6 +69,7 @@ const MANIFEST: [string, "error" | "warning"][] = [
     ["CLOUDTRAIL-MULTI-REGION", "error"],
     ["CLOUDTRAIL-KMS", "error"],
     ["IAM-NO-WILDCARD-ADMIN", "error"],
+    ["IAM-RUN-ROLE-NOT-ADMIN", "error"],
     ["SECRET-KMS", "warning"],
     ["SECRET-ROTATION", "error"],
     ["RDS-FINAL-SNAPSHOT", "error"],

@@ -228,11 +228,12 @@ describe("adding a calendar entry", () => {
     });
   });
 
-  it("gives tfc the sale's workspace, its settings, run-role variable, credentials and notifications, and shares event-edge's and prod's state with it", () => {
+  it("gives tfc the sale's workspace, its settings, run-role variables, credentials and notifications, and shares event-edge's and prod's state with it", () => {
     expect(diff("tfc")).toEqual({
       added: [
         "tfe_notification_configuration tfc/event-spring-sale/slack",
-        "tfe_variable tfc/event-spring-sale/aws-run-role-arn",
+        "tfe_variable tfc/event-spring-sale/aws-apply-role-arn",
+        "tfe_variable tfc/event-spring-sale/aws-plan-role-arn",
         "tfe_workspace tfc/event-spring-sale/workspace",
         "tfe_workspace_settings tfc/event-spring-sale/settings",
         "tfe_workspace_variable_set tfc/event-spring-sale/aws-dynamic-credentials",
@@ -242,11 +243,14 @@ describe("adding a calendar entry", () => {
     });
   });
 
-  it("gives prod, which hosts the account's workload identity, the sale workspace's run role", () => {
+  it("gives prod, which hosts the account's workload identity, the sale workspace's run roles and changes no other role", () => {
     expect(diff("prod")).toEqual({
       added: [
-        "aws_iam_role prod/tfc-workload-identity/flashcrowd-event-spring-sale/role",
-        "aws_iam_role_policy_attachment prod/tfc-workload-identity/flashcrowd-event-spring-sale/policy-0",
+        "aws_iam_role prod/tfc-workload-identity/flashcrowd-event-spring-sale/apply-role",
+        "aws_iam_role prod/tfc-workload-identity/flashcrowd-event-spring-sale/plan-role",
+        "aws_iam_role_policy prod/tfc-workload-identity/flashcrowd-event-spring-sale/apply-policy",
+        "aws_iam_role_policy prod/tfc-workload-identity/flashcrowd-event-spring-sale/plan-no-data-reads",
+        "aws_iam_role_policy_attachment prod/tfc-workload-identity/flashcrowd-event-spring-sale/plan-read-only",
       ],
       changed: [],
       removed: [],

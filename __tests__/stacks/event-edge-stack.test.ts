@@ -170,7 +170,8 @@ describe("event-edge: images and account-wide pieces", () => {
 
   it("owns the replication, the DMS roles and the workload identity of an events account of its own", () => {
     expect(listOf(ownAccount, "aws_ecr_replication_configuration")).toHaveLength(1);
-    expect(listOf(ownAccount, "aws_iam_role").map((r) => r.name)).toEqual(expect.arrayContaining(["dms-vpc-role", "dms-cloudwatch-logs-role", "flashcrowd-event-edge-tfc-run"]));
+    expect(listOf(ownAccount, "aws_iam_role").map((r) => r.name)).toEqual(expect.arrayContaining(["dms-vpc-role", "dms-cloudwatch-logs-role", "flashcrowd-event-edge-tfc-plan", "flashcrowd-event-edge-tfc-apply"]));
     expect(listOf(ownAccount, "aws_iam_openid_connect_provider")).toHaveLength(1);
+    expect(listOf(ownAccount, "aws_iam_policy").map((p) => p.name)).toEqual(["flashcrowd-run-boundary"]);
   });
 });

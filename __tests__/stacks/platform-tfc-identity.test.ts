@@ -12,7 +12,7 @@ function platformJson(config: Config, env: string) {
 const roleNames = (json: ReturnType<typeof platformJson>) =>
   listOf(json, "aws_iam_role")
     .map((r) => String(r.name))
-    .filter((n) => n.endsWith("-tfc-run"))
+    .filter((n) => n.endsWith("-tfc-apply"))
     .sort();
 
 describe("Terraform Cloud workload identity in the platform stacks", () => {
@@ -25,12 +25,12 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
   });
 
   it("creates in prod's account the run roles of every workspace applying there, events included", () => {
-    expect(roleNames(platformJson(config, "prod"))).toEqual(catalog.runRolesIn("210987654321").map((s) => s.runRole!.name).sort());
-    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-dec-flash-sale-tfc-run");
+    expect(roleNames(platformJson(config, "prod"))).toEqual(catalog.runRolesIn("210987654321").map((s) => s.runRole!.apply.name).sort());
+    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-dec-flash-sale-tfc-apply");
   });
 
   it("creates in dev's account only dev's run roles", () => {
-    expect(roleNames(platformJson(config, "dev"))).toEqual(["flashcrowd-dev-addons-tfc-run", "flashcrowd-dev-tfc-run"]);
+    expect(roleNames(platformJson(config, "dev"))).toEqual(["flashcrowd-dev-addons-tfc-apply", "flashcrowd-dev-tfc-apply"]);
   });
 
   it("leaves a second environment in the same account to the first one", () => {
@@ -39,13 +39,30 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
       c.environments.dev!.ecr.ownsRegistryReplication = false; // one registry replication per account
     });
     expect(listOf(platformJson(shared, "dev"), "aws_iam_openid_connect_provider")).toEqual([]);
-    expect(roleNames(platformJson(shared, "prod"))).toContain("flashcrowd-dev-tfc-run");
+    expect(roleNames(platformJson(shared, "prod"))).toContain("flashcrowd-dev-tfc-apply");
   });
 
   it("leaves an events account of its own to event-edge, whose account no platform stack touches", () => {
     const separate = configWith((c) => eventsInOwnAccount(c));
     const prodRoles = roleNames(platformJson(separate, "prod"));
-    expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-run", "flashcrowd-prod-tfc-run"]);
+    expect(prodRoles).toEqual(["flashcrowd-prod-addons-tfc-apply", "flashcrowd-prod-tfc-apply"]);
     expect(stackCatalog(separate).identityHostOf("510987654321")).toBe("event-edge");
+  });
+
+  it("makes the add-ons apply role cluster admin and the add-ons plan role a viewer, each entry waiting for its role", () => {
+    const json = platformJson(config, "prod");
+    const roles = Object.entries(json.resource!.aws_iam_role!);
+    const refTo = (name: string) => `\${aws_iam_role.${roles.find(([, r]) => r.name === name)![0]}.arn}`;
+    const entryNames = Object.entries(json.resource!.aws_eks_access_entry!);
+    const policyOf = (principal: string) => {
+      const [entry] = entryNames.find(([, e]) => e.principal_arn === principal)!;
+      return listOf(json, "aws_eks_access_policy_association").find((a) => a.principal_arn === `\${aws_eks_access_entry.${entry}.principal_arn}`)?.policy_arn;
+    };
+    const entries = entryNames.map(([, e]) => String(e.principal_arn));
+    const apply = refTo("flashcrowd-prod-addons-tfc-apply");
+    const plan = refTo("flashcrowd-prod-addons-tfc-plan");
+    expect(entries).toEqual(expect.arrayContaining([apply, plan]));
+    expect(policyOf(apply)).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+    expect(policyOf(plan)).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy");
   });
 });

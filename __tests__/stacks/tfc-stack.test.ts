@@ -228,17 +228,25 @@ describe("dynamic AWS credentials in the tfc stack", () => {
     expect(attached).not.toContain("flashcrowd-tfc");
   });
 
-  it("sets TFC_AWS_RUN_ROLE_ARN on each AWS workspace to the role computed for it", () => {
+  it("sets TFC_AWS_PLAN_ROLE_ARN and TFC_AWS_APPLY_ROLE_ARN on each AWS workspace to the roles computed for it", () => {
     const roleArns = byWorkspace("tfe_variable");
     for (const stack of awsStacks) {
-      expect(roleArns.get(stack.workspace), stack.id).toEqual([
-        expect.objectContaining({ key: "TFC_AWS_RUN_ROLE_ARN", value: stack.runRole!.arn, category: "env" }),
-      ]);
+      expect(roleArns.get(stack.workspace), stack.id).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ key: "TFC_AWS_PLAN_ROLE_ARN", value: stack.runRole!.plan.arn, category: "env" }),
+          expect.objectContaining({ key: "TFC_AWS_APPLY_ROLE_ARN", value: stack.runRole!.apply.arn, category: "env" }),
+        ]),
+      );
+      expect(roleArns.get(stack.workspace), stack.id).toHaveLength(2);
     }
     expect(roleArns.get("flashcrowd-tfc")).toBeUndefined();
   });
 
-  it("points each workspace at a role its account's platform stack creates", () => {
+  it("sets no single run role for both phases any more", () => {
+    expect(listOf(json, "tfe_variable").filter((v) => v.key === "TFC_AWS_RUN_ROLE_ARN")).toEqual([]);
+  });
+
+  it("points each workspace at roles its account's platform stack creates", () => {
     const dir = synthesizedApp();
     const rolesIn = (stack: string) => {
       const stackJson = JSON.parse(readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson;
@@ -246,7 +254,9 @@ describe("dynamic AWS credentials in the tfc stack", () => {
       return listOf(stackJson, "aws_iam_role").map((r) => `arn:aws:iam::${account}:role/${String(r.name)}`);
     };
     const created = [...rolesIn("prod"), ...rolesIn("dev")];
-    for (const v of listOf(json, "tfe_variable").filter((v) => v.key === "TFC_AWS_RUN_ROLE_ARN")) {
+    const roleVariables = listOf(json, "tfe_variable").filter((v) => v.key === "TFC_AWS_PLAN_ROLE_ARN" || v.key === "TFC_AWS_APPLY_ROLE_ARN");
+    expect(roleVariables).toHaveLength(awsStacks.length * 2);
+    for (const v of roleVariables) {
       expect(created, workspaceOf(v.workspace_id)).toContain(v.value);
     }
   });

@@ -21,6 +21,8 @@ export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManage
 
 /** Access policy that makes a principal cluster-admin. */
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+/** EKS access policy that reads every Kubernetes object, Secrets included, and changes nothing. */
+export const ADMIN_VIEW_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
 
 /** Versions of the EKS-managed add-ons the cluster installs. */
 export interface EksAddonVersions {
@@ -68,6 +70,13 @@ export interface EksClusterProps {
    * list of administrators.
    */
   readonly adminPrincipalArns: readonly string[];
+  /**
+   * IAM principals that may read every Kubernetes object, Secrets included, but change nothing
+   * (AmazonEKSAdminViewPolicy): the read-only role Terraform Cloud plans of the add-ons run as,
+   * since Helm keeps its releases in Secrets.
+   * @default none
+   */
+  readonly viewPrincipalArns?: readonly string[];
   readonly systemNodeGroup: EksSystemNodeGroupOptions;
   readonly addonVersions: EksAddonVersions;
   /**
@@ -129,6 +138,10 @@ export class EksCluster extends Construct {
     }
     if (props.adminPrincipalArns.length === 0) {
       throw new Error(`${this.node.path}: adminPrincipalArns is empty; with authentication mode API nobody could administer the cluster`);
+    }
+    const both = (props.viewPrincipalArns ?? []).filter((arn) => props.adminPrincipalArns.includes(arn));
+    if (both.length > 0) {
+      throw new Error(`${this.node.path}: ${both.join(", ")} is in both adminPrincipalArns and viewPrincipalArns; a principal has one access entry, list it once`);
     }
     this.clusterName = clusterName;
 
@@ -287,6 +300,16 @@ export class EksCluster extends Construct {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
         policyArn: CLUSTER_ADMIN_POLICY_ARN,
+        accessScope: { type: "cluster" },
+      });
+    });
+
+    (props.viewPrincipalArns ?? []).forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `viewer-${i}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      new EksAccessPolicyAssociation(this, `viewer-${i}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: ADMIN_VIEW_POLICY_ARN,
         accessScope: { type: "cluster" },
       });
     });

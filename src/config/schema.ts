@@ -61,16 +61,11 @@ const isoDuration = z
 /** Kinds of stack that run in AWS, each with its own Terraform Cloud run-role permissions. */
 export const RUN_ROLE_KINDS = ["platform", "addons", "eventEdge", "control", "event"] as const;
 
-/** AWS-managed administrator policy: what a workspace that creates IAM roles effectively needs. */
-export const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
-
-const managedPolicyArns = z
-  .array(
-    z.string().regex(/^arn:aws:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
-      message: "must be an IAM managed policy ARN like arn:aws:iam::aws:policy/AdministratorAccess",
-    }),
-  )
-  .min(1, { message: "needs at least one managed policy ARN; a run role without permissions cannot apply anything" });
+const managedPolicyArns = z.array(
+  z.string().regex(/^arn:aws:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
+    message: "must be an IAM managed policy ARN like arn:aws:iam::123456789012:policy/my-extra-permissions",
+  }),
+);
 
 const prefixLength = z
   .number()
@@ -525,17 +520,19 @@ export const projectSchema = z.strictObject({
      */
     slackNotifications: z.boolean().default(true),
     /**
-     * Managed policies attached to the AWS role each workspace runs as (Terraform Cloud dynamic
-     * credentials), by kind of stack. @default AdministratorAccess for every kind: stacks create
-     * IAM roles, which is administrator-equivalent anyway; narrow a kind with your own policy
+     * Extra managed policies attached to the apply role of each kind of stack, on top of the
+     * bounded policy derived from what the kind creates (docs/least-privilege.md): the escape
+     * hatch for a service the project does not know yet. AdministratorAccess here fails the policy
+     * rule IAM-RUN-ROLE-NOT-ADMIN unless `policy.suppressions` suppresses it with a reason.
+     * @default none for every kind
      */
     runRolePolicyArns: z
       .strictObject({
-        platform: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
-        addons: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
-        eventEdge: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
-        control: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
-        event: managedPolicyArns.default([ADMINISTRATOR_ACCESS]),
+        platform: managedPolicyArns.default([]),
+        addons: managedPolicyArns.default([]),
+        eventEdge: managedPolicyArns.default([]),
+        control: managedPolicyArns.default([]),
+        event: managedPolicyArns.default([]),
       })
       .prefault({}),
   }),

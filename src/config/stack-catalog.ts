@@ -8,7 +8,7 @@
  * a test compares it with the cross-stack references the synthesized stacks really make, so it
  * cannot drift from the code.
  */
-import { Naming } from "./naming";
+import { fit, Naming } from "./naming";
 import type { RunRoleKind } from "./schema";
 import { parseDuration } from "./time";
 import type { Config, ResolvedEvent } from "./validate";
@@ -22,14 +22,29 @@ export type StackType = "tfc" | "platform" | "addons" | "event-edge" | "control"
 /** Terraform providers a stack may use (local names in `required_providers`). */
 export type ProviderName = "aws" | "helm" | "kubernetes" | "tfe";
 
-/** The AWS role a workspace runs as through Terraform Cloud dynamic credentials. */
-export interface RunRole {
-  /** Role name, `{project}-{stack}-tfc-run` (cut to IAM's 64 characters with a hash when longer). */
+/** Name suffixes of the two roles of a workspace; the apply roles' Deny statements match run roles by them. */
+export const PLAN_ROLE_SUFFIX = "tfc-plan";
+export const APPLY_ROLE_SUFFIX = "tfc-apply";
+
+/** One IAM role, by name and computed ARN. */
+export interface RoleRef {
+  /** Role name, `{project}-{stack}-tfc-plan` / `-tfc-apply` (the stack part cut with a hash when the name would pass IAM's 64 characters). */
   readonly name: string;
   /** `arn:aws:iam::<account>:role/<name>`: computed, so the `tfc` stack needs no cross-stack reference. */
   readonly arn: string;
+}
+
+/**
+ * The AWS roles a workspace runs as through Terraform Cloud dynamic credentials: a read-only one
+ * for plans (`TFC_AWS_PLAN_ROLE_ARN`) and a bounded one for applies (`TFC_AWS_APPLY_ROLE_ARN`).
+ */
+export interface RunRole {
   readonly account: string;
-  /** Managed policies attached to the role (config `project.terraformCloud.runRolePolicyArns`). */
+  /** Kind of stack: decides the apply role's services (src/core/run-role-scope.ts). */
+  readonly kind: RunRoleKind;
+  readonly plan: RoleRef;
+  readonly apply: RoleRef;
+  /** Extra managed policies attached to the apply role (config `project.terraformCloud.runRolePolicyArns`). */
   readonly policyArns: readonly string[];
 }
 
@@ -157,7 +172,7 @@ function buildStacks(config: Config): CatalogStack[] {
     const runRole =
       type === "tfc" || !fields.aws
         ? undefined
-        : runRoleFor(project, id, fields.aws.account, tfc.runRolePolicyArns[RUN_ROLE_KIND[type]]);
+        : runRoleFor(project, id, fields.aws.account, RUN_ROLE_KIND[type], tfc.runRolePolicyArns[RUN_ROLE_KIND[type]]);
     return { id, type, workspace: Naming.workspace(project, id), providers: PROVIDERS[type], ...fields, ...(runRole ? { runRole } : {}) };
   };
 
@@ -192,8 +207,12 @@ function buildStacks(config: Config): CatalogStack[] {
   return stacks;
 }
 
-/** The run role of a stack: its name and ARN are derived, never looked up. */
-export function runRoleFor(project: string, stackId: string, account: string, policyArns: readonly string[]): RunRole {
-  const name = new Naming(project, stackId).name("tfc-run", 64);
-  return { name, arn: `arn:aws:iam::${account}:role/${name}`, account, policyArns };
+/** The run roles of a stack: names and ARNs are derived, never looked up. */
+export function runRoleFor(project: string, stackId: string, account: string, kind: RunRoleKind, policyArns: readonly string[]): RunRole {
+  const role = (suffix: string): RoleRef => {
+    // The suffix always survives the cut: the apply roles' Deny statements match run roles by it.
+    const name = `${fit(`${project}-${stackId}`, 64 - suffix.length - 1)}-${suffix}`;
+    return { name, arn: `arn:aws:iam::${account}:role/${name}` };
+  };
+  return { account, kind, plan: role(PLAN_ROLE_SUFFIX), apply: role(APPLY_ROLE_SUFFIX), policyArns };
 }

@@ -3,7 +3,9 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Config } from "../config";
 import { Naming } from "../config/naming";
+import { PermissionsBoundaryAspect } from "./permissions-boundary";
 import { PreparedResolution, preparedResolutionEnabled } from "./prepared-resolution";
+import { boundaryPolicyArn } from "./run-role-policies";
 import { LaunchedResourceTagging } from "./tagging";
 
 /** Where a stack's AWS resources live. */
@@ -41,6 +43,8 @@ export abstract class AwsStack extends TerraformStack {
   readonly tags: Readonly<Record<string, string>>;
   /** Provider of the stack's home region. */
   readonly provider: AwsProvider;
+  /** Puts the account's permissions boundary on every IAM role of the stack (see PermissionsBoundaryAspect). */
+  readonly permissionsBoundary: PermissionsBoundaryAspect;
   private readonly providers = new Map<string, AwsProvider>();
   private readonly resolution = new PreparedResolution(this);
 
@@ -67,6 +71,8 @@ export abstract class AwsStack extends TerraformStack {
 
     this.provider = this.newProvider("aws", undefined, props.target.region);
     Aspects.of(this).add(new LaunchedResourceTagging(this.tags));
+    this.permissionsBoundary = new PermissionsBoundaryAspect(boundaryPolicyArn(props.config.project.name, props.target.account));
+    Aspects.of(this).add(this.permissionsBoundary);
   }
 
   /** cdktf's preparing pass, keeping what it resolved (see prepared-resolution.ts). */

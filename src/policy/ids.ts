@@ -69,6 +69,7 @@ export const RULE_IDS = [
   "CLOUDTRAIL-MULTI-REGION",
   "CLOUDTRAIL-KMS",
   "IAM-NO-WILDCARD-ADMIN",
+  "IAM-RUN-ROLE-NOT-ADMIN",
   "SECRET-KMS",
   "SECRET-ROTATION",
   // data safety at teardown

@@ -73,6 +73,7 @@ import { CloudtrailMultiRegionEnabled } from "./rules/operations/CloudtrailMulti
 import { CloudwatchLogGroupKmsEncrypted } from "./rules/operations/CloudwatchLogGroupKmsEncrypted";
 import { CloudwatchLogGroupRetentionSet } from "./rules/operations/CloudwatchLogGroupRetentionSet";
 import { IamPolicyNoWildcardActionsOnAllResources } from "./rules/operations/IamPolicyNoWildcardActionsOnAllResources";
+import { IamRoleTerraformRunNotAdministrator } from "./rules/operations/IamRoleTerraformRunNotAdministrator";
 import { KmsKeyRotationEnabled } from "./rules/operations/KmsKeyRotationEnabled";
 import { LambdaFunctionConcurrencyLimited } from "./rules/operations/LambdaFunctionConcurrencyLimited";
 import { LambdaFunctionFailureDestinationConfigured } from "./rules/operations/LambdaFunctionFailureDestinationConfigured";
@@ -629,6 +630,17 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     fix: "List the actions and resource ARNs needed (policyDocument()); if a wildcard is truly required, suppress with the reason next to the policy.",
     reference: { cdkNag: ["AwsSolutions-IAM5", "NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess"], checkov: ["CKV_AWS_1", "CKV_AWS_62"] },
     rule: IamPolicyNoWildcardActionsOnAllResources,
+  },
+  "IAM-RUN-ROLE-NOT-ADMIN": {
+    domain: "operations",
+    severity: "error",
+    title: "No Terraform Cloud run role carries AdministratorAccess, PowerUserAccess or IAMFullAccess",
+    explanation:
+      "Plans and applies run as per-workspace roles bounded to what their kind of stack creates (docs/least-privilege.md); an administrator policy on one lets any pull request's plan or any applied change act anywhere in the account.",
+    fix:
+      "Remove it from project.terraformCloud.runRolePolicyArns and add the missing service to src/core/aws-resource-services.ts (or attach a narrow policy of your own). If it must stay for a while, add a policy.suppressions entry for IAM-RUN-ROLE-NOT-ADMIN with the reason.",
+    reference: { cdkNag: ["AwsSolutions-IAM4"], checkov: ["CKV_AWS_274"] },
+    rule: IamRoleTerraformRunNotAdministrator,
   },
   "SECRET-KMS": {
     domain: "operations",

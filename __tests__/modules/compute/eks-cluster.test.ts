@@ -141,6 +141,20 @@ describe("EksCluster options", () => {
     expect(() => synthCluster({ adminPrincipalArns: [] })).toThrow(/adminPrincipalArns is empty/);
   });
 
+  it("gives view principals a read-only access entry (Secrets included) and no admin", () => {
+    const viewer = "arn:aws:iam::210987654321:role/flashcrowd-prod-addons-tfc-plan";
+    const json = synthCluster({ viewPrincipalArns: [viewer] });
+    expect(listOf(json, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual([ADMIN, viewer]);
+    expect(listOf(json, "aws_eks_access_policy_association").map((a) => a.policy_arn)).toEqual([
+      CLUSTER_ADMIN_POLICY_ARN,
+      "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+    ]);
+  });
+
+  it("refuses a principal listed as both admin and viewer, which would need two access entries", () => {
+    expect(() => synthCluster({ viewPrincipalArns: [ADMIN] })).toThrow(/is in both adminPrincipalArns and viewPrincipalArns; a principal has one access entry/);
+  });
+
   it("takes log retention, log types and support type from props", () => {
     const json = synthCluster({ logRetentionDays: 365, logTypes: ["audit"], supportType: "EXTENDED" });
     expect(listOf(json, "aws_cloudwatch_log_group")[0]!.retention_in_days).toBe(365);
