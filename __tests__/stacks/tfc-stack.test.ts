@@ -141,14 +141,14 @@ describe("the tfc stack", () => {
     expect(off.check).toBeUndefined();
   });
 
-  it("keeps a retired event's workspace, deletable only when empty, with its run role and state access", () => {
+  it("keeps a retired event's workspace, deletable only when empty, with its run roles and state access", () => {
     // GIVEN the December sale retired a week after its teardown
     const retired = synthTfc(configWith((c) => (c.events!.calendar![0]!.retired = true), DateTime.fromISO("2026-12-12T00:00:00Z")));
     // THEN its workspace is still managed as before: no deletion is attempted on the next deploy
     const [ws] = Object.entries(resourcesOf(retired, "tfe_workspace")).filter(([, w]) => w.name === "flashcrowd-event-dec-flash-sale");
     expect(ws?.[1]).toMatchObject({ allow_destroy_plan: true, force_delete: false });
     const ref = `\${tfe_workspace.${ws![0]}.id}`;
-    expect(listOf(retired, "tfe_variable").filter((v) => v.workspace_id === ref).map((v) => v.key)).toEqual(["TFC_AWS_RUN_ROLE_ARN"]);
+    expect(listOf(retired, "tfe_variable").filter((v) => v.workspace_id === ref).map((v) => v.key).sort()).toEqual(["TFC_AWS_APPLY_ROLE_ARN", "TFC_AWS_PLAN_ROLE_ARN"]);
     const edgeSettings = listOf(retired, "tfe_workspace_settings").find((st) => JSON.stringify(st.remote_state_consumer_ids).includes(ws![0]));
     expect(edgeSettings, "event-edge still shares its state with the retired event").toBeDefined();
   });
