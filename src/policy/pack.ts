@@ -711,7 +711,7 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     domain: "data-safety",
     severity: "error",
     title: "DMS tasks into prod validate the copy",
-    explanation: "Teardown destroys the event database only when validation reports no failed records; without validation there is nothing to check.",
+    explanation: "Validation reports mismatched rows to the on-call during the sale, while there is time to act; the teardown's gate is the project's own reconciliation by key (validation is not supported when prod's tables hold other rows, so it cannot be the gate).",
     fix: "Set ValidationSettings.EnableValidation = true in the task settings JSON.",
     reference: {},
     rule: DmsTaskValidationEnabled,
