@@ -12,6 +12,7 @@ export const MAX_BINLOG_RETENTION_HOURS = 168;
 const MYSQL_USER = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 const MYSQL_SCHEMA = /^[A-Za-z0-9$][A-Za-z0-9_$]{0,63}$/;
 
+const secretArn = z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" });
 const tableRef = z.strictObject({ schema: z.string().regex(MYSQL_SCHEMA), table: z.string().regex(MYSQL_SCHEMA) });
 export const tableMappingSchema = z.strictObject({ source: tableRef, target: tableRef, key: z.string().regex(MYSQL_SCHEMA).default("id") });
 export type TableMapping = z.output<typeof tableMappingSchema>;
@@ -20,7 +21,7 @@ export const postApplySettingsSchema = z.strictObject({
   /** Identifier of the event Aurora cluster. */
   clusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, { message: "must be an Aurora cluster identifier" }),
   /** ARN of the cluster's RDS-managed master user secret (checked against the cluster). */
-  masterSecretArn: z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" }),
+  masterSecretArn: secretArn,
   /** Binlog retention to set on the writer. */
   binlogRetentionHours: z.coerce.number().int().min(1).max(MAX_BINLOG_RETENTION_HOURS),
   /**
@@ -30,7 +31,7 @@ export const postApplySettingsSchema = z.strictObject({
    */
   dmsSource: z
     .strictObject({
-      secretArn: z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" }),
+      secretArn,
       username: z.string().regex(MYSQL_USER, { message: "must be a MySQL user name (letters, digits, '_', at most 32)" }),
       schemas: z.array(z.string().regex(MYSQL_SCHEMA, { message: "must be a plain MySQL schema name" })).min(1),
     })
@@ -140,8 +141,6 @@ export function postApplyPolicyStatements(r: PostApplyResources): PolicyStatemen
   }
   return statements;
 }
-
-const secretArn = z.string().startsWith("arn:aws:secretsmanager:", { message: "must be a Secrets Manager secret ARN" });
 
 /**
  * Settings of the data-check function (in the event's data subnets, the only ones peered with
