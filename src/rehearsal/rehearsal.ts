@@ -28,6 +28,8 @@ export interface RehearsalOptions {
   readonly region: string;
   readonly account: string;
   readonly organization: string;
+  /** `events.platform.syncTo`: the stack whose database receives the event's data. */
+  readonly syncTo: string;
   readonly servers: { readonly event: MariadbServer; readonly prod: MariadbServer };
   readonly scenario: Scenario;
   /** Receives each timeline line as it happens. */
@@ -83,6 +85,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     region: options.region,
     account: options.account,
     organization: options.organization,
+    syncTo: options.syncTo,
     clock,
     event: options.servers.event,
     prod: options.servers.prod,

@@ -84,6 +84,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<Rehear
         region: platform.region,
         account: platform.account,
         organization: options.config.project.terraformCloud.organization,
+        syncTo: platform.syncTo,
         servers: options.servers,
         scenario,
         print: options.print,

@@ -20,6 +20,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createConnection, type Connection } from "mysql2/promise";
+import { HANDLERS, type HandlerKey } from "../lifecycle/bundle";
 import { createDataCheckHandler } from "../lifecycle/handlers/data-check";
 import { createDmsHandler } from "../lifecycle/handlers/dms-replication";
 import { createEventDatabaseHandler } from "../lifecycle/handlers/event-database";
@@ -36,7 +37,7 @@ import { TaskFailure, type AslDefinition, type SimulatedClock } from "./asl-runn
 import { CdcReplicator } from "./cdc";
 import { FakeAws, FakeServiceError } from "./fake-aws";
 import { FakeTfc, TOKEN, type FakeRun } from "./fake-tfc";
-import type { MariadbServer } from "./mariadb";
+import { sqlSession, type MariadbServer } from "./mariadb";
 
 type Json = Record<string, unknown>;
 interface StackJson {
@@ -50,7 +51,7 @@ export interface ControlArtefacts {
   readonly definition: AslDefinition;
   readonly stateMachineArn: string;
   /** Control functions by name, with their synthesized environment. */
-  readonly functions: Readonly<Record<string, { readonly key: string; readonly environment: Record<string, string> }>>;
+  readonly functions: Readonly<Record<string, { readonly key: HandlerKey; readonly environment: Record<string, string> }>>;
   /** The event's schedules, as EventBridge Scheduler would call StartExecution. */
   readonly schedules: readonly { readonly action: "up" | "down"; readonly expression: string; readonly timezone: string; readonly target: string; readonly params: { StateMachineArn: string; Name: string; Input: string } }[];
 }
@@ -62,10 +63,10 @@ export function readStack(synthDir: string, stack: string): StackJson {
 }
 
 /** The key of a synthesized function by its bundle (the zip's name in `filename`). */
-function functionKey(resource: Json): string {
+function functionKey(resource: Json): HandlerKey {
   const file = String(resource.filename ?? "");
   const base = file.split("/").pop()?.replace(/\.zip$/, "") ?? "";
-  const handler = { "tfc-run": "tfcRun", "dms-replication": "dmsReplication", "event-database": "eventDatabase", quiesce: "quiesce", "smoke-check": "smokeCheck", notify: "notify", "post-apply": "postApply", "data-check": "dataCheck" }[base];
+  const handler = (Object.keys(HANDLERS) as HandlerKey[]).find((key) => HANDLERS[key] === base);
   if (!handler) throw new Error(`function ${String(resource.function_name)} has bundle ${file}, which the rehearsal does not know`);
   return handler;
 }
@@ -77,7 +78,7 @@ export function controlArtefacts(synthDir: string, slug: string, region: string,
   if (machines.length !== 1) throw new Error(`control stack has ${machines.length} state machines, expected 1`);
   const [smKey, sm] = machines[0]!;
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${String(sm.name)}`;
-  const functions: Record<string, { key: string; environment: Record<string, string> }> = {};
+  const functions: Record<string, { key: HandlerKey; environment: Record<string, string> }> = {};
   const refs = new Map<string, string>([[`\${aws_sfn_state_machine.${smKey}.arn}`, stateMachineArn]]);
   for (const [key, fn] of Object.entries(resources.aws_lambda_function ?? {})) {
     const name = String(fn.function_name);
@@ -147,6 +148,8 @@ export interface WorldOptions {
   readonly opensAt: number;
   readonly closesAt: number;
   readonly traffic: Traffic;
+  /** The stack the event's data goes to (`events.platform.syncTo`): its secrets name the database the rehearsal calls prod. */
+  readonly syncTo: string;
   /** Rows prod holds before the event (its own keys, far below any event block). */
   readonly prodRows: number;
   /** Appends a line to the timeline. */
@@ -163,10 +166,6 @@ const SALE_TABLES = `
   CREATE TABLE IF NOT EXISTS %S.orders (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(64) NOT NULL, total DECIMAL(12,2) NOT NULL, status VARCHAR(16) NOT NULL, note VARCHAR(64) NULL, created_at DATETIME(6) NOT NULL);
   CREATE TABLE IF NOT EXISTS %S.order_items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id BIGINT NOT NULL, sku VARCHAR(32) NOT NULL, quantity INT NOT NULL, price DECIMAL(12,2) NOT NULL);
   CREATE TABLE IF NOT EXISTS %S.payments (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL, method VARCHAR(16) NOT NULL)`;
-
-function session(connection: Connection): SqlSession {
-  return { query: (sql, values) => connection.query(sql, values as never), end: () => connection.end() };
-}
 
 /** Everything one rehearsal run touches; {@link World.close} releases it. */
 export class World {
@@ -207,23 +206,25 @@ export class World {
 
   private constructor(
     readonly options: WorldOptions,
+    control: ControlArtefacts,
     workspace: string,
   ) {
     this.workspace = workspace;
     this.aws = new FakeAws(options.clock);
-    this.control = controlArtefacts(options.synthDir, options.slug, options.region, options.account);
+    this.control = control;
     this.eventJson = readStack(options.synthDir, `event-${options.slug}`);
     const stacks: Record<string, References> = {};
     const refs = (stack: string) => stacks[stack];
     stacks.control = new References(options.synthDir, refs);
     stacks[`event-${options.slug}`] = new References(options.synthDir, refs);
-    stacks.prod = new References(options.synthDir, refs);
-    this.refs = { event: stacks[`event-${options.slug}`]!, prod: stacks.prod!, control: stacks.control! };
+    stacks[options.syncTo] = new References(options.synthDir, refs);
+    this.refs = { event: stacks[`event-${options.slug}`]!, prod: stacks[options.syncTo]!, control: stacks.control! };
     this.lastStep = options.clock.now();
   }
 
   static async create(options: WorldOptions): Promise<World> {
-    const input = controlArtefacts(options.synthDir, options.slug, options.region, options.account).schedules[0];
+    const control = controlArtefacts(options.synthDir, options.slug, options.region, options.account);
+    const input = control.schedules[0];
     if (!input) {
       throw new Error(
         `the control stack in ${options.synthDir} has no schedule for ${options.slug}: its spin-up and teardown times are past, or it is not on the calendar ` +
@@ -231,7 +232,7 @@ export class World {
       );
     }
     const workspace = (JSON.parse(input.params.Input) as { event: { workspace: string } }).event.workspace;
-    const world = new World(options, workspace);
+    const world = new World(options, control, workspace);
     await world.setUp();
     return world;
   }
@@ -277,7 +278,7 @@ export class World {
 
     this.endpoints.set(`${PROD_WRITER}:${MYSQL_PORT}`, prod);
     // Prod's secrets, by the names the platform stack gives them.
-    const prodJson = readStack(this.options.synthDir, "prod");
+    const prodJson = readStack(this.options.synthDir, this.options.syncTo);
     for (const [key, s] of Object.entries(prodJson.resource?.aws_secretsmanager_secret ?? {})) {
       const arn = this.secretArn(String(s.name));
       this.refs.prod.set(`aws_secretsmanager_secret.${key}.arn`, arn);
@@ -522,8 +523,8 @@ export class World {
       };
     });
     if (tables.length === 0 || tables.some((t) => t.source.table.includes("%"))) throw new Error(`the rehearsal needs explicit table selections in the DMS task's mappings, got ${tableMappings}`);
-    const source = session(await this.root(this.options.event));
-    const target = session(await createConnection({ host: this.options.prod.host, port: this.options.prod.port, user: "dms_target", password: "dms-target-pw" }).then((c) => (this.connections.push(c), c)));
+    const source = sqlSession(await this.root(this.options.event));
+    const target = sqlSession(await createConnection({ host: this.options.prod.host, port: this.options.prod.port, user: "dms_target", password: "dms-target-pw" }).then((c) => (this.connections.push(c), c)));
     return new CdcReplicator({ source, target, tables });
   }
 
@@ -555,7 +556,7 @@ export class World {
       throw Object.assign(new Error(`connect ECONNREFUSED ${o.host}:${o.port}`), { code: "ECONNREFUSED" });
     }
     const c = await createConnection({ host: server.host, port: server.port, user: o.user, password: o.password, connectTimeout: 5_000 });
-    return session(c);
+    return sqlSession(c);
   }
 
   // ---- time passing: traffic, the worker, DMS
