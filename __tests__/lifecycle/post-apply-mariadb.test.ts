@@ -15,26 +15,16 @@ import { runPostApply, type PostApplyDeps } from "../../src/lifecycle/handlers/p
 import type { PostApplySettings } from "../../src/lifecycle/post-apply-config";
 import { SimulatedClock } from "../../src/rehearsal/asl-runner";
 import { FakeAws } from "../../src/rehearsal/fake-aws";
-import { findMariadb, startMariadb, type MariadbServer } from "../../src/rehearsal/mariadb";
+import { sqlSession, startMariadb, type MariadbServer } from "../../src/rehearsal/mariadb";
+import { describeMariadbRequirement, mariadbMissing } from "../helpers/mariadb";
 
-const mariadb = findMariadb();
-const required = Boolean(process.env.CI || process.env.REQUIRE_MARIADB);
 
-describe("MariaDB for the post-apply SQL tests", () => {
-  it("is available where it is required", () => {
-    if ("missing" in mariadb) {
-      const message = `${mariadb.missing}: the post-apply SQL tests were NOT run.`;
-      if (required) throw new Error(`${message} CI/REQUIRE_MARIADB is set, so this is a failure.`);
-      console.warn(`SKIPPED: ${message}`);
-    }
-    expect(required && "missing" in mariadb).toBe(false);
-  });
-});
+describeMariadbRequirement("the post-apply SQL tests");
 
 const MASTER = "arn:aws:secretsmanager:ap-northeast-2:210987654321:secret:rds!cluster-x-AbCdEf";
 const SOURCE = "arn:aws:secretsmanager:ap-northeast-2:210987654321:secret:flashcrowd-event-x-dms-source-AbCdEf";
 
-describe.skipIf("missing" in mariadb)("post-apply SQL on MariaDB", () => {
+describe.skipIf(mariadbMissing)("post-apply SQL on MariaDB", () => {
   let server: MariadbServer;
   const aws = new FakeAws(new SimulatedClock(Date.parse("2031-03-14T08:00:00Z")));
   const config = { region: "ap-northeast-2", credentials: { accessKeyId: "t", secretAccessKey: "t" } };
@@ -59,10 +49,7 @@ describe.skipIf("missing" in mariadb)("post-apply SQL on MariaDB", () => {
       rds: aws.attach(new RDSClient(config), "rds"),
       secrets: aws.attach(new SecretsManagerClient(config), "secretsmanager"),
       dms: aws.attach(new DatabaseMigrationServiceClient(config), "dms"),
-      connect: async (o) => {
-        const c = await createConnection({ host: o.host, port: o.port, user: o.user, password: o.password });
-        return { query: (sql, values) => c.query(sql, values as never), end: () => c.end() };
-      },
+      connect: async (o) => sqlSession(await createConnection({ host: o.host, port: o.port, user: o.user, password: o.password })),
       newPassword: () => "Fresh_password-0123456789abcdefXY",
       log: () => undefined,
     };

@@ -8,28 +8,13 @@
 import type { Connection } from "mysql2/promise";
 import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SqlSession } from "../../src/lifecycle/handlers/post-apply";
 import { reconcile, ReconcileError, type ReconcileRequest, type ReconcileResult } from "../../src/lifecycle/reconcile";
-import { findMariadb, startMariadb, type MariadbServer } from "../../src/rehearsal/mariadb";
+import { sqlSession, startMariadb, type MariadbServer } from "../../src/rehearsal/mariadb";
+import { describeMariadbRequirement, mariadbMissing } from "../helpers/mariadb";
 
-const mariadb = findMariadb();
-const required = Boolean(process.env.CI || process.env.REQUIRE_MARIADB);
 const BLOCK = { first: 1_000_000, last: 1_999_999 };
 
-describe("MariaDB for the reconciliation tests", () => {
-  it("is available where it is required", () => {
-    if ("missing" in mariadb) {
-      const message = `${mariadb.missing}: the reconciliation tests were NOT run.`;
-      if (required) throw new Error(`${message} CI/REQUIRE_MARIADB is set, so this is a failure.`);
-      console.warn(`SKIPPED: ${message}`);
-    }
-    expect(required && "missing" in mariadb).toBe(false);
-  });
-});
-
-function sessionOf(connection: Connection): SqlSession {
-  return { query: (sql, values) => connection.query(sql, values as never), end: () => connection.end() };
-}
+describeMariadbRequirement("the reconciliation tests");
 
 /** orders with the column types an order table has; the rows depend only on the key. */
 const ORDERS_DDL = `CREATE TABLE ??.orders (
@@ -48,7 +33,7 @@ const ORDERS_ROWS = `INSERT INTO ??.orders
 const PAYMENTS_DDL = "CREATE TABLE ??.payments (payment_id INT UNSIGNED NOT NULL PRIMARY KEY, order_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL, method VARCHAR(20) NULL, ref VARCHAR(20) NULL)";
 const PAYMENTS_ROWS = "INSERT INTO ??.payments SELECT seq, seq, seq / 3, IF(seq % 2 = 0, 'card', NULL), NULL FROM mysql.??";
 
-describe.skipIf("missing" in mariadb)("reconcile", () => {
+describe.skipIf(mariadbMissing)("reconcile", () => {
   let event: MariadbServer;
   let prod: MariadbServer;
   let eventRoot: Connection;
@@ -97,7 +82,7 @@ describe.skipIf("missing" in mariadb)("reconcile", () => {
   async function run(request: ReconcileRequest, clock?: () => number): Promise<ReconcileResult> {
     const [s, t] = await Promise.all([event.connect(), prod.connect()]);
     try {
-      return await reconcile(sessionOf(s), sessionOf(t), request, clock);
+      return await reconcile(sqlSession(s), sqlSession(t), request, clock);
     } finally {
       await Promise.all([s.end(), t.end()]);
     }
@@ -252,7 +237,7 @@ describe.skipIf("missing" in mariadb)("reconcile", () => {
     const connectAs = (server: MariadbServer) => createConnection({ host: server.host, port: server.port, user, password: "pw" });
     const [s1, t1] = await Promise.all([connectAs(event), connectAs(prod)]);
     try {
-      await expect(reconcile(sessionOf(s1), sessionOf(t1), request)).rejects.toThrow(
+      await expect(reconcile(sqlSession(s1), sqlSession(t1), request)).rejects.toThrow(
         new ReconcileError(`target table ${shop}.orders does not exist, or the target user lacks SELECT on it (GRANT SELECT ON ${shop}.* TO the reconcile user)`),
       );
     } finally {
@@ -263,7 +248,7 @@ describe.skipIf("missing" in mariadb)("reconcile", () => {
     try {
       const [grants] = (await t2.query("SHOW GRANTS")) as unknown as [Record<string, string>[]];
       expect(grants.map((g) => Object.values(g)[0]).join("\n")).not.toMatch(/INSERT|UPDATE|DELETE|ALL/);
-      const result = await reconcile(sessionOf(s2), sessionOf(t2), request);
+      const result = await reconcile(sqlSession(s2), sqlSession(t2), request);
       expect(result.matched).toBe(true);
     } finally {
       await Promise.all([s2.end(), t2.end()]);

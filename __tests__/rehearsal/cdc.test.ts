@@ -11,26 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlSession } from "../../src/lifecycle/handlers/post-apply";
 import { reconcile } from "../../src/lifecycle/reconcile";
 import { CdcLoadError, CdcReplicator, CdcSetupError } from "../../src/rehearsal/cdc";
-import { findMariadb, startMariadb, type MariadbServer } from "../../src/rehearsal/mariadb";
+import { sqlSession, startMariadb, type MariadbServer } from "../../src/rehearsal/mariadb";
+import { describeMariadbRequirement, mariadbMissing } from "../helpers/mariadb";
 
-const mariadb = findMariadb();
-const required = Boolean(process.env.CI || process.env.REQUIRE_MARIADB);
 const BLOCK = { first: 2_000_000, last: 2_999_999 };
 
-describe("MariaDB for the CDC tests", () => {
-  it("is available where it is required", () => {
-    if ("missing" in mariadb) {
-      const message = `${mariadb.missing}: the CDC stand-in tests were NOT run.`;
-      if (required) throw new Error(`${message} CI/REQUIRE_MARIADB is set, so this is a failure.`);
-      console.warn(`SKIPPED: ${message}`);
-    }
-    expect(required && "missing" in mariadb).toBe(false);
-  });
-});
-
-function sessionOf(connection: Connection): SqlSession {
-  return { query: (sql, values) => connection.query(sql, values as never), end: () => connection.end() };
-}
+describeMariadbRequirement("the CDC stand-in tests");
 
 const ORDERS_DDL = `CREATE TABLE ??.orders (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -39,7 +25,7 @@ const ORDERS_DDL = `CREATE TABLE ??.orders (
   placed_at DATETIME(6) NOT NULL,
   payload VARBINARY(64) NULL)`;
 
-describe.skipIf("missing" in mariadb)("CdcReplicator", () => {
+describe.skipIf(mariadbMissing)("CdcReplicator", () => {
   let event: MariadbServer;
   let prod: MariadbServer;
   const open: Connection[] = [];
@@ -73,14 +59,14 @@ describe.skipIf("missing" in mariadb)("CdcReplicator", () => {
     await eventDb.query("ALTER TABLE ??.orders AUTO_INCREMENT = ?", [sale, BLOCK.first]);
     await prodDb.query("INSERT INTO ??.orders (customer, total, placed_at) VALUES ('prod', 1, NOW(6)), ('prod', 2, NOW(6))", [shop]);
     const cdc = new CdcReplicator({
-      source: sessionOf(await connect(event)),
-      target: sessionOf(await connect(prod)),
+      source: sqlSession(await connect(event)),
+      target: sqlSession(await connect(prod)),
       tables: [{ source: { schema: sale, table: "orders" }, target: { schema: shop, table: "orders" } }],
       logSchema: `cdc_${counter}`,
       batchSize: 7,
     });
     const check = async () => {
-      const result = await reconcile(sessionOf(await connect(event)), sessionOf(await connect(prod)), {
+      const result = await reconcile(sqlSession(await connect(event)), sqlSession(await connect(prod)), {
         tables: [{ source: { schema: sale, table: "orders" }, target: { schema: shop, table: "orders" } }],
         keyBlock: BLOCK,
       });

@@ -12,25 +12,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findMariadb } from "../../src/rehearsal/mariadb";
+import { describeMariadbRequirement, mariadbMissing } from "../helpers/mariadb";
 import { dataPromise } from "../../src/rehearsal/rehearsal";
 import { runScenarios, startServers, synthesizeForRehearsal, type Servers } from "../../src/rehearsal/run";
 import { SCENARIOS, scenarioNamed } from "../../src/rehearsal/scenarios";
 import { REHEARSAL_SLUG, rehearsalConfig, rehearsalInput } from "../helpers/rehearsal-config";
 
-const mariadb = findMariadb();
-const required = Boolean(process.env.CI || process.env.REQUIRE_MARIADB);
 
-describe("MariaDB for the rehearsal", () => {
-  it("is available where it is required", () => {
-    if ("missing" in mariadb) {
-      const message = `${mariadb.missing}: the lifecycle rehearsal was NOT run.`;
-      if (required) throw new Error(`${message} CI/REQUIRE_MARIADB is set, so this is a failure.`);
-      console.warn(`SKIPPED: ${message}`);
-    }
-    expect(required && "missing" in mariadb).toBe(false);
-  });
-});
+describeMariadbRequirement("the lifecycle rehearsal");
 
 describe("the product's promise, as the rehearsal checks it", () => {
   it.each([
@@ -43,7 +32,7 @@ describe("the product's promise, as the rehearsal checks it", () => {
   });
 });
 
-describe.skipIf("missing" in mariadb)("the event lifecycle, rehearsed", () => {
+describe.skipIf(mariadbMissing)("the event lifecycle, rehearsed", () => {
   const config = rehearsalConfig();
   let servers: Servers;
   let synth: { dir: string; dispose(): void };

@@ -14,6 +14,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection, type Connection } from "mysql2/promise";
+import type { SqlSession } from "../lifecycle/handlers/post-apply";
 
 export interface MariadbBinaries {
   readonly server: string;
@@ -186,4 +187,9 @@ export async function startMariadb(options: StartMariadbOptions): Promise<Mariad
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A mysql2 connection as the `SqlSession` the product's SQL code takes. */
+export function sqlSession(connection: Connection): SqlSession {
+  return { query: (sql, values) => connection.query(sql, values as never), end: () => connection.end() };
 }
