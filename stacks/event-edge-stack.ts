@@ -17,7 +17,7 @@ import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-ident
 import type { Config, EventPlatformConfig, ResolvedEvent } from "../src/config";
 import { EVENT_EDGE_STACK_ID, ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
 import { eventResourceNames } from "../src/config/event-resources";
-import { stackCatalog } from "../src/config/stack-catalog";
+import { stackCatalog } from "../src/app/stack-catalog";
 import { AwsStack } from "../src/core/aws-stack";
 import { PROJECT_ROOT } from "../src/core/project-root";
 import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";

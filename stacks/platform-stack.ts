@@ -26,7 +26,7 @@ import { RedisAlarms } from "../modules/observability/redis-alarms";
 import { AuditTrail } from "../modules/security/audit-trail";
 import { Bastion } from "../modules/security/bastion";
 import { DmsAccountRoles } from "../modules/security/dms-account-roles";
-import { stackCatalog } from "../src/config/stack-catalog";
+import { stackCatalog } from "../src/app/stack-catalog";
 import { KmsKey } from "../modules/security/kms-key";
 import { Secret } from "../modules/security/secret";
 import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";

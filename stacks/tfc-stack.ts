@@ -9,8 +9,8 @@ import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
 import type { Config } from "../src/config";
-import { Naming } from "../src/config/naming";
-import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/config/stack-catalog";
+import { Naming } from "../src/core/naming";
+import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/app/stack-catalog";
 
 export interface TfcStackProps {
   /** Validated config: the stack catalog, organization, Terraform version and notification settings come from it. */

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedStacks } from "../../src/ci/changed-stacks";
-import { main, type Io } from "../../src/cli";
+import { main, type Io } from "../../src/cli/index";
 import { loadConfig, type ConfigInput } from "../../src/config";
-import { stackCatalog } from "../../src/config/stack-catalog";
+import { stackCatalog } from "../../src/app/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { calendarOf, configWith } from "../helpers/config";
 

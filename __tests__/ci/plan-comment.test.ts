@@ -20,10 +20,10 @@ import {
 } from "../../src/ci/plan-comment";
 import { constructPaths } from "../../src/ci/plan-diff";
 import { findTerraform, runOfflineChecks } from "../../src/ci/terraform-harness";
-import { main, type Io } from "../../src/cli";
-import { estimateStacks } from "../../src/commands/cost";
+import { main, type Io } from "../../src/cli/index";
+import { estimateStacks } from "../../src/cli/commands/cost";
 import { loadConfig } from "../../src/config";
-import { stackCatalog } from "../../src/config/stack-catalog";
+import { stackCatalog } from "../../src/app/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { changePlans, largePlan } from "../helpers/terraform-plans";
 

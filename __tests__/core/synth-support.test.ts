@@ -6,7 +6,7 @@ import { App, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { withCheapStackTraces } from "../../src/core/cheap-stack-traces";
 import { validateStacks } from "../../src/core/validate";
 import { calendarOf, configWith } from "../helpers/config";

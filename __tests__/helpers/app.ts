@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp, type BuildAppOptions } from "../../src/app";
+import { buildApp, type BuildAppOptions } from "../../src/app/app";
 import type { Config } from "../../src/config";
 import { loadConfig } from "../../src/config";
 import { placeholderAddonInputs } from "./addon-inputs";

@@ -1,6 +1,6 @@
 import type { TerraformStack } from "cdktf";
 import { EksCluster, type EksClusterProps } from "../../modules/compute/eks-cluster";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { ACCOUNT, REGION } from "./stack";
 
 /** The role the test clusters give admin access to. */

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KmsKey } from "../../modules/security/kms-key";
-import { Naming } from "../../src/config/naming";
+import { Naming } from "../../src/core/naming";
 import { listOf, parseJsonAttribute, type TerraformJson } from "./synth";
 
 /** Account, region, zones and naming the module tests build with. */

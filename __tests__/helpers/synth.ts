@@ -1,6 +1,6 @@
 import { Testing, type TerraformStack } from "cdktf";
 import { parse as parseYaml } from "yaml";
-import type { TerraformJson } from "../../src/ci/remote-state-fixtures";
+import type { TerraformJson } from "../../src/core/terraform-json";
 
 export type { TerraformJson };
 

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { expect } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Naming } from "../../src/config/naming";
+import { Naming } from "../../src/core/naming";
 import type { RuleId } from "../../src/policy/ids";
 import { definitionOf } from "../../src/policy/pack";
 import type { PolicyContext, RuleResult, RuleStatus, TerraformJson } from "../../src/policy/types";

@@ -9,7 +9,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { describe, expect, it } from "vitest";
 import type { PolicySuppressionConfig } from "../../src/config";
 import { policyContext } from "../../src/policy/context";
-import { synthWithPolicy } from "../../src/policy/gate";
+import { synthWithPolicy } from "../../src/app/gate";
 import { POLICY_PACK } from "../../src/policy/pack";
 import { renderReport, reportJson } from "../../src/policy/report";
 import { evaluateStack, PACK_PROBLEM, runPolicy } from "../../src/policy/run";

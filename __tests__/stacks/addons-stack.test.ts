@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { loadConfig } from "../../src/config";
 import { ADDON_CHARTS } from "../../src/config/addons";
 import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { loadConfig } from "../../src/config";
 import type { AwsStack } from "../../src/core/aws-stack";
 import { synthJson, type TerraformJson } from "../helpers/synth";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import type { Config } from "../../src/config";
 import { eventResourceNames, eventResourcePatterns } from "../../src/config/event-resources";
 import { lambdaBundles } from "../../src/lifecycle/bundle";

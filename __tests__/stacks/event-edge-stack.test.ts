@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { loadConfig } from "../../src/config";
 import { SALE_PAGE_PATH, SALE_PAGE_SOURCE } from "../../stacks/event-edge-stack";
 import { configWith, eventsInOwnAccount } from "../helpers/config";

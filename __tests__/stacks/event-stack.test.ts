@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DmsTableMappings } from "../../modules/data/dms-table-mappings";
 import type { DmsTaskSettings } from "../../modules/data/dms-task-settings";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { remoteStateReads } from "../../src/ci/catalog-drift";
 import { loadConfig, type Config } from "../../src/config";
 import { eventResourceNames } from "../../src/config/event-resources";

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config";
-import { stackCatalog } from "../../src/config/stack-catalog";
+import { stackCatalog } from "../../src/app/stack-catalog";
 import { boundaryPolicyArn, boundaryPolicyName, type IamPolicyDocument, type IamStatement } from "../../src/core/run-role-policies";
 import { globMatch } from "../../src/policy/terraform";
 import { stacksIn, synthApp } from "../helpers/app";

@@ -1,6 +1,6 @@
 /** The data, audit, backup, monitoring and access parts of the platform stacks, as config drives them. */
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import type { Config } from "../../src/config";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson, type TerraformJson } from "../helpers/synth";

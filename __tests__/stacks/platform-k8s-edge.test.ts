@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { ADDON_SERVICE_ACCOUNTS } from "../../src/config/addons-contract";
 import { loadConfig, type Config } from "../../src/config";
 import { configWith } from "../helpers/config";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app";
+import { buildApp } from "../../src/app/app";
 import { loadConfig, type Config } from "../../src/config";
-import { stackCatalog } from "../../src/config/stack-catalog";
+import { stackCatalog } from "../../src/app/stack-catalog";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson } from "../helpers/synth";
 

@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { PLAN_COMMENT_MARKER } from "../../src/ci/plan-comment";
 import { loadConfig } from "../../src/config";
-import { stackCatalog } from "../../src/config/stack-catalog";
+import { stackCatalog } from "../../src/app/stack-catalog";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { EksCluster } from "./eks-cluster";
 import { PodIdentityRole } from "./pod-identity-role";
 

@@ -4,7 +4,7 @@ import { EcrRepositoryCreationTemplate } from "@cdktf/provider-aws/lib/ecr-repos
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 import { ecrLifecyclePolicy, type EcrImageRetention } from "./ecr-repository";

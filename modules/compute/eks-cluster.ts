@@ -11,7 +11,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { EksNodeGroup } from "./eks-node-group";

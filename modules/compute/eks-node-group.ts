@@ -4,7 +4,7 @@ import { EksNodeGroup as EksNodeGroupResource } from "@cdktf/provider-aws/lib/ek
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 

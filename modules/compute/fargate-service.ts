@@ -10,7 +10,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
 import type { EcsCluster } from "./ecs-cluster";

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { S3Bucket } from "../data/s3-bucket";
 import type { PolicyStatement } from "../security/policy-document";
 import type { EksCluster } from "./eks-cluster";

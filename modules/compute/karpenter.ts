@@ -6,7 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 import type { EksCluster } from "./eks-cluster";
 import { EC2_TRUST_POLICY, NODE_ROLE_MANAGED_POLICIES } from "./eks-node-group";

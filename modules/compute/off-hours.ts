@@ -4,7 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
 
 export interface OffHoursProps {

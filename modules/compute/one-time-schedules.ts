@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
 

@@ -3,7 +3,7 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 
 export interface PodIdentityRoleProps {

@@ -9,7 +9,7 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { fit } from "../../src/config/naming";
+import { fit } from "../../src/core/naming";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 import { sid, slug } from "../security/sid";

@@ -6,7 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 

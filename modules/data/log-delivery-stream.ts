@@ -5,7 +5,7 @@ import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwa
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 

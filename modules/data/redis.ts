@@ -6,7 +6,7 @@ import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-g
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { fit } from "../../src/config/naming";
+import { fit } from "../../src/core/naming";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { slug } from "../security/sid";

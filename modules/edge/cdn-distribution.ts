@@ -5,7 +5,7 @@ import {
   type CloudfrontDistributionOrigin,
 } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { S3Bucket } from "../data/s3-bucket";
 import type { KmsKey } from "../security/kms-key";
 import type { PolicyStatement } from "../security/policy-document";

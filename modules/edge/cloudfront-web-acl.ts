@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { KmsKey } from "../security/kms-key";
 
 /** AWS managed rule groups every CloudFront web ACL runs, in evaluation order after the IP reputation list. */

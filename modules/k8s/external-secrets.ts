@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
 import { PodIdentityRole } from "../compute/pod-identity-role";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { ChartRelease, type ChartSource } from "./chart-release";
 import { ManifestsRelease } from "./manifests-release";
 

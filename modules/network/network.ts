@@ -16,7 +16,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import type { InterfaceEndpointService, SubnetPrefixLength } from "../../src/config/schema";
 import { SUBNET_TIERS, planSubnets, type SubnetTier } from "../../src/config/subnet-plan";
 import { KmsKey } from "../security/kms-key";

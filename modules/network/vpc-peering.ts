@@ -4,8 +4,8 @@ import { Route } from "@cdktf/provider-aws/lib/route";
 import { VpcPeeringConnection } from "@cdktf/provider-aws/lib/vpc-peering-connection";
 import { VpcPeeringConnectionAccepterA } from "@cdktf/provider-aws/lib/vpc-peering-connection-accepter";
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
-import type { Naming } from "../../src/config/naming";
-import { cidrProblem } from "../../src/config/cidr";
+import type { Naming } from "../../src/core/naming";
+import { cidrProblem } from "../../src/core/cidr";
 
 /** One side of the peering: its VPC, and the route tables and blocks that may talk to the other side. */
 export interface VpcPeeringSide {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { metricAlarm } from "./metric-alarm";
 
 export interface AuroraAlarmThresholds {

@@ -3,7 +3,7 @@ import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { Naming } from "../../src/config/naming";
+import type { Naming } from "../../src/core/naming";
 import { S3Bucket } from "../data/s3-bucket";
 import { KmsKey } from "./kms-key";
 import { policyDocument } from "./policy-document";

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the CDKTF app (src/main.ts) from a bundled build: `npm run synth` and cdktf.json's `app`.
+// Runs the CDKTF app (src/app/main.ts) from a bundled build: `npm run synth` and cdktf.json's `app`.
 //
 // Loading ~200 TypeScript files through tsx, plus cdktf and the provider classes, one module at a
 // time, was over half of the synth time. esbuild bundles them into one CommonJS file, cached in
@@ -15,7 +15,7 @@ const { existsSync, mkdirSync, readdirSync, renameSync, statSync } = require("no
 const { join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..", "..");
-const ENTRY = process.argv[2] && /\.[cm]?ts$/.test(process.argv[2]) ? resolve(process.argv[2]) : join(ROOT, "src", "main.ts");
+const ENTRY = process.argv[2] && /\.[cm]?ts$/.test(process.argv[2]) ? resolve(process.argv[2]) : join(ROOT, "src", "app", "main.ts");
 const SOURCE_DIRS = ["src", "stacks", "modules"];
 const CACHE_DIR = join(ROOT, "node_modules", ".cache", "flashcrowd", "app");
 // Packages that must stay outside the bundle: esbuild ships a native binary it locates at run time

@@ -30,7 +30,7 @@ interface Measurement {
 }
 
 /**
- * An entry script doing what src/main.ts does (synthesis, then the policy pack) with the
+ * An entry script doing what src/app/main.ts does (synthesis, then the policy pack) with the
  * repository's config and `events` generated events instead of its calendar.
  */
 function generatedCalendarEntry(dir: string, events: number): string {
@@ -38,10 +38,10 @@ function generatedCalendarEntry(dir: string, events: number): string {
   const src = (p: string) => JSON.stringify(join(ROOT, p));
   writeFileSync(
     path,
-    `import { buildApp } from ${src("src/app")};
+    `import { buildApp } from ${src("src/app/app")};
 import { defaultConfigInput, validateConfig } from ${src("src/config")};
 import { withCheapStackTraces } from ${src("src/core/cheap-stack-traces")};
-import { synthWithPolicy } from ${src("src/policy/gate")};
+import { synthWithPolicy } from ${src("src/app/gate")};
 
 const input = structuredClone(defaultConfigInput);
 input.events.calendar = Array.from({ length: ${events} }, (_, i) => ({

@@ -5,8 +5,8 @@
  * runs would fail to read the state; so that is an error. A dependency the catalog declares but
  * the code does not (yet) use only shares state more widely than needed; that is reported apart.
  */
-import type { StackCatalog } from "../config/stack-catalog";
-import type { TerraformJson } from "./remote-state-fixtures";
+import type { StackCatalog } from "../app/stack-catalog";
+import type { TerraformJson } from "../core/terraform-json";
 
 /** Producers whose state `json` reads through cdktf cross-stack references. */
 export function remoteStateReads(json: TerraformJson): string[] {
@@ -36,7 +36,7 @@ export function catalogDrift(catalog: StackCatalog, synthesized: Readonly<Record
   for (const [id, json] of Object.entries(synthesized)) {
     const entry = catalog.find(id);
     if (!entry) {
-      errors.push(`${id}: the app builds this stack but the catalog does not list it; add it to src/config/stack-catalog.ts`);
+      errors.push(`${id}: the app builds this stack but the catalog does not list it; add it to src/app/stack-catalog.ts`);
       continue;
     }
     const reads = remoteStateReads(json);

@@ -9,15 +9,7 @@
  * the provider validates the shape of many arguments at plan time.
  */
 import { createHash } from "node:crypto";
-
-export type TerraformJson = {
-  terraform?: Record<string, unknown>;
-  provider?: Record<string, Record<string, unknown>[]>;
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, { value: unknown; sensitive?: boolean }>;
-  [key: string]: unknown;
-};
+import type { TerraformJson } from "../core/terraform-json";
 
 /** Fixture context: the producer's account and region, used inside fake ARNs. */
 export interface FixtureContext {

@@ -12,7 +12,8 @@ import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { fixtureStateFor, type FixtureContext, type TerraformJson } from "./remote-state-fixtures";
+import type { TerraformJson } from "../core/terraform-json";
+import { fixtureStateFor, type FixtureContext } from "./remote-state-fixtures";
 
 export interface HarnessOptions {
   /** Folder `cdktf synth` wrote (holds `stacks/<id>/cdk.tf.json`). */

@@ -3,7 +3,7 @@
  * stack, Lambda handlers, CLI), which finds them at run time. One place, so the two cannot drift.
  */
 import type { Config, ResolvedEvent } from "./validate";
-import { Naming } from "./naming";
+import { Naming } from "../core/naming";
 
 export interface EventResourceNames {
   /** Stack id and workspace suffix, `event-<slug>`. */

@@ -1,4 +1,4 @@
-import { allocate, blockSize, formatCidr, parseCidr } from "./cidr";
+import { allocate, blockSize, formatCidr, parseCidr } from "../core/cidr";
 import type { SubnetPrefixLength } from "./schema";
 
 export const SUBNET_TIERS = ["private", "public", "data"] as const;

@@ -7,7 +7,7 @@ import { DateTime, type Duration } from "luxon";
 import type { z } from "zod";
 import { cronProblem } from "./cron";
 import { validateAddons } from "./addons-validate";
-import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type Ipv4Block } from "./cidr";
+import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type Ipv4Block } from "../core/cidr";
 import {
   RESERVED_STACK_IDS,
   configSchema,

@@ -2,7 +2,7 @@ import { Aspects, CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdkt
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Config } from "../config";
-import { Naming } from "../config/naming";
+import { Naming } from "./naming";
 import { PermissionsBoundaryAspect } from "./permissions-boundary";
 import { PreparedResolution, preparedResolutionEnabled } from "./prepared-resolution";
 import { boundaryPolicyArn } from "./run-role-policies";

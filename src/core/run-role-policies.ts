@@ -11,7 +11,7 @@
  *   IAM, Organizations and account actions through which a role escalates.
  */
 import type { RunRoleKind } from "../config/schema";
-import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../config/stack-catalog";
+import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../app/stack-catalog";
 import { DMS_CLOUDWATCH_LOGS_ROLE_NAME, DMS_VPC_ROLE_NAME } from "../../modules/security/dms-account-roles";
 import { applyServicesOf, kindCreates } from "./run-role-scope";
 

@@ -1,5 +1,5 @@
 import { TfcWorkloadIdentity } from "../../modules/security/tfc-workload-identity";
-import { stackCatalog } from "../config/stack-catalog";
+import { stackCatalog } from "../app/stack-catalog";
 import type { AwsStack } from "./aws-stack";
 import { applyPolicy, boundaryPolicy, boundaryPolicyName, planDenyPolicy } from "./run-role-policies";
 

@@ -2,7 +2,7 @@
  * Shapes shared by the policy pack: rules, their results, the per-stack context they read, and the
  * findings and suppressions a run reports.
  */
-import type { TerraformJson } from "../ci/remote-state-fixtures";
+import type { TerraformJson } from "../core/terraform-json";
 import type { RuleId } from "./ids";
 
 export type { TerraformJson };

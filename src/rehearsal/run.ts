@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp } from "../app";
+import { buildApp } from "../app/app";
 import type { DateTime } from "luxon";
 import { validateConfig, type Config } from "../config";
 import type { ConfigInput } from "../config/schema";

@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EcsCluster } from "../../../modules/compute/ecs-cluster";
 import { FargateService, type FargateServiceProps } from "../../../modules/compute/fargate-service";
 import { KmsKey } from "../../../modules/security/kms-key";
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";

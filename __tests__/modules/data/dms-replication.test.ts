@@ -6,7 +6,7 @@ import { DmsReplication, type DmsReplicationProps } from "../../../modules/data/
 import type { DmsTableMappings } from "../../../modules/data/dms-table-mappings";
 import type { DmsTaskSettings } from "../../../modules/data/dms-task-settings";
 import { KmsKey } from "../../../modules/security/kms-key";
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const ACCOUNT = "210987654321";

@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LogDeliveryStream, type LogDeliveryStreamProps } from "../../../modules/data/log-delivery-stream";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { KmsKey } from "../../../modules/security/kms-key";
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, synthJson } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";

@@ -1,4 +1,4 @@
-import type { Naming } from "../../../src/config/naming";
+import type { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Bucket } from "../../../modules/data/s3-bucket";

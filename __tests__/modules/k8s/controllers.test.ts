@@ -1,4 +1,4 @@
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { AwsLoadBalancerController } from "../../../modules/k8s/aws-load-balancer-controller";
 import { EbsCsiDriver, EBS_CSI_DRIVER_POLICY_ARN } from "../../../modules/k8s/ebs-csi-driver";

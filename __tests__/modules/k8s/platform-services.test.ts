@@ -1,4 +1,4 @@
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { ArgoCd, type ArgoCdWorkload } from "../../../modules/k8s/argo-cd";
 import { ExternalSecrets, type ExternalSecretsProps } from "../../../modules/k8s/external-secrets";

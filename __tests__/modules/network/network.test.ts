@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Network, type NetworkProps } from "../../../modules/network/network";
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const AZS = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"];

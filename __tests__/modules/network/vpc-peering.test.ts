@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcPeering, type VpcPeeringProps } from "../../../modules/network/vpc-peering";
-import { Naming } from "../../../src/config/naming";
+import { Naming } from "../../../src/core/naming";
 import { listOf, synthJson } from "../../helpers/synth";
 
 const EVENT_DATA = ["10.64.12.0/26", "10.64.12.64/26", "10.64.12.128/26"];

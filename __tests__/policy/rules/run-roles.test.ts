@@ -2,7 +2,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../../src/app";
+import { buildApp } from "../../../src/app/app";
 import type { Config, ConfigInput } from "../../../src/config";
 import { policyContext } from "../../../src/policy/context";
 import { evaluateStack } from "../../../src/policy/run";

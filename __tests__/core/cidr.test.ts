@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocate, cidrProblem, contains, firstFree, formatCidr, overlaps, parseCidr } from "../../src/config/cidr";
+import { allocate, cidrProblem, contains, firstFree, formatCidr, overlaps, parseCidr } from "../../src/core/cidr";
 import { planSubnets } from "../../src/config/subnet-plan";
 
 describe("CIDR arithmetic", () => {

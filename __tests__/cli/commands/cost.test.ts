@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { CostEstimate } from "../../src/ci/cost";
-import { HOURS_PER_MONTH, PRICE_TABLES } from "../../src/ci/prices";
-import { main, type Io } from "../../src/cli";
-import { synthApp } from "../helpers/app";
+import type { CostEstimate } from "../../../src/ci/cost";
+import { HOURS_PER_MONTH, PRICE_TABLES } from "../../../src/ci/prices";
+import { main, type Io } from "../../../src/cli/index";
+import { synthApp } from "../../helpers/app";
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

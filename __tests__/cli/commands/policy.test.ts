@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type Io } from "../../src/cli";
-import { synthApp } from "../helpers/app";
+import { main, type Io } from "../../../src/cli/index";
+import { synthApp } from "../../helpers/app";
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

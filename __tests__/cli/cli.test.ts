@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { main, type Io } from "../src/cli";
+import { main, type Io } from "../../src/cli/index";
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { CostEstimate } from "../ci/cost";
+import type { CostEstimate } from "../../ci/cost";
 import {
   DESTROY_PREVIEW_SUFFIX,
   parsePlanJson,
@@ -11,11 +11,11 @@ import {
   summarizePlan,
   type PolicyReport,
   type StackPlan,
-} from "../ci/plan-comment";
-import { constructPaths } from "../ci/plan-diff";
-import type { Command } from "../cli";
-import { loadConfig } from "../config";
-import { stackCatalog } from "../config/stack-catalog";
+} from "../../ci/plan-comment";
+import { constructPaths } from "../../ci/plan-diff";
+import type { Command } from "../index";
+import { loadConfig } from "../../config";
+import { stackCatalog } from "../../app/stack-catalog";
 import { estimateStacks } from "./cost";
 
 /** A usage problem: the command prints it with the usage and exits 2. */

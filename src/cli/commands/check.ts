@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { awsOnlyStacks, findTerraform, listStacks, runOfflineChecks } from "../ci/terraform-harness";
-import type { Command } from "../cli";
-import { loadConfig } from "../config";
+import { awsOnlyStacks, findTerraform, listStacks, runOfflineChecks } from "../../ci/terraform-harness";
+import type { Command } from "../index";
+import { loadConfig } from "../../config";
 import { table } from "./stacks";
 import { synthFolder } from "./synthesize";
 

@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
-import { buildApp } from "../app";
-import type { Command } from "../cli";
-import { loadConfig } from "../config";
-import { stackCatalog, type StackKind, type StackType } from "../config/stack-catalog";
-import { table } from "../core/table";
+import { buildApp } from "../../app/app";
+import type { Command } from "../index";
+import { loadConfig } from "../../config";
+import { stackCatalog, type StackKind, type StackType } from "../../app/stack-catalog";
+import { table } from "../../core/table";
 
 export { table };
 

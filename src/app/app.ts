@@ -2,16 +2,16 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { DateTime } from "luxon";
-import { ControlStack } from "../stacks/control-stack";
-import { AddonsStack } from "../stacks/addons-stack";
-import { EventEdgeStack } from "../stacks/event-edge-stack";
-import { EventStack } from "../stacks/event-stack";
-import { PlatformStack } from "../stacks/platform-stack";
-import { TfcStack } from "../stacks/tfc-stack";
-import type { Config } from "./config";
-import { writeCalendarManifest } from "./config/calendar-removals";
-import type { AddonInputs } from "./config/addons-contract";
-import { validateStacks } from "./core/validate";
+import { ControlStack } from "../../stacks/control-stack";
+import { AddonsStack } from "../../stacks/addons-stack";
+import { EventEdgeStack } from "../../stacks/event-edge-stack";
+import { EventStack } from "../../stacks/event-stack";
+import { PlatformStack } from "../../stacks/platform-stack";
+import { TfcStack } from "../../stacks/tfc-stack";
+import type { Config } from "../config";
+import { writeCalendarManifest } from "../config/calendar-removals";
+import type { AddonInputs } from "../config/addons-contract";
+import { validateStacks } from "../core/validate";
 
 export interface BuildAppOptions {
   /** Where `synth()` writes; the cdktf CLI passes its own through CDKTF_OUTDIR. @default "cdktf.out" */

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { describeCostTable, estimateStack, summarizeCost, usd, type CostEstimate, type StackJson } from "../ci/cost";
-import { HOURS_PER_MONTH } from "../ci/prices";
-import type { Command } from "../cli";
-import { loadConfig } from "../config";
-import { stackCatalog, type StackCatalog } from "../config/stack-catalog";
+import { describeCostTable, estimateStack, summarizeCost, usd, type CostEstimate, type StackJson } from "../../ci/cost";
+import { HOURS_PER_MONTH } from "../../ci/prices";
+import type { Command } from "../index";
+import { loadConfig } from "../../config";
+import { stackCatalog, type StackCatalog } from "../../app/stack-catalog";
 import { table } from "./stacks";
 import { synthFolder } from "./synthesize";
 

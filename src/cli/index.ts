@@ -10,7 +10,7 @@ import { rehearseCommand } from "./commands/rehearse";
 import { planCommentCommand } from "./commands/plan-comment";
 import { stacksCommand } from "./commands/stacks";
 import { tfcCommand } from "./commands/tfc";
-import { ConfigError } from "./config";
+import { ConfigError } from "../config";
 
 export interface Io {
   readonly out: (text: string) => void;

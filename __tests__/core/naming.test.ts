@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Naming, fit } from "../../src/config/naming";
+import { Naming, fit } from "../../src/core/naming";
 
 describe("Naming", () => {
   const naming = new Naming("flashcrowd", "event-dec-flash-sale");

@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
-import type { Command } from "../cli";
-import { defaultConfigInput, loadConfig } from "../config";
-import { table } from "../core/table";
-import { findMariadb } from "../rehearsal/mariadb";
-import { runScenarios, startServers, synthesizeForRehearsal } from "../rehearsal/run";
-import { SCENARIOS, scenarioNamed } from "../rehearsal/scenarios";
+import type { Command } from "../index";
+import { defaultConfigInput, loadConfig } from "../../config";
+import { table } from "../../core/table";
+import { findMariadb } from "../../rehearsal/mariadb";
+import { runScenarios, startServers, synthesizeForRehearsal } from "../../rehearsal/run";
+import { SCENARIOS, scenarioNamed } from "../../rehearsal/scenarios";
 
 const USAGE = "flashcrowd rehearse <event-slug> [--scenario NAME]... [--synth-dir DIR] [--quiet] | flashcrowd rehearse --list";
 

@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DateTime } from "luxon";
-import { changedStacks } from "../ci/changed-stacks";
-import type { Command } from "../cli";
-import { loadConfig } from "../config";
-import { readCalendarManifest, unsafeRemovals } from "../config/calendar-removals";
-import { stackCatalog } from "../config/stack-catalog";
+import { changedStacks } from "../../ci/changed-stacks";
+import type { Command } from "../index";
+import { loadConfig } from "../../config";
+import { readCalendarManifest, unsafeRemovals } from "../../config/calendar-removals";
+import { stackCatalog } from "../../app/stack-catalog";
 import { table } from "./stacks";
 
 export const changedStacksCommand: Command = {

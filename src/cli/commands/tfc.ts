@@ -1,17 +1,17 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp } from "../app";
-import { stacksOf } from "../core/validate";
-import type { Command, Io } from "../cli";
-import { loadConfig, type Config } from "../config";
-import { Naming } from "../config/naming";
-import { TfcClient } from "../tfc/client";
-import { TfcApiError, TfcConnectionError, TfcTimeoutError } from "../tfc/errors";
-import { classifyRun, recordUploadedConfiguration, runMarker, startRun, waitForRun } from "../tfc/runs";
-import { packDirectory } from "../tfc/tarball";
-import { renderProblems } from "../policy/report";
-import { runPolicy } from "../policy/run";
+import { buildApp } from "../../app/app";
+import { stacksOf } from "../../core/validate";
+import type { Command, Io } from "../index";
+import { loadConfig, type Config } from "../../config";
+import { Naming } from "../../core/naming";
+import { TfcClient } from "../../tfc/client";
+import { TfcApiError, TfcConnectionError, TfcTimeoutError } from "../../tfc/errors";
+import { classifyRun, recordUploadedConfiguration, runMarker, startRun, waitForRun } from "../../tfc/runs";
+import { packDirectory } from "../../tfc/tarball";
+import { renderProblems } from "../../policy/report";
+import { runPolicy } from "../../policy/run";
 import { synthFolder } from "./synthesize";
 
 const USAGE =

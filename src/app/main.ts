@@ -1,7 +1,7 @@
 import { buildApp } from "./app";
-import { ConfigError, loadConfig } from "./config";
-import { withCheapStackTraces } from "./core/cheap-stack-traces";
-import { synthWithPolicy } from "./policy/gate";
+import { ConfigError, loadConfig } from "../config";
+import { withCheapStackTraces } from "../core/cheap-stack-traces";
+import { synthWithPolicy } from "./gate";
 
 try {
   const config = loadConfig();

@@ -8,10 +8,10 @@
  * a test compares it with the cross-stack references the synthesized stacks really make, so it
  * cannot drift from the code.
  */
-import { fit, Naming } from "./naming";
-import type { RunRoleKind } from "./schema";
-import { parseDuration } from "./time";
-import type { Config, ResolvedEvent } from "./validate";
+import { fit, Naming } from "../core/naming";
+import type { RunRoleKind } from "../config/schema";
+import { parseDuration } from "../config/time";
+import type { Config, ResolvedEvent } from "../config/validate";
 
 /** Permanent stacks live as long as the product; ephemeral ones exist around one event. */
 export type StackKind = "permanent" | "ephemeral";

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Io } from "../../src/cli";
-import { main } from "../../src/cli";
-import { createTfcCommand, type TfcCommandDeps } from "../../src/commands/tfc";
-import { UPLOADED_CONFIGURATION_VARIABLE } from "../../src/tfc/runs";
-import { FakeTfc, TOKEN, type FakeWorkspace } from "../helpers/fake-tfc";
+import type { Io } from "../../../src/cli/index";
+import { main } from "../../../src/cli/index";
+import { createTfcCommand, type TfcCommandDeps } from "../../../src/cli/commands/tfc";
+import { UPLOADED_CONFIGURATION_VARIABLE } from "../../../src/tfc/runs";
+import { FakeTfc, TOKEN, type FakeWorkspace } from "../../helpers/fake-tfc";
 
 const ORG = "acme";
 const STACK = "event-dec-flash-sale";

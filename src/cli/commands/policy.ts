@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { Command } from "../cli";
-import { loadConfig } from "../config";
-import { table } from "../core/table";
-import { POLICY_PACK } from "../policy/pack";
-import { renderReport, reportJson } from "../policy/report";
-import { runPolicy } from "../policy/run";
+import type { Command } from "../index";
+import { loadConfig } from "../../config";
+import { table } from "../../core/table";
+import { POLICY_PACK } from "../../policy/pack";
+import { renderReport, reportJson } from "../../policy/report";
+import { runPolicy } from "../../policy/run";
 import { synthFolder } from "./synthesize";
 
 export const policyCommand: Command = {

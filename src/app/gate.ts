@@ -1,7 +1,7 @@
-import type { FlashcrowdApp } from "../app";
+import type { FlashcrowdApp } from "./app";
 import type { Config } from "../config";
-import { renderProblems, summaryLine } from "./report";
-import { runPolicy, type PolicyReport } from "./run";
+import { renderProblems, summaryLine } from "../policy/report";
+import { runPolicy, type PolicyReport } from "../policy/run";
 
 /**
  * Synthesizes the app, then runs the pack on what was written: unsuppressed errors and warnings are
