@@ -301,7 +301,15 @@ function propsSection(doc: ConstructDoc): string[] {
 
 function membersSection(doc: ConstructDoc): string[] {
   const out: string[] = [];
-  if (doc.properties.length) out.push(`Exposes: ${doc.properties.map((p) => code(p.signature)).join(", ")}.`);
+  if (doc.properties.length) {
+    const described = doc.properties.filter((p) => p.summary);
+    const plain = doc.properties.filter((p) => !p.summary);
+    if (described.length === 0) out.push(`Exposes: ${plain.map((p) => code(p.signature)).join(", ")}.`);
+    else {
+      out.push("Exposes:", "", ...described.map((p) => `- ${code(p.signature)}: ${oneLine(p.summary)}`));
+      if (plain.length) out.push(`- also ${plain.map((p) => code(p.signature)).join(", ")}`);
+    }
+  }
   if (doc.methods.length) {
     if (out.length) out.push("");
     out.push("Methods:", "", ...doc.methods.map((m) => `- ${code(m.signature)}${m.summary ? `: ${oneLine(m.summary)}` : ""}`));

@@ -108,13 +108,13 @@ export function policyRulesReference(): string {
     ),
   ];
   for (const domain of categories) {
-    out.push("", `## ${titleOf(domain)}`);
+    out.push("", `### ${titleOf(domain)}`);
     for (const definition of POLICY_PACK.filter((p) => p.domain === domain)) {
       const source = sources.get(definition.id);
       const types = resourceTypesOf(definition);
       out.push(
         "",
-        `### ${definition.id}`,
+        `#### ${definition.id}`,
         "",
         `**${definition.severity}**: ${sentence(definition.title)}`,
         "",
