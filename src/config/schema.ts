@@ -478,7 +478,7 @@ export const environmentSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   /** SSM-only bastion for reaching the databases; omit for none. */
   bastion: bastionSchema.optional(),
-  /** Stop the database (and, once wired, the node group) outside working hours; omit to run always. */
+  /** Stop the database and the EKS system node group outside working hours; omit to run always. */
   offHours: offHoursSchema.optional(),
   /**
    * Whether the environment's workspaces (`<env>` and `<env>-addons`) apply a successful plan
@@ -564,7 +564,7 @@ export const projectSchema = z.strictObject({
 export const eventSchema = z.strictObject({
   /** DNS-safe id: the stack is `event-<slug>`; it appears in names and hostnames. */
   slug: dnsLabel("slug", 24),
-  /** Human name for notifications and the README. */
+  /** Human name for notifications. */
   name: z.string().min(1, { message: "must not be empty" }),
   /** Sale opens: ISO-8601 local time with an offset (2026-12-04T20:00:00+09:00) or without one plus `timeZone`. */
   opens: z.string(),
@@ -604,7 +604,7 @@ export const eventSchema = z.strictObject({
   /**
    * The event is over and will not run again: it keeps its stack, workspace and edge (whatever its
    * workspace still holds can be destroyed as before) but gets no schedules. Allowed once its
-   * teardown started at least a day ago; see "Retiring and removing an event" in the README.
+   * teardown started at least a day ago; see "Retiring and removing an event" in docs/operations.md.
    * @default false
    */
   retired: z.boolean().default(false),
