@@ -13,6 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeMariadbRequirement, mariadbMissing } from "../helpers/mariadb";
+import { currentRegion, region } from "../../src/ci/docs/generated-part";
+import { cell } from "../../src/ci/docs/markdown";
+import { rehearsalScenariosPart, scenarioTable } from "../../src/ci/docs/rehearsal-scenarios";
 import { dataPromise } from "../../src/rehearsal/rehearsal";
 import { runScenarios, startServers, synthesizeForRehearsal, type Servers } from "../../src/rehearsal/run";
 import { SCENARIOS, scenarioNamed } from "../../src/rehearsal/scenarios";
@@ -79,10 +82,10 @@ describe.skipIf(mariadbMissing)("the event lifecycle, rehearsed", () => {
 });
 
 describe("docs/rehearsal.md", () => {
-  it("lists every scenario with its summary, as --list does", () => {
+  it("lists every scenario with its summary, as --list does (else: npm run docs)", () => {
     const doc = readFileSync(join(__dirname, "..", "..", "docs", "rehearsal.md"), "utf8");
-    const section = /<!-- scenarios:start[^>]*-->\n([\s\S]*?)<!-- scenarios:end -->/.exec(doc)?.[1] ?? "";
-    const expected = ["| scenario | what it rehearses |", "| --- | --- |", ...SCENARIOS.map((s) => `| \`${s.name}\` | ${s.summary} |`)].join("\n") + "\n";
-    expect(section).toBe(expected);
+    const table = scenarioTable();
+    for (const s of SCENARIOS) expect(table).toContain(`| \`${s.name}\` | ${cell(s.summary)} |`);
+    expect(currentRegion(doc, rehearsalScenariosPart.name), "docs/rehearsal.md is stale: run `npm run docs`").toBe(region(rehearsalScenariosPart.name, table));
   });
 });

@@ -104,6 +104,7 @@ export const karpenterSchema = z.strictObject({
   }),
   /** Root volume of Karpenter nodes (gp3, encrypted). */
   rootVolumeGi: gibibytes(20, 16384).default(50),
+  /** The default NodePool: what Karpenter may launch, how much, and how it disrupts nodes. */
   nodePool: z.strictObject({
     /** EC2 instance families Karpenter may choose from (`m7i`, `c7g`, `r6a`...). */
     instanceFamilies: z
@@ -117,7 +118,9 @@ export const karpenterSchema = z.strictObject({
     architectures: z.array(z.enum(["amd64", "arm64"], { message: 'must be "amd64" or "arm64"' })).min(1).default(["amd64"]),
     /** Ceiling on what the pool may launch in total: the cost guard rail. */
     limits: z.strictObject({
+      /** Total vCPUs the pool may run. */
       cpu: z.number().int().positive({ message: "must be a positive number of vCPUs" }),
+      /** Total memory (GiB) the pool may run. */
       memoryGi: z.number().int().positive({ message: "must be a positive number of GiB" }),
     }),
     /** `WhenEmptyOrUnderutilized` repacks pods onto fewer nodes; `WhenEmpty` only removes empty nodes. */
@@ -134,6 +137,7 @@ export const karpenterSchema = z.strictObject({
 });
 
 export const addonsMonitoringSchema = z.strictObject({
+  /** Prometheus replicas, retention and storage. */
   prometheus: z.strictObject({
     /** Prometheus replicas (each scrapes everything; Alertmanager de-duplicates their alerts). */
     replicas: replicas(3),
@@ -142,6 +146,7 @@ export const addonsMonitoringSchema = z.strictObject({
     /** Size of each replica's gp3 volume; Prometheus also deletes old data at 85% of it. */
     storageGi: gibibytes(10, 16384),
   }),
+  /** Alertmanager replicas and storage. */
   alertmanager: z.strictObject({
     /** Alertmanager replicas; they form a cluster and send each notification once. */
     replicas: replicas(5),
@@ -150,7 +155,9 @@ export const addonsMonitoringSchema = z.strictObject({
   }),
   /** Slack channels by alert severity; the webhook itself comes from Secrets Manager. */
   slackChannels: z.strictObject({
+    /** Channel for `critical` alerts (repeated hourly). */
     critical: slackChannel,
+    /** Channel for `warning` alerts. */
     warning: slackChannel,
   }),
 });
@@ -179,7 +186,9 @@ export const workloadSchema = z.strictObject({
   namespace: dnsLabel(63),
   /** Horizontal Pod Autoscaler settings, passed to the chart as `autoscaling.*` values. */
   autoscaling: z.strictObject({
+    /** Fewest replicas the HPA keeps. */
     minReplicas: z.number().int().min(1, { message: "must be at least 1" }),
+    /** Most replicas the HPA may run; at least `minReplicas`. */
     maxReplicas: z.number().int().min(1, { message: "must be at least 1" }),
     /** Average CPU utilization (percent of requests) the HPA aims for. */
     targetCpuUtilization: z
@@ -214,9 +223,13 @@ export const addonsSchema = z.strictObject({
    * nodes, so this must not exceed the system node count.
    */
   controllerReplicas: replicas(3),
+  /** Pod security level enforced per namespace (audit and warn are always `restricted`). */
   podSecurity: podSecuritySchema.prefault({}),
+  /** Karpenter's node AMI, root volume and default NodePool. */
   karpenter: karpenterSchema,
+  /** Prometheus, Alertmanager and their Slack channels. */
   monitoring: addonsMonitoringSchema,
+  /** Argo CD's availability and replicas. */
   argoCd: argoCdSchema,
   /** Applications Argo CD deploys (GitOps), each with its autoscaling and optional ALB binding. */
   workloads: z.array(workloadSchema).default([]),

@@ -93,7 +93,9 @@ export const eventCapacitySchema = z.strictObject({
 });
 
 const dmsTableRef = z.strictObject({
+  /** Schema (database) name, a plain MySQL identifier. */
   schema: z.string().regex(MYSQL_IDENTIFIER, { message: "must be a plain MySQL identifier (letters, digits, '_', '$'; no wildcards)" }),
+  /** Table name, a plain MySQL identifier. */
   table: z.string().regex(MYSQL_IDENTIFIER, { message: "must be a plain MySQL identifier (letters, digits, '_', '$'; no wildcards)" }),
 });
 
@@ -209,12 +211,17 @@ export const eventWorkloadsFields = {
     .record(z.string().regex(DNS_LABEL, { message: "service names must be DNS-safe" }).max(16), eventServiceSchema)
     .refine((s) => Object.keys(s).length > 0, { message: "needs at least one service" }),
   capacity: eventCapacitySchema.default({ headroomPercent: 30, prewarmBefore: "PT30M", scaleDownAfter: "PT15M" }),
+  /** The event database (Aurora MySQL, binlog on for DMS). */
   aurora: eventAuroraSchema,
+  /** The event cache (the waiting room). */
   redis: eventRedisSchema,
+  /** The order queue and its dead-letter queue. */
   queue: eventQueueSchema.default({ maxReceiveCount: 5, retentionHours: 96, deadLetterRetentionHours: 336, visibilityTimeoutSeconds: 60 }),
+  /** Log delivery to the event-edge archive. */
   firehose: eventFirehoseSchema.default({ bufferingIntervalSeconds: 300, bufferingSizeMb: 64, errorLogRetentionDays: 30 }),
   /** Peering to `syncTo`: same account and region by default (auto-accepted). */
   peering: eventPeeringSchema.default({}),
+  /** The DMS replication instance and the task that copies the event's tables into `syncTo`'s database. */
   dms: dmsSchema,
 };
 

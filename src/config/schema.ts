@@ -85,18 +85,21 @@ export const subnetPrefixLengthSchema = z.strictObject({
 const networkFields = {
   /** `per-az`: a NAT gateway in every AZ (no cross-AZ dependency); `single`: one, cheaper. */
   natGateways: z.enum(["per-az", "single"], { message: "must be \"per-az\" or \"single\"" }),
+  /** Size of each subnet, per tier (16-28). */
   subnetPrefixLength: subnetPrefixLengthSchema,
   /**
    * Address space reserved per tier for this many AZs, so that adding an AZ later does not move
    * existing subnets. Must be at least the number of configured AZs.
    */
   azSlots: z.number().int().min(2).max(6).default(4),
+  /** Retention of the VPC flow-log group (a CloudWatch Logs retention value). */
   flowLogRetentionDays: z
     .number()
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
       message: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(", ")}`,
     })
     .default(365),
+  /** Interface endpoints in the private subnets; without one, traffic to that service leaves through NAT. */
   interfaceEndpoints: z
     .array(
       z.enum(INTERFACE_ENDPOINT_SERVICES, {
@@ -131,6 +134,7 @@ export const eventNetworkSchema = z.strictObject(networkFields);
 const awsTargetFields = {
   /** The only AWS account this workspace may apply into (provider `allowed_account_ids`). */
   account: accountId,
+  /** Home region (commercial partition). */
   region,
   /** Region for copies: ECR replication, backup copies. Must differ from `region`. */
   secondaryRegion: region,
@@ -265,6 +269,7 @@ export const monitoringSchema = z.strictObject({
       apiRegion: z.enum(CHATBOT_API_REGIONS, { message: `must be one of ${CHATBOT_API_REGIONS.join(", ")} (regions with a Chatbot API)` }).default("ap-southeast-1"),
     })
     .optional(),
+  /** When the platform's alarms fire. */
   thresholds: alarmThresholdsSchema.prefault({}),
 });
 
@@ -325,7 +330,9 @@ export const eksSchema = z.strictObject({
    */
   endpoint: z
     .strictObject({
+      /** Add a public endpoint, reachable only from `publicAccessCidrs`. */
       publicAccess: z.boolean().default(false),
+      /** Networks allowed to the public endpoint; required with `publicAccess`, no `/0`. */
       publicAccessCidrs: z.array(cidr).default([]),
     })
     .default({ publicAccess: false, publicAccessCidrs: [] }),
@@ -342,13 +349,19 @@ export const eksSchema = z.strictObject({
     .min(1, { message: "needs at least one principal: with authentication mode API nobody could administer the cluster otherwise" }),
   /** The managed node group for cluster-critical pods (CoreDNS, Karpenter, controllers). */
   systemNodeGroup: z.strictObject({
+    /** Instance types of the group; their family must match the AMI's architecture. */
     instanceTypes: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type like m7i.large" }))
       .min(1, { message: "needs at least one instance type" }),
+    /** AMI type (AL2023, x86_64 or ARM). */
     amiType: z.enum(NODE_AMI_TYPES, { message: `must be one of ${NODE_AMI_TYPES.join(", ")}` }).default("AL2023_x86_64_STANDARD"),
+    /** On-demand or spot nodes. */
     capacityType: z.enum(["ON_DEMAND", "SPOT"], { message: "must be \"ON_DEMAND\" or \"SPOT\"" }).default("ON_DEMAND"),
+    /** Fewest nodes; at most `desiredSize`. */
     minSize: nodeCount,
+    /** Most nodes, at least 1. */
     maxSize: nodeCount,
+    /** Nodes at creation; later changes are left to autoscaling and off-hours schedules. */
     desiredSize: nodeCount,
     /** Root volume (gp3, encrypted) size in GiB. */
     diskSizeGiB: z.number().int().min(20, { message: "must be at least 20 GiB" }).max(1000).default(50),
@@ -371,6 +384,7 @@ export const edgeSchema = z.strictObject({
   domain: dnsName,
   /** The existing public Route 53 zone that holds `domain` (no lookup at plan time). */
   hostedZone: z.strictObject({
+    /** The zone's id, e.g. Z0123456789ABCDEFGHIJ. */
     id: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ" }),
     /** The zone's name, e.g. flashcrowd.example. */
     name: dnsName,
@@ -448,6 +462,7 @@ export const ecrSchema = z.strictObject({
 export const environmentSchema = z.strictObject({
   ...awsTargetFields,
   highAvailability,
+  /** The VPC: CIDR, NAT gateways, subnet sizes, flow logs, interface endpoints. */
   network: networkSchema,
   /** The environment's log bucket. */
   logs: logsSchema.default({ transitionToGlacierDays: 30, expireDays: 400 }),
@@ -463,7 +478,7 @@ export const environmentSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   /** SSM-only bastion for reaching the databases; omit for none. */
   bastion: bastionSchema.optional(),
-  /** Stop the database (and, once wired, the node group) outside working hours; omit to run always. */
+  /** Stop the database and the EKS system node group outside working hours; omit to run always. */
   offHours: offHoursSchema.optional(),
   /**
    * Whether the environment's workspaces (`<env>` and `<env>-addons`) apply a successful plan
@@ -485,6 +500,7 @@ export const environmentSchema = z.strictObject({
 export const projectSchema = z.strictObject({
   /** Prefix of every name: `{project}-{stack}-{component}`. Short, because AWS caps many names at 32. */
   name: dnsLabel("project name", 16),
+  /** Terraform Cloud: organization, host, project, Terraform version and workspace settings. */
   terraformCloud: z.strictObject({
     /** Organization that owns the workspaces. `TFC_ORG` overrides it. */
     organization: z
@@ -528,10 +544,15 @@ export const projectSchema = z.strictObject({
      */
     runRolePolicyArns: z
       .strictObject({
+        /** Extra policies of the `<env>` apply roles. */
         platform: managedPolicyArns.default([]),
+        /** Extra policies of the `<env>-addons` apply roles. */
         addons: managedPolicyArns.default([]),
+        /** Extra policies of the `event-edge` apply role. */
         eventEdge: managedPolicyArns.default([]),
+        /** Extra policies of the `control` apply role. */
         control: managedPolicyArns.default([]),
+        /** Extra policies of the `event-<slug>` apply roles. */
         event: managedPolicyArns.default([]),
       })
       .prefault({}),
@@ -543,7 +564,7 @@ export const projectSchema = z.strictObject({
 export const eventSchema = z.strictObject({
   /** DNS-safe id: the stack is `event-<slug>`; it appears in names and hostnames. */
   slug: dnsLabel("slug", 24),
-  /** Human name for notifications and the README. */
+  /** Human name for notifications. */
   name: z.string().min(1, { message: "must not be empty" }),
   /** Sale opens: ISO-8601 local time with an offset (2026-12-04T20:00:00+09:00) or without one plus `timeZone`. */
   opens: z.string(),
@@ -583,7 +604,7 @@ export const eventSchema = z.strictObject({
   /**
    * The event is over and will not run again: it keeps its stack, workspace and edge (whatever its
    * workspace still holds can be destroyed as before) but gets no schedules. Allowed once its
-   * teardown started at least a day ago; see "Retiring and removing an event" in the README.
+   * teardown started at least a day ago; see "Retiring and removing an event" in docs/operations.md.
    * @default false
    */
   retired: z.boolean().default(false),
