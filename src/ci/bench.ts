@@ -41,7 +41,7 @@ function generatedCalendarEntry(dir: string, events: number): string {
     path,
     `import { buildApp } from ${src("src/app/app")};
 import { defaultConfigInput, validateConfig } from ${src("src/config")};
-import { withCheapStackTraces } from ${src("src/core/cheap-stack-traces")};
+import { withCheapStackTraces } from ${src("src/core/cdktf-workarounds")};
 import { synthWithPolicy } from ${src("src/app/gate")};
 
 const input = structuredClone(defaultConfigInput);

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { TerraformStack } from "cdktf";
 import { buildApp } from "../../app/app";
-import { stacksOf } from "../../core/validate";
 import { UsageError, type CommandModule, type Io } from "../command";
 import { loadConfig, type Config } from "../../config";
 import { Naming } from "../../core/naming";
@@ -126,7 +126,7 @@ interface Context {
 }
 
 function appStackIds(config: Config): string[] {
-  return stacksOf(buildApp(config).app).map((s) => s.node.id);
+  return buildApp(config).app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id);
 }
 
 async function upload(ctx: Context, synthDirArg: string | undefined): Promise<number> {
