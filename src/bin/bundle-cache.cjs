@@ -3,15 +3,16 @@
 //
 // Loading ~250 TypeScript files through tsx, plus cdktf and the provider classes, one module at a
 // time, took over half of a synth and most of a CLI command. esbuild bundles them instead. A build
-// lives in node_modules/.cache/flashcrowd/<name>/<key>/, where the key hashes every source file's
-// path, size and mtime (src/, stacks/, modules/, these launchers included), package-lock.json,
-// tsconfig.json, extra files a launcher names and the Node version: an edit rebuilds (a fraction of
-// a second), an unchanged tree starts straight from the cache. No type-check happens here; that is
-// `npm run typecheck`. Removal condition and switch: src/core/cdktf-workarounds/index.ts.
+// lives in node_modules/.cache/flashcrowd/<name>/<key>/, where the key hashes the path, size and
+// mtime of every source file (src/, stacks/, modules/, these launchers included), of
+// package.json, package-lock.json, tsconfig.json and of extra files a launcher names, and the Node
+// version: an edit rebuilds once, an unchanged tree starts straight from the cache. No type-check
+// happens here; that is `npm run typecheck`. Why this exists, when it can go, and its switch
+// (FLASHCROWD_NO_BUNDLE=1): src/core/cdktf-workarounds/index.ts.
 //
-// Computing the key stats every source file (~10-15 ms here). A launcher that only needs one entry
-// of the last build and can tell that entry's own inputs are unchanged skips that walk: see
-// `unchangedEntry` (flashcrowd --help).
+// Computing the key stats every source file (10-15 ms on a 2-core machine). A launcher that only
+// needs one entry of the last build, and can tell that entry's own inputs are unchanged, skips
+// that walk: see `unchangedEntry` (flashcrowd --help).
 "use strict";
 const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { dirname, join, resolve, sep } = require("node:path");
@@ -19,7 +20,7 @@ const { dirname, join, resolve, sep } = require("node:path");
 const ROOT = resolve(__dirname, "..", "..");
 const CACHE_ROOT = join(ROOT, "node_modules", ".cache", "flashcrowd");
 const SOURCE_DIRS = ["src", "stacks", "modules"];
-const PROJECT_FILES = ["package-lock.json", "tsconfig.json"];
+const PROJECT_FILES = ["package.json", "package-lock.json", "tsconfig.json"];
 // Packages that stay outside every bundle: esbuild ships a native binary it locates at run time
 // (the control stack bundles its Lambda handlers with it).
 const EXTERNAL = ["esbuild"];
