@@ -3,8 +3,9 @@
  *
  * The registry below is static text plus a loader per command: `main()` loads the one command
  * module that runs, so `flashcrowd --help` and `flashcrowd <command> --help` load none of them (nor
- * cdktf, the providers, the AWS SDK or mysql2, which they import). This file imports nothing that
- * runs code but ./command.ts; keep it that way.
+ * cdktf, the providers, the AWS SDK or mysql2, which they import). This file loads nothing but
+ * ./command.ts up front (the configuration module only once a command has failed); keep it that
+ * way: __tests__/cli/launcher.test.ts checks what the bundled entry is made of.
  *
  * The loaders name `.js` files: dynamic `import()` follows ECMAScript resolution under
  * `moduleResolution: NodeNext`; esbuild, tsx and vitest all map them to the `.ts` sources.
