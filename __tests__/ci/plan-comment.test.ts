@@ -21,7 +21,7 @@ import {
 import { constructPaths } from "../../src/ci/plan-diff";
 import { findTerraform, runOfflineChecks } from "../../src/ci/terraform-harness";
 import { main, type Io } from "../../src/cli/index";
-import { estimateStacks } from "../../src/cli/commands/cost";
+import { estimateStacks } from "../../src/ci/cost";
 import { loadConfig } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { synthApp } from "../helpers/app";

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { main, type Io } from "../../src/cli/index";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { commands, loadsCommand, main, type Io } from "../../src/cli/index";
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -48,5 +48,53 @@ describe("flashcrowd CLI", () => {
     const { io, err } = capture({ TERRAFORM_BIN: process.execPath });
     expect(await main(["check", "nope"], io)).toBe(2);
     expect(err.join("\n")).toMatch(/unknown stack nope; stacks are: control, dev, dev-addons, event-concert-film-tickets, event-dec-flash-sale, event-edge, prod, prod-addons, tfc/);
+  });
+});
+
+describe("flashcrowd CLI: commands load on demand", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** A spy on every command's loader, by command name. */
+  function spyLoaders() {
+    return Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, vi.spyOn(command, "load")]));
+  }
+
+  it("lists every command in --help, with its summary", async () => {
+    const { io, out } = capture();
+    expect(await main(["--help"], io)).toBe(0);
+    const lines = out.join("\n").split("\n");
+    expect(Object.keys(commands).length).toBeGreaterThan(5);
+    for (const [name, command] of Object.entries(commands)) {
+      expect(lines.some((line) => line.startsWith(`  ${name} `) && line.endsWith(`  ${command.summary}`)), name).toBe(true);
+    }
+  });
+
+  it("loads no command module for --help, a command's --help, or an unknown command", async () => {
+    const loaders = spyLoaders();
+    for (const argv of [[], ["--help"], ["help"], ["-h"], ...Object.keys(commands).flatMap((name) => [[name, "--help"], [name, "-h"]]), ["nope"], ["constructor"]]) {
+      const { io } = capture();
+      await main(argv, io);
+      expect(loadsCommand(argv), argv.join(" ")).toBe(false);
+    }
+    for (const [name, load] of Object.entries(loaders)) expect(load, name).not.toHaveBeenCalled();
+  });
+
+  it("prints a command's usage and summary for --help", async () => {
+    const { io, out } = capture();
+    expect(await main(["changed-stacks", "--help"], io)).toBe(0);
+    expect(out.join("\n")).toBe(`usage: ${commands["changed-stacks"]!.usage}\n\n${commands["changed-stacks"]!.summary}`);
+  });
+
+  it("loads only the command that runs", async () => {
+    const loaders = spyLoaders();
+    const { io, out } = capture();
+    expect(loadsCommand(["policy", "--rules"])).toBe(true);
+    expect(await main(["policy", "--rules"], io)).toBe(0);
+    expect(out.join("\n")).toMatch(/^id\s+severity\s+domain\s+title$/m);
+    for (const [name, load] of Object.entries(loaders)) expect(load, name).toHaveBeenCalledTimes(name === "policy" ? 1 : 0);
+  });
+
+  it("gives every command a usage that starts with its name", () => {
+    for (const [name, command] of Object.entries(commands)) expect(command.usage.startsWith(`flashcrowd ${name}`), name).toBe(true);
   });
 });

@@ -7,8 +7,7 @@ import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { buildApp } from "../../src/app/app";
-import { withCheapStackTraces } from "../../src/core/cheap-stack-traces";
-import { validateStacks } from "../../src/core/validate";
+import { validateStacks, withCheapStackTraces } from "../../src/core/cdktf-workarounds";
 import { calendarOf, configWith } from "../helpers/config";
 
 describe("validateStacks", () => {

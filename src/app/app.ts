@@ -11,7 +11,7 @@ import { TfcStack } from "../../stacks/tfc-stack";
 import type { Config } from "../config";
 import { writeCalendarManifest } from "../config/calendar-removals";
 import type { AddonInputs } from "../config/addons-contract";
-import { validateStacks } from "../core/validate";
+import { appValidation } from "../core/cdktf-workarounds";
 
 export interface BuildAppOptions {
   /** Where `synth()` writes; the cdktf CLI passes its own through CDKTF_OUTDIR. @default "cdktf.out" */
@@ -52,8 +52,9 @@ export interface FlashcrowdApp {
  */
 export function buildApp(config: Config, options: BuildAppOptions = {}): FlashcrowdApp {
   if (options.outdir) mkdirSync(options.outdir, { recursive: true });
-  // cdktf's own validation pass is replaced by validateStacks() (see there why).
-  const app = new App({ outdir: options.outdir, skipValidation: true });
+  // cdktf's own validation pass is replaced by validateStacks() while the cdktf workarounds are on (see there why).
+  const validation = appValidation();
+  const app = new App({ outdir: options.outdir, skipValidation: validation.skipValidation });
   const tfc = new TfcStack(app, { config });
   const platforms: Record<string, PlatformStack> = {};
   for (const environmentId of Object.keys(config.environments)) {
@@ -82,7 +83,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): Flashcr
     events,
     control,
     synth: () => {
-      validateStacks(app);
+      validation.beforeSynth(app);
       // A stack removed from the config (a past event) must not linger in the output, where
       // the plan and check tooling would pick it up.
       rmSync(join(app.outdir, "stacks"), { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "../config";
-import { withCheapStackTraces } from "../core/cheap-stack-traces";
+import { withCheapStackTraces } from "../core/cdktf-workarounds";
 import { synthWithPolicy } from "./gate";
 
 try {

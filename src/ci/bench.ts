@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: wall time and peak RSS of whole synth processes (node start-up included),
  * median of 5 runs after one warm-up, for the repository's config and for calendars of 1, 10 and
- * 50 generated events. Prints a table and exits 1 when a target is missed.
+ * 50 generated events; then the start-up of the CLI (`flashcrowd --help`, `flashcrowd stacks`)
+ * against a bare `node -e 0`. Prints the tables and exits 1 when a target is missed.
  *
  * `npm run bench -- --reconcile` runs the data-reconciliation scenario instead (two MariaDB
  * servers, 1 M rows; see bench-reconcile.ts).
@@ -40,7 +41,7 @@ function generatedCalendarEntry(dir: string, events: number): string {
     path,
     `import { buildApp } from ${src("src/app/app")};
 import { defaultConfigInput, validateConfig } from ${src("src/config")};
-import { withCheapStackTraces } from ${src("src/core/cheap-stack-traces")};
+import { withCheapStackTraces } from ${src("src/core/cdktf-workarounds")};
 import { synthWithPolicy } from ${src("src/app/gate")};
 
 const input = structuredClone(defaultConfigInput);
@@ -94,7 +95,7 @@ process.on("exit", () => writeFileSync(process.env.FLASHCROWD_BENCH_RSS, JSON.st
 `,
   );
   const scenarios: Scenario[] = [
-    { name: "default config (all stacks)", entry: join(ROOT, "src", "main.ts"), maxSeconds: 1.5, maxMegabytes: 250 },
+    { name: "default config (all stacks)", entry: join(ROOT, "src", "app", "main.ts"), maxSeconds: 1.5, maxMegabytes: 250 },
     { name: "calendar of 1 event", entry: generatedCalendarEntry(dir, 1) },
     { name: "calendar of 10 events", entry: generatedCalendarEntry(dir, 10) },
     { name: "calendar of 50 events", entry: generatedCalendarEntry(dir, 50), maxSeconds: 5 },
@@ -115,12 +116,59 @@ process.on("exit", () => writeFileSync(process.env.FLASHCROWD_BENCH_RSS, JSON.st
     process.stderr.write(`${scenario.name}: ${seconds.toFixed(2)} s, ${megabytes.toFixed(0)} MB\n`);
   }
   rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(markdownTable(["scenario", "stacks", `wall s (median of ${RUNS})`, "peak RSS MB", "target", "result"], rows));
 
-  const header = ["scenario", "stacks", `wall s (median of ${RUNS})`, "peak RSS MB", "target", "result"];
+  const cli = benchCliStartup();
+  process.stdout.write(`\n${cli.table}`);
+  return failed || cli.failed ? 1 : 0;
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  process.stdout.write(`${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`);
-  return failed ? 1 : 0;
+  return `${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`;
+}
+
+/** Wall time of one process, in ms; throws when it fails. */
+function wallMs(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, env: process.env, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`node ${args.join(" ")} failed:\n${result.stderr}`);
+  return ms;
+}
+
+/** At most this many times a bare `node -e 0`: `flashcrowd --help` loads the registry only (src/bin/flashcrowd.cjs). */
+const CLI_HELP_MAX_RATIO = 3;
+
+/**
+ * Start-up of `npx flashcrowd` (src/bin/flashcrowd.cjs, from its cached bundle) against a bare
+ * `node -e 0`: medians of interleaved runs after one warm-up (which builds the bundle when the
+ * sources changed), so a busy machine slows both alike.
+ */
+function benchCliStartup(): { table: string; failed: boolean } {
+  const bin = join(ROOT, "src", "bin", "flashcrowd.cjs");
+  const cases = [
+    { name: "node -e 0", args: ["-e", "0"], runs: Math.max(RUNS, 11) },
+    { name: "flashcrowd --help", args: [bin, "--help"], runs: Math.max(RUNS, 11), maxRatio: CLI_HELP_MAX_RATIO },
+    { name: "flashcrowd stacks", args: [bin, "stacks"], runs: RUNS },
+  ];
+  for (const c of cases) wallMs(c.args);
+  const times = cases.map(() => [] as number[]);
+  for (let i = 0; i < Math.max(...cases.map((c) => c.runs)); i++) {
+    cases.forEach((c, k) => i < c.runs && times[k]!.push(wallMs(c.args)));
+  }
+  const medians = times.map(median);
+  const bare = medians[0]!;
+  let failed = false;
+  const rows = cases.map((c, k) => {
+    const ratio = medians[k]! / bare;
+    const ok = c.maxRatio === undefined || ratio <= c.maxRatio;
+    failed ||= !ok;
+    process.stderr.write(`${c.name}: ${medians[k]!.toFixed(0)} ms (${ratio.toFixed(1)}x node -e 0)\n`);
+    return [c.name, String(c.runs), medians[k]!.toFixed(0), ratio.toFixed(2), c.maxRatio ? `<= ${c.maxRatio}x node -e 0` : "-", c.maxRatio ? (ok ? "ok" : "MISSED") : "-"];
+  });
+  return { table: markdownTable(["CLI start-up", "runs", "wall ms (median)", "x node -e 0", "target", "result"], rows), failed };
 }
 
 if (process.argv.includes("--reconcile")) {

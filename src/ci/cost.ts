@@ -10,7 +10,10 @@
  * billed by use (requests, data, storage growth, capacity above the minimum) is listed as not
  * estimated, never guessed.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DateTime } from "luxon";
+import type { StackCatalog } from "../app/stack-catalog";
 import { HOURS_PER_MONTH, PRICE_TABLES, type PriceTable } from "./prices";
 
 type Block = Record<string, unknown>;
@@ -392,4 +395,30 @@ export function describeCostTable(costs: readonly CostEstimate[]): string {
   const dates = [...new Set([...tables.values()].map((t) => t.date))].sort();
   const sources = [...new Set([...tables.values()].map((t) => t.source))];
   return `Prices: ${[...tables.keys()].sort().join(", ")} table${tables.size === 1 ? "" : "s"} of ${dates.join(", ")} (${sources.join("; ")}); monthly = 730 hours. Estimates, not a bill.`;
+}
+
+/**
+ * Cost estimates of the synthesized stacks that use AWS, in catalog order: permanent stacks per
+ * month, `event-edge` as idle cost, event stacks per hour and for their life from the calendar.
+ * Stacks the catalog does not know are estimated as permanent.
+ */
+export function estimateStacks(synthDir: string, catalog: StackCatalog, ids?: readonly string[]): CostEstimate[] {
+  const order = new Map(catalog.ids().map((id, i) => [id, i]));
+  const wanted = (ids ?? catalog.ids()).filter((id) => existsSync(join(synthDir, "stacks", id, "cdk.tf.json")));
+  return [...wanted]
+    .sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER) || a.localeCompare(b))
+    .flatMap((id) => {
+      const json = JSON.parse(readFileSync(join(synthDir, "stacks", id, "cdk.tf.json"), "utf8")) as StackJson;
+      if ((json.provider?.aws ?? []).length === 0) return [];
+      const entry = catalog.find(id);
+      return [
+        estimateStack({
+          stack: id,
+          json,
+          lifetime: entry?.kind ?? "permanent",
+          idle: entry?.type === "event-edge",
+          ...(entry?.event ? { window: { spinUpAt: entry.event.spinUpAt, teardownAt: entry.event.teardownAt } } : {}),
+        }),
+      ];
+    });
 }

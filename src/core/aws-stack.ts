@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Config } from "../config";
 import { Naming } from "./naming";
 import { PermissionsBoundaryAspect } from "./permissions-boundary";
-import { PreparedResolution, preparedResolutionEnabled } from "./prepared-resolution";
+import { cdktfWorkaroundsEnabled, PreparedResolution } from "./cdktf-workarounds";
 import { boundaryPolicyArn } from "./run-role-policies";
 import { LaunchedResourceTagging } from "./tagging";
 
@@ -75,15 +75,15 @@ export abstract class AwsStack extends TerraformStack {
     Aspects.of(this).add(this.permissionsBoundary);
   }
 
-  /** cdktf's preparing pass, keeping what it resolved (see prepared-resolution.ts). */
+  /** cdktf's preparing pass, keeping what it resolved (a cdktf workaround: see cdktf-workarounds/prepared-resolution.ts). */
   override prepareStack(): void {
-    if (preparedResolutionEnabled()) this.resolution.prepare();
+    if (cdktfWorkaroundsEnabled()) this.resolution.prepare();
     else super.prepareStack();
   }
 
-  /** cdktf's synthesis, reusing what the preparing pass resolved (see prepared-resolution.ts). */
+  /** cdktf's synthesis, reusing what the preparing pass resolved (a cdktf workaround: see cdktf-workarounds/prepared-resolution.ts). */
   override toTerraform(): unknown {
-    return preparedResolutionEnabled() ? this.resolution.toTerraform() : super.toTerraform();
+    return cdktfWorkaroundsEnabled() ? this.resolution.toTerraform() : super.toTerraform();
   }
 
   /** Provider for the secondary region (alias `secondary`), created on first use. */

@@ -10,7 +10,7 @@ import { buildApp } from "../app/app";
 import type { DateTime } from "luxon";
 import { validateConfig, type Config } from "../config";
 import type { ConfigInput } from "../config/schema";
-import { withCheapStackTraces } from "../core/cheap-stack-traces";
+import { withCheapStackTraces } from "../core/cdktf-workarounds";
 import { startMariadb, type MariadbServer } from "./mariadb";
 import { rehearse, type RehearsalEvent, type RehearsalReport } from "./rehearsal";
 import type { Scenario } from "./scenarios";

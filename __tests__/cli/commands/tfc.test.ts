@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Io } from "../../../src/cli/index";
-import { main } from "../../../src/cli/index";
+import { main, runCommand } from "../../../src/cli/index";
 import { createTfcCommand, type TfcCommandDeps } from "../../../src/cli/commands/tfc";
 import { UPLOADED_CONFIGURATION_VARIABLE } from "../../../src/tfc/runs";
 import { FakeTfc, TOKEN, type FakeWorkspace } from "../../helpers/fake-tfc";
@@ -41,7 +41,7 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 async function tfcCli(args: string[], e: NodeJS.ProcessEnv = env(), deps: TfcCommandDeps = fastDeps()) {
   const c = capture(e);
-  const code = await createTfcCommand(deps).run(args, c.io);
+  const code = await runCommand("tfc", createTfcCommand(deps), args, c.io);
   return { code, out: c.out.join("\n"), err: c.err.join("\n") };
 }
 

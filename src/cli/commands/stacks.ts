@@ -1,11 +1,8 @@
 import { parseArgs } from "node:util";
 import { buildApp } from "../../app/app";
-import type { Command } from "../index";
+import { table, type Io } from "../command";
 import { loadConfig } from "../../config";
 import { stackCatalog, type StackKind, type StackType } from "../../app/stack-catalog";
-import { table } from "../../core/table";
-
-export { table };
 
 export interface StackInfo {
   readonly stack: string;
@@ -46,18 +43,15 @@ export function describeStacks(env: NodeJS.ProcessEnv): StackInfo[] {
     }));
 }
 
-export const stacksCommand: Command = {
-  summary: "List the stacks (= Terraform Cloud workspaces) the configuration produces",
-  usage: "flashcrowd stacks [--json]",
-  async run(args, io) {
-    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } }, strict: true });
-    const stacks = describeStacks(io.env);
-    if (values.json) {
-      io.out(JSON.stringify(stacks, null, 2));
-      return 0;
-    }
-    const rows = stacks.map((s) => [s.stack, s.workspace, s.kind, s.account ? `${s.account}/${s.region}` : "-", s.spinUpAt ?? "", s.teardownAt ?? ""]);
-    io.out(table(["stack", "workspace", "kind", "account/region", "spin-up", "teardown"], rows));
+/** `flashcrowd stacks`: usage and summary in the registry (../index.ts). */
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } }, strict: true });
+  const stacks = describeStacks(io.env);
+  if (values.json) {
+    io.out(JSON.stringify(stacks, null, 2));
     return 0;
-  },
-};
+  }
+  const rows = stacks.map((s) => [s.stack, s.workspace, s.kind, s.account ? `${s.account}/${s.region}` : "-", s.spinUpAt ?? "", s.teardownAt ?? ""]);
+  io.out(table(["stack", "workspace", "kind", "account/region", "spin-up", "teardown"], rows));
+  return 0;
+}

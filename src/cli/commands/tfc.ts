@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { TerraformStack } from "cdktf";
 import { buildApp } from "../../app/app";
-import { stacksOf } from "../../core/validate";
-import type { Command, Io } from "../index";
+import { UsageError, type CommandModule, type Io } from "../command";
 import { loadConfig, type Config } from "../../config";
 import { Naming } from "../../core/naming";
 import { TfcClient } from "../../tfc/client";
@@ -12,17 +12,7 @@ import { classifyRun, recordUploadedConfiguration, runMarker, startRun, waitForR
 import { packDirectory } from "../../tfc/tarball";
 import { renderProblems } from "../../policy/report";
 import { runPolicy } from "../../policy/run";
-import { synthFolder } from "./synthesize";
-
-const USAGE =
-  "flashcrowd tfc upload <stack> [--synth-dir DIR]\n" +
-  "       flashcrowd tfc run <stack> [--destroy] [--auto-apply] [--message TEXT] [--no-wait] [--timeout SECONDS]\n" +
-  "       flashcrowd tfc status <stack>\n" +
-  "  upload      synthesize (or use --synth-dir) and upload stacks/<stack> as a new configuration version (starts no run)\n" +
-  "  run         start a run on the stack's workspace, or follow the one already under way for the same intent;\n" +
-  "              exits 0 when it ends applied or planned_and_finished\n" +
-  "  status      the workspace and its latest run\n" +
-  "Token: TFC_TOKEN, else TF_TOKEN_<host> (TF_TOKEN_app_terraform_io). Address: TFC_ADDRESS (default https://<configured host>).";
+import { synthFolder } from "../synth-folder";
 
 /** What the command needs from outside; tests replace the clock and the app. */
 export interface TfcCommandDeps {
@@ -36,15 +26,13 @@ export interface TfcCommandDeps {
   readonly pollIntervalMs?: number;
 }
 
-export function createTfcCommand(deps: TfcCommandDeps = {}): Command {
+/** `flashcrowd tfc` with its outside world replaced (tests); usage and summary in the registry (../index.ts). */
+export function createTfcCommand(deps: TfcCommandDeps = {}): CommandModule {
   return {
-    summary: "Terraform Cloud: upload a stack's configuration, run it (apply or destroy), show its status",
-    usage: USAGE,
     async run(args, io) {
       const [sub, ...rest] = args;
       if (sub !== "upload" && sub !== "run" && sub !== "status") {
-        io.err(`flashcrowd tfc: ${sub ? `unknown subcommand "${sub}"` : "missing subcommand"}\nusage: ${USAGE}`);
-        return 2;
+        throw new UsageError(`flashcrowd tfc: ${sub ? `unknown subcommand "${sub}"` : "missing subcommand"}`);
       }
       const { values, positionals } = parseArgs({
         args: rest,
@@ -67,8 +55,7 @@ export function createTfcCommand(deps: TfcCommandDeps = {}): Command {
       const given = Object.keys(values).filter((k) => rest.some((a) => a === `--${k}` || a.startsWith(`--${k}=`)));
       const misplaced = given.filter((k) => !allowed[sub].includes(k));
       if (misplaced.length > 0 || positionals.length !== 1) {
-        io.err(`flashcrowd tfc ${sub}: ${misplaced.length > 0 ? `--${misplaced[0]} does not apply here` : "expects exactly one <stack>"}\nusage: ${USAGE}`);
-        return 2;
+        throw new UsageError(`flashcrowd tfc ${sub}: ${misplaced.length > 0 ? `--${misplaced[0]} does not apply here` : "expects exactly one <stack>"}`);
       }
       const stack = positionals[0]!;
       const timeoutSeconds = Number(values.timeout);
@@ -104,7 +91,7 @@ export function createTfcCommand(deps: TfcCommandDeps = {}): Command {
       try {
         if (sub === "upload") return await upload(ctx, values["synth-dir"]);
         if (sub === "status") return await status(ctx);
-        return await run(ctx, {
+        return await startAndFollow(ctx, {
           destroy: values.destroy,
           autoApply: values["auto-apply"],
           message: values.message,
@@ -126,7 +113,7 @@ export function createTfcCommand(deps: TfcCommandDeps = {}): Command {
   };
 }
 
-export const tfcCommand: Command = createTfcCommand();
+export const { run } = createTfcCommand();
 
 interface Context {
   readonly io: Io;
@@ -139,7 +126,7 @@ interface Context {
 }
 
 function appStackIds(config: Config): string[] {
-  return stacksOf(buildApp(config).app).map((s) => s.node.id);
+  return buildApp(config).app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id);
 }
 
 async function upload(ctx: Context, synthDirArg: string | undefined): Promise<number> {
@@ -179,7 +166,7 @@ interface RunOptions {
   readonly timeoutSeconds: number;
 }
 
-async function run(ctx: Context, options: RunOptions): Promise<number> {
+async function startAndFollow(ctx: Context, options: RunOptions): Promise<number> {
   const { io, client } = ctx;
   const kind = options.destroy ? "destroy" : "apply";
   const ws = await client.workspace(ctx.organization, ctx.workspace);

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildApp } from "../../app/app";
-import type { Config } from "../../config";
-import { withCheapStackTraces } from "../../core/cheap-stack-traces";
+import { buildApp } from "../app/app";
+import type { Config } from "../config";
+import { withCheapStackTraces } from "../core/cdktf-workarounds";
 
 /** Synthesizes the configured app into `outdir` as `npm run synth` does (stack validation included). */
 export function synthesizeApp(config: Config, outdir: string): void {

@@ -21,27 +21,14 @@
  * both ways and compares every file.
  *
  * The functions copy cdktf 0.21's `TerraformStack.prepareStack()` and `toTerraform()` (cdktf is
- * pinned and archived upstream); with `setPreparedResolution(false)` stacks run cdktf's own.
+ * pinned and archived upstream). AwsStack overrides its two methods with these while the cdktf
+ * workarounds are on; with the switch off (./index.ts) stacks run cdktf's own.
  */
 import { Aspects, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization, type IAspect } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
 import type { IConstruct } from "constructs";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-let enabled = true;
-
-/** Turns the reuse on or off (off: cdktf's own passes; tests compare both); returns the previous setting. */
-export function setPreparedResolution(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
-}
-
-/** Whether stacks reuse the preparing pass's resolution. */
-export function preparedResolutionEnabled(): boolean {
-  return enabled;
-}
 
 interface Prepared {
   readonly fingerprint: string;
@@ -110,7 +97,7 @@ export class PreparedResolution {
 function internalsOf(stack: TerraformStack): { rawOverrides: Record<string, unknown>; cdktfVersion: string } {
   const fields = stack as unknown as { rawOverrides?: Record<string, unknown>; cdktfVersion?: string };
   if (typeof fields.rawOverrides !== "object" || fields.rawOverrides === null || typeof fields.cdktfVersion !== "string") {
-    throw new Error("cdktf's TerraformStack no longer has rawOverrides and cdktfVersion; update src/core/prepared-resolution.ts");
+    throw new Error("cdktf's TerraformStack no longer has rawOverrides and cdktfVersion; update src/core/cdktf-workarounds/prepared-resolution.ts");
   }
   return { rawOverrides: fields.rawOverrides, cdktfVersion: fields.cdktfVersion };
 }
