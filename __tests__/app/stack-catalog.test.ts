@@ -1,15 +1,16 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloudBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "cdktf";
+import { App, CloudBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app/app";
 import { catalogDrift, remoteStateReads } from "../../src/ci/catalog-drift";
+import { buildApp } from "../../src/app/app";
 import { listStacks } from "../../src/ci/terraform-harness";
 import { loadConfig } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
-import { synthApp } from "../helpers/app";
 import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
 import type { TerraformJson } from "../helpers/synth";
 
@@ -176,7 +177,18 @@ describe("the stack catalog of other configurations", () => {
 describe("the catalog against the synthesized stacks", () => {
   const config = loadConfig({});
   const catalog = stackCatalog(config);
-  const synthesized = readSynth(synthApp(config));
+  const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-catalog-"));
+  const built = buildApp(config, { outdir });
+  built.synth();
+  const synthesized = readSynth(outdir);
+
+  it("is what the app builds: exactly its stacks, constructed tfc, platforms, add-ons, event edge, events, control", () => {
+    const byType = (type: string) => catalog.stacks.filter((s) => s.type === type).map((s) => s.id);
+    expect(built.app.node.children.map((c) => c.node.id)).toEqual(
+      ["tfc", "platform", "addons", "event-edge", "event", "control"].flatMap(byType),
+    );
+    expect(Object.keys(synthesized).sort()).toEqual(catalog.ids().sort());
+  });
 
   it("lists every cross-stack read and provider the app's stacks really use", () => {
     const drift = catalogDrift(catalog, synthesized);
@@ -185,24 +197,32 @@ describe("the catalog against the synthesized stacks", () => {
   });
 
   it("fails when a stack reads a producer the catalog does not list for it", () => {
-    // GIVEN a dev-addons stack that reads prod (the catalog says dev-addons reads dev only)
+    // GIVEN a dev-addons stack that reads prod through a cross-stack reference (the catalog says dev-addons reads dev only)
     const dir = mkdtempSync(join(tmpdir(), "flashcrowd-drift-"));
-    const built = buildApp(config, { outdir: dir, addonInputs: () => undefined });
-    const consumer = new TerraformStack(built.app, "dev-addons");
+    const app = new App({ outdir: dir });
+    const producer = new TerraformStack(app, "prod");
+    new AwsProvider(producer, "aws", { region: "ap-northeast-2" });
+    const vpc = new Vpc(producer, "vpc", { cidrBlock: "10.0.0.0/16" });
+    const consumer = new TerraformStack(app, "dev-addons");
     new CloudBackend(consumer, { organization: "flashcrowd", workspaces: new NamedCloudWorkspace("flashcrowd-dev-addons") });
-    new TerraformOutput(consumer, "prod-vpc", { value: built.platforms.prod!.network.vpc.id });
-    built.app.synth();
-    const stacks = readSynth(dir);
-    expect(remoteStateReads(stacks["dev-addons"]!)).toEqual(["prod"]);
+    new TerraformOutput(consumer, "prod-vpc", { value: vpc.id });
+    app.synth();
+    const devAddons = readSynth(dir)["dev-addons"]!;
+    expect(remoteStateReads(devAddons)).toEqual(["prod"]);
     // WHEN the drift is computed
-    const drift = catalogDrift(catalog, stacks);
+    const drift = catalogDrift(catalog, { ...synthesized, "dev-addons": devAddons });
     // THEN the undeclared read is an error
     expect(drift.errors).toEqual([expect.stringContaining("dev-addons: reads the state of prod")]);
   });
 
+  it("fails when a stack of the catalog was not synthesized", () => {
+    const { control: _control, ...withoutControl } = synthesized;
+    expect(catalogDrift(catalog, withoutControl).errors).toEqual(["control: in the catalog, but not synthesized"]);
+  });
+
   it("fails when the app builds a stack the catalog does not know", () => {
     const drift = catalogDrift(catalog, { ...synthesized, staging: { terraform: { required_providers: { aws: {} } } } });
-    expect(drift.errors).toEqual([expect.stringContaining("staging: the app builds this stack but the catalog does not list it")]);
+    expect(drift.errors).toEqual([expect.stringContaining("staging: synthesized, but the catalog does not list it")]);
   });
 
   it("fails when a stack requires a provider the catalog does not list", () => {

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp } from "../../app/app";
-import { stacksOf } from "../../core/validate";
+import { stackCatalog } from "../../app/stack-catalog";
 import type { Command, Io } from "../index";
 import { loadConfig, type Config } from "../../config";
 import { Naming } from "../../core/naming";
@@ -26,7 +25,7 @@ const USAGE =
 
 /** What the command needs from outside; tests replace the clock and the app. */
 export interface TfcCommandDeps {
-  /** Stack ids of the configured app. @default every stack of `buildApp(config)` */
+  /** Stack ids of the configured app. @default every stack of the stack catalog */
   readonly stackIds?: (config: Config) => string[];
   /** Synthesizes the app into `outdir`. @default `buildApp(config, { outdir }).app.synth()` */
   readonly synth?: (config: Config, outdir: string) => void;
@@ -139,7 +138,7 @@ interface Context {
 }
 
 function appStackIds(config: Config): string[] {
-  return stacksOf(buildApp(config).app).map((s) => s.node.id);
+  return stackCatalog(config).ids();
 }
 
 async function upload(ctx: Context, synthDirArg: string | undefined): Promise<number> {
