@@ -6,7 +6,7 @@ import type { DmsTaskSettings } from "../../modules/data/dms-task-settings";
 import { buildApp } from "../../src/app/app";
 import { remoteStateReads } from "../../src/ci/catalog-drift";
 import type { Config } from "../../src/config";
-import { eventResourceNames } from "../../src/config/event-resources";
+import { eventResourceNames, eventResourcePatterns } from "../../src/config/event-resources";
 import { DATA_CHECK_ENV, POST_APPLY_ENV } from "../../src/lifecycle/post-apply-config";
 import { synthApp } from "../helpers/app";
 import { configWith } from "../helpers/config";
@@ -563,6 +563,16 @@ describe("event stack: names the lifecycle uses", () => {
     expect(names.verifiedSnapshotId.startsWith(names.auroraClusterId)).toBe(true);
     const cluster = one("aws_rds_cluster");
     expect(cluster.final_snapshot_identifier).toBe(names.finalSnapshotId);
+  });
+
+  it("names the DMS secrets role and the data-check role as the patterns prod's secrets grant reads to", () => {
+    const patterns = eventResourcePatterns(config);
+    const matching = (pattern: string) => {
+      const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+      return listOf(sale, "aws_iam_role").map((r) => String(r.name)).filter((name) => regex.test(name));
+    };
+    expect(matching(patterns.dmsSecretsRoleName)).toEqual(["flashcrowd-event-xmas-mega-sale-dms-secrets"]);
+    expect(matching(patterns.dataCheckRoleName)).toEqual(["flashcrowd-event-xmas-mega-sale-data-check-fn"]);
   });
 });
 
