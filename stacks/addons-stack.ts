@@ -13,6 +13,7 @@ import type { Config, EnvironmentConfig } from "../src/config";
 import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS, type AddonInputs } from "../src/config/addons-contract";
 import type { AddonsConfig } from "../src/config/addons-schema";
 import { AwsStack } from "../src/core/aws-stack";
+import { StackIds } from "../src/core/naming";
 
 export interface AddonsStackProps {
   readonly config: Config;
@@ -49,7 +50,7 @@ export class AddonsStack extends AwsStack {
   constructor(scope: Construct, props: AddonsStackProps) {
     const env = props.config.environments[props.environmentId];
     if (!env) throw new Error(`unknown environment "${props.environmentId}"`);
-    const stackId = `${props.environmentId}-addons`;
+    const stackId = StackIds.addons(props.environmentId);
     super(scope, { config: props.config, stackId, environment: props.environmentId, target: env });
     this.environmentId = props.environmentId;
     this.env = env;

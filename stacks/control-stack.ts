@@ -11,6 +11,7 @@ import { Secret } from "../modules/security/secret";
 import type { Config } from "../src/config";
 import { eventResourcePatterns } from "../src/config/event-resources";
 import { AwsStack } from "../src/core/aws-stack";
+import { StackIds } from "../src/core/naming";
 import { lambdaBundles, type HandlerKey } from "../src/lifecycle/bundle";
 import { lifecycleInput } from "../src/lifecycle/input";
 import { planSchedules } from "../src/lifecycle/schedules";
@@ -47,7 +48,7 @@ export class ControlStack extends AwsStack {
 
   constructor(scope: Construct, props: ControlStackProps) {
     const platform = props.config.events.platform;
-    super(scope, { config: props.config, stackId: "control", environment: "control", target: platform });
+    super(scope, { config: props.config, stackId: StackIds.control, environment: "control", target: platform });
     const settings = { ...DEFAULT_LIFECYCLE_SETTINGS, ...props.settings };
     this.settings = settings;
     const { naming } = this;
@@ -58,13 +59,13 @@ export class ControlStack extends AwsStack {
 
     const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues", accountId: account });
     this.tfcToken = new Secret(this, "tfc-token", {
-      name: `${project}/control/tfc-token`,
+      name: `${project}/${naming.stack}/tfc-token`,
       description: "Terraform Cloud team token with apply rights on the event workspaces; set the value outside Terraform (README, Event lifecycle)",
       key,
       issuer: "Terraform Cloud (a team API token; regenerate it in the team's settings and put the new value here)",
     });
     this.slackWebhook = new Secret(this, "slack-webhook", {
-      name: `${project}/control/slack-webhook`,
+      name: `${project}/${naming.stack}/slack-webhook`,
       description: "Slack incoming-webhook URL for lifecycle notifications; set the value outside Terraform (README, Event lifecycle)",
       key,
       issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",

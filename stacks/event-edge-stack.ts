@@ -15,10 +15,11 @@ import { DmsAccountRoles } from "../modules/security/dms-account-roles";
 import { KmsKey } from "../modules/security/kms-key";
 import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";
 import type { Config, EventPlatformConfig, ResolvedEvent } from "../src/config";
-import { EVENT_EDGE_STACK_ID, ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
+import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
 import { eventResourceNames } from "../src/config/event-resources";
 import { stackCatalog } from "../src/app/stack-catalog";
 import { AwsStack } from "../src/core/aws-stack";
+import { StackIds } from "../src/core/naming";
 import { PROJECT_ROOT } from "../src/core/project-root";
 import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
 
@@ -106,7 +107,7 @@ export class EventEdgeStack extends AwsStack {
     const platform = props.config.events.platform;
     // Environment tag "event", as in the stack catalog: the event platform's costs together. No
     // Event tag, so the lifecycle's tag-scoped grants (Environment=event and Event=<slug>) never match.
-    super(scope, { config: props.config, stackId: EVENT_EDGE_STACK_ID, environment: "event", target: platform });
+    super(scope, { config: props.config, stackId: StackIds.eventEdge, environment: "event", target: platform });
     this.platform = platform;
     const { naming } = this;
     const account = platform.account;
@@ -213,7 +214,7 @@ export class EventEdgeStack extends AwsStack {
     );
     // One registry replication configuration per account: an environment in this account owns it
     // (prod by default); this stack does only in an events account of its own.
-    if (ownsRegistryReplication(props.config, EVENT_EDGE_STACK_ID, account)) {
+    if (ownsRegistryReplication(props.config, StackIds.eventEdge, account)) {
       new EcrRegistryReplication(this, "ecr-replication", {
         naming,
         accountId: account,
@@ -243,7 +244,7 @@ export class EventEdgeStack extends AwsStack {
     });
 
     // ---- Account-wide pieces, when this stack hosts the events' account ----
-    if (stackCatalog(props.config).identityHostOf(account) === EVENT_EDGE_STACK_ID) {
+    if (stackCatalog(props.config).identityHostOf(account) === StackIds.eventEdge) {
       this.dmsAccountRoles = new DmsAccountRoles(this, "dms-account-roles");
     }
     this.tfcIdentity = attachTfcWorkloadIdentity(this);

@@ -32,8 +32,10 @@ import { Secret } from "../modules/security/secret";
 import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";
 import type { Config, EnvironmentConfig } from "../src/config";
 import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
+import { eventResourcePatterns } from "../src/config/event-resources";
 import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS, type AddonInputs } from "../src/config/addons-contract";
 import { AwsStack } from "../src/core/aws-stack";
+import { StackIds } from "../src/core/naming";
 import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
 
 export interface PlatformStackProps {
@@ -299,7 +301,7 @@ export class PlatformStack extends AwsStack {
       const events = props.config.events.platform;
       if (events.account !== env.account) {
         // The event stacks' DMS secrets-access roles run in the events account.
-        this.dmsTargetSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-dms-secrets`, env.region);
+        this.dmsTargetSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${eventResourcePatterns(props.config).dmsSecretsRoleName}`, env.region);
       }
       this.verifyReaderSecret = new Secret(this, "verify-reader-secret", {
         name: `${props.config.project.name}/${this.naming.stack}/verify-reader`,
@@ -310,7 +312,7 @@ export class PlatformStack extends AwsStack {
         issuer: "the database administrators (a MySQL user with SELECT on the event target tables only; they change its password and this value together)",
       });
       if (events.account !== env.account) {
-        this.verifyReaderSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-data-check-fn`, env.region);
+        this.verifyReaderSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${eventResourcePatterns(props.config).dataCheckRoleName}`, env.region);
       }
     }
 
@@ -333,7 +335,7 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
     const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
-    const addonsStack = stackCatalog(props.config).find(`${props.environmentId}-addons`);
+    const addonsStack = stackCatalog(props.config).find(StackIds.addons(props.environmentId));
     const addonsRunRole = addonsStack?.runRole;
     // When this stack creates the add-ons roles, refer to them: EKS refuses an access entry for a
     // principal that does not exist yet, so the entries must wait for the roles.

@@ -9,7 +9,7 @@ import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
 import type { Config } from "../src/config";
-import { Naming } from "../src/core/naming";
+import { Naming, StackIds } from "../src/core/naming";
 import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/app/stack-catalog";
 
 export interface TfcStackProps {
@@ -69,12 +69,12 @@ export class TfcStack extends TerraformStack {
   readonly slackWebhookUrl?: TerraformVariable;
 
   constructor(scope: Construct, props: TfcStackProps) {
-    super(scope, "tfc");
+    super(scope, StackIds.tfc);
     const config = props.config;
     const tfc = config.project.terraformCloud;
     const organization = tfc.organization;
     this.catalog = stackCatalog(config);
-    this.naming = new Naming(config.project.name, "tfc");
+    this.naming = new Naming(config.project.name, StackIds.tfc);
 
     // No project in the cloud block: this workspace is created by the first `terraform init`,
     // before this stack has created the project, and is moved into the project by its first apply.

@@ -1,17 +1,18 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloudBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "cdktf";
+import { App, CloudBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app/app";
 import { catalogDrift, remoteStateReads } from "../../src/ci/catalog-drift";
+import { buildApp } from "../../src/app/app";
 import { listStacks } from "../../src/ci/terraform-harness";
-import { loadConfig } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
-import { synthApp } from "../helpers/app";
 import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
 import type { TerraformJson } from "../helpers/synth";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 
 function readSynth(dir: string): Record<string, TerraformJson> {
   return Object.fromEntries(
@@ -19,8 +20,8 @@ function readSynth(dir: string): Record<string, TerraformJson> {
   );
 }
 
-describe("the stack catalog of the repository's configuration", () => {
-  const catalog = stackCatalog(loadConfig({}));
+describe("the stack catalog of the fixture configuration", () => {
+  const catalog = stackCatalog(fixtureConfig());
 
   it("lists every stack in deploy order, events last", () => {
     expect(catalog.ids()).toEqual([
@@ -31,8 +32,8 @@ describe("the stack catalog of the repository's configuration", () => {
       "dev-addons",
       "event-edge",
       "control",
-      "event-dec-flash-sale",
-      "event-concert-film-tickets",
+      "event-xmas-mega-sale",
+      "event-stadium-show-tickets",
     ]);
   });
 
@@ -42,13 +43,13 @@ describe("the stack catalog of the repository's configuration", () => {
 
   it("marks only event stacks ephemeral", () => {
     const ephemeral = catalog.stacks.filter((s) => s.kind === "ephemeral").map((s) => s.id);
-    expect(ephemeral).toEqual(["event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(ephemeral).toEqual(["event-xmas-mega-sale", "event-stadium-show-tickets"]);
   });
 
   it.each([
     ["prod-addons", ["prod"]],
     ["dev-addons", ["dev"]],
-    ["event-dec-flash-sale", ["event-edge", "prod"]],
+    ["event-xmas-mega-sale", ["event-edge", "prod"]],
     ["control", []],
     ["event-edge", []],
     ["tfc", []],
@@ -65,8 +66,8 @@ describe("the stack catalog of the repository's configuration", () => {
   });
 
   it("names the consumers of each producer from the reads", () => {
-    expect(catalog.consumersOf("prod")).toEqual(["prod-addons", "event-dec-flash-sale", "event-concert-film-tickets"]);
-    expect(catalog.consumersOf("event-edge")).toEqual(["event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(catalog.consumersOf("prod")).toEqual(["prod-addons", "event-xmas-mega-sale", "event-stadium-show-tickets"]);
+    expect(catalog.consumersOf("event-edge")).toEqual(["event-xmas-mega-sale", "event-stadium-show-tickets"]);
     expect(catalog.consumersOf("dev")).toEqual(["dev-addons"]);
     expect(catalog.consumersOf("control")).toEqual([]);
   });
@@ -80,7 +81,7 @@ describe("the stack catalog of the repository's configuration", () => {
       policyArns: [],
     });
     expect(catalog.get("dev-addons").runRole?.apply.arn).toBe("arn:aws:iam::310987654321:role/flashcrowd-dev-addons-tfc-apply");
-    expect(catalog.get("event-dec-flash-sale").runRole?.kind).toBe("event");
+    expect(catalog.get("event-xmas-mega-sale").runRole?.kind).toBe("event");
   });
 
   it("gives the tfc stack no AWS account and no run role", () => {
@@ -97,9 +98,9 @@ describe("the stack catalog of the repository's configuration", () => {
   });
 
   it("puts the safety-net auto-destroy 6 hours after each event's teardown, in UTC", () => {
-    const stack = catalog.get("event-dec-flash-sale");
-    // closes 2026-12-06T00:00 Asia/Seoul + grace PT1H = 2026-12-05T16:00Z; + 6 h
-    expect(stack.autoDestroyAt).toBe("2026-12-05T22:00:00Z");
+    const stack = catalog.get("event-xmas-mega-sale");
+    // closes 2031-12-06T00:00 Asia/Seoul + grace PT1H = 2031-12-05T16:00Z; + 6 h
+    expect(stack.autoDestroyAt).toBe("2031-12-05T22:00:00Z");
     expect(DateTime.fromISO(stack.autoDestroyAt!) > stack.event!.teardownAt).toBe(true);
   });
 
@@ -132,8 +133,8 @@ describe("the stack catalog of other configurations", () => {
     expect(catalog.runRolesIn("510987654321").map((s) => s.id)).toEqual([
       "event-edge",
       "control",
-      "event-dec-flash-sale",
-      "event-concert-film-tickets",
+      "event-xmas-mega-sale",
+      "event-stadium-show-tickets",
     ]);
     expect(catalog.runRolesIn("210987654321").map((s) => s.id)).toEqual(["prod", "prod-addons"]);
   });
@@ -145,18 +146,18 @@ describe("the stack catalog of other configurations", () => {
         c.events.platform.peering = { accepterRoleArn: "arn:aws:iam::310987654321:role/flashcrowd-peering-accepter" };
       }),
     );
-    expect(catalog.get("event-dec-flash-sale").reads).toEqual(["event-edge", "dev"]);
+    expect(catalog.get("event-xmas-mega-sale").reads).toEqual(["event-edge", "dev"]);
   });
 
   it("follows a configured auto-destroy delay", () => {
     const catalog = stackCatalog(configWith((c) => (c.project.terraformCloud.eventAutoDestroyDelay = "P1DT2H")));
-    expect(catalog.get("event-dec-flash-sale").autoDestroyAt).toBe("2026-12-06T18:00:00Z");
+    expect(catalog.get("event-xmas-mega-sale").autoDestroyAt).toBe("2031-12-06T18:00:00Z");
   });
 
   it("gives each kind of stack's apply role the extra policies configured for it, and none by default", () => {
     const extra = "arn:aws:iam::210987654321:policy/flashcrowd-extra-for-events";
     const catalog = stackCatalog(configWith((c) => (c.project.terraformCloud.runRolePolicyArns = { event: [extra] })));
-    expect(catalog.get("event-dec-flash-sale").runRole?.policyArns).toEqual([extra]);
+    expect(catalog.get("event-xmas-mega-sale").runRole?.policyArns).toEqual([extra]);
     expect(catalog.get("prod").runRole?.policyArns).toEqual([]);
   });
 
@@ -174,9 +175,20 @@ describe("the stack catalog of other configurations", () => {
 });
 
 describe("the catalog against the synthesized stacks", () => {
-  const config = loadConfig({});
+  const config = fixtureConfig();
   const catalog = stackCatalog(config);
-  const synthesized = readSynth(synthApp(config));
+  const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-catalog-"));
+  const built = buildApp(config, { clock: fixtureClock, outdir });
+  built.synth();
+  const synthesized = readSynth(outdir);
+
+  it("is what the app builds: exactly its stacks, constructed tfc, platforms, add-ons, event edge, events, control", () => {
+    const byType = (type: string) => catalog.stacks.filter((s) => s.type === type).map((s) => s.id);
+    expect(built.app.node.children.map((c) => c.node.id)).toEqual(
+      ["tfc", "platform", "addons", "event-edge", "event", "control"].flatMap(byType),
+    );
+    expect(Object.keys(synthesized).sort()).toEqual(catalog.ids().sort());
+  });
 
   it("lists every cross-stack read and provider the app's stacks really use", () => {
     const drift = catalogDrift(catalog, synthesized);
@@ -185,24 +197,32 @@ describe("the catalog against the synthesized stacks", () => {
   });
 
   it("fails when a stack reads a producer the catalog does not list for it", () => {
-    // GIVEN a dev-addons stack that reads prod (the catalog says dev-addons reads dev only)
+    // GIVEN a dev-addons stack that reads prod through a cross-stack reference (the catalog says dev-addons reads dev only)
     const dir = mkdtempSync(join(tmpdir(), "flashcrowd-drift-"));
-    const built = buildApp(config, { outdir: dir, addonInputs: () => undefined });
-    const consumer = new TerraformStack(built.app, "dev-addons");
+    const app = new App({ outdir: dir });
+    const producer = new TerraformStack(app, "prod");
+    new AwsProvider(producer, "aws", { region: "ap-northeast-2" });
+    const vpc = new Vpc(producer, "vpc", { cidrBlock: "10.0.0.0/16" });
+    const consumer = new TerraformStack(app, "dev-addons");
     new CloudBackend(consumer, { organization: "flashcrowd", workspaces: new NamedCloudWorkspace("flashcrowd-dev-addons") });
-    new TerraformOutput(consumer, "prod-vpc", { value: built.platforms.prod!.network.vpc.id });
-    built.app.synth();
-    const stacks = readSynth(dir);
-    expect(remoteStateReads(stacks["dev-addons"]!)).toEqual(["prod"]);
+    new TerraformOutput(consumer, "prod-vpc", { value: vpc.id });
+    app.synth();
+    const devAddons = readSynth(dir)["dev-addons"]!;
+    expect(remoteStateReads(devAddons)).toEqual(["prod"]);
     // WHEN the drift is computed
-    const drift = catalogDrift(catalog, stacks);
+    const drift = catalogDrift(catalog, { ...synthesized, "dev-addons": devAddons });
     // THEN the undeclared read is an error
     expect(drift.errors).toEqual([expect.stringContaining("dev-addons: reads the state of prod")]);
   });
 
+  it("fails when a stack of the catalog was not synthesized", () => {
+    const { control: _control, ...withoutControl } = synthesized;
+    expect(catalogDrift(catalog, withoutControl).errors).toEqual(["control: in the catalog, but not synthesized"]);
+  });
+
   it("fails when the app builds a stack the catalog does not know", () => {
     const drift = catalogDrift(catalog, { ...synthesized, staging: { terraform: { required_providers: { aws: {} } } } });
-    expect(drift.errors).toEqual([expect.stringContaining("staging: the app builds this stack but the catalog does not list it")]);
+    expect(drift.errors).toEqual([expect.stringContaining("staging: synthesized, but the catalog does not list it")]);
   });
 
   it("fails when a stack requires a provider the catalog does not list", () => {

@@ -1,21 +1,28 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { changedStacks } from "../../src/ci/changed-stacks";
 import { main, type Io } from "../../src/cli/index";
-import { loadConfig, type ConfigInput } from "../../src/config";
+import type { ConfigInput } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { calendarOf, configWith } from "../helpers/config";
+import { fixtureConfig } from "../helpers/fixture-config";
 
-const catalog = stackCatalog(loadConfig({}));
-const base = synthApp(loadConfig({}));
+// The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
+vi.mock("../../src/config/events", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../src/config/events")>()),
+  calendar: (await vi.importActual<typeof import("../helpers/fixture-calendar")>("../helpers/fixture-calendar")).fixtureCalendar(),
+}));
+
+const catalog = stackCatalog(fixtureConfig());
+const base = synthApp(fixtureConfig());
 const headWith = (change: (c: ConfigInput) => void) => synthApp(configWith(change));
 
 describe("changed stacks", () => {
   it("finds none between two syntheses of the same code", () => {
-    expect(changedStacks(base, synthApp(loadConfig({})), catalog).changed).toEqual([]);
+    expect(changedStacks(base, synthApp(fixtureConfig()), catalog).changed).toEqual([]);
   });
 
   it("finds the one stack whose configuration changed", () => {
@@ -43,12 +50,12 @@ describe("changed stacks", () => {
   it("reports a stack that is gone", () => {
     const head = headWith((c) => calendarOf(c).splice(1, 1));
     const changes = changedStacks(base, head, catalog);
-    expect(changes.removed).toEqual(["event-concert-film-tickets"]);
+    expect(changes.removed).toEqual(["event-stadium-show-tickets"]);
     expect(changes.changed).toEqual(["tfc", "prod", "event-edge", "control"]);
   });
 
   it("ignores cdktf's // comments, which Terraform never reads", () => {
-    const head = synthApp(loadConfig({}));
+    const head = synthApp(fixtureConfig());
     const file = join(head, "stacks", "dev", "cdk.tf.json");
     const json = JSON.parse(readFileSync(file, "utf8")) as { "//": { metadata: Record<string, unknown> } };
     json["//"].metadata.version = "9.9.9";
@@ -59,7 +66,7 @@ describe("changed stacks", () => {
   it("treats every stack as new when the base has no synthesized app", () => {
     const changes = changedStacks(mkdtempSync(join(tmpdir(), "empty-")), base, catalog);
     expect(changes.added).toEqual(changes.changed);
-    expect(changes.changed).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(changes.changed).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-xmas-mega-sale", "event-stadium-show-tickets"]);
   });
 });
 
@@ -81,7 +88,7 @@ describe("npx flashcrowd changed-stacks", () => {
   it("prints a table by default", async () => {
     const result = await run("--base", mkdtempSync(join(tmpdir(), "empty-")), "--head", base);
     expect(result.out).toMatch(/^stack\s+change\s+kind\n/);
-    expect(result.out).toMatch(/event-dec-flash-sale\s+added\s+ephemeral/);
+    expect(result.out).toMatch(/event-xmas-mega-sale\s+added\s+ephemeral/);
     expect(result.err).toContain("every stack counts as new");
   });
 

@@ -63,7 +63,7 @@ describe("event workflow (manual fallback)", () => {
     const checkRequest = (ref: string) =>
       spawnSync("bash", ["-e", "-c", job.steps[0]!.run!], {
         encoding: "utf8",
-        env: { PATH: process.env.PATH, GITHUB_REF: ref, STACK: "event-dec-flash-sale", DIRECTION: "up", DATA_VERIFIED: "false", TFC_TOKEN: "token" },
+        env: { PATH: process.env.PATH, GITHUB_REF: ref, STACK: "event-xmas-mega-sale", DIRECTION: "up", DATA_VERIFIED: "false", TFC_TOKEN: "token" },
       });
 
     it("goes on when dispatched from main", () => {

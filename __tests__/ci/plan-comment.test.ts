@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   GITHUB_COMMENT_LIMIT,
   PLAN_COMMENT_MARKER,
@@ -22,15 +22,21 @@ import { constructPaths } from "../../src/ci/plan-diff";
 import { findTerraform, runOfflineChecks } from "../../src/ci/terraform-harness";
 import { main, type Io } from "../../src/cli/index";
 import { estimateStacks } from "../../src/ci/cost";
-import { loadConfig } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { changePlans, largePlan } from "../helpers/terraform-plans";
+import { fixtureConfig } from "../helpers/fixture-config";
+
+// The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
+vi.mock("../../src/config/events", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../src/config/events")>()),
+  calendar: (await vi.importActual<typeof import("../helpers/fixture-calendar")>("../helpers/fixture-calendar")).fixtureCalendar(),
+}));
 
 const terraform = findTerraform();
 const required = Boolean(process.env.CI || process.env.REQUIRE_TERRAFORM);
 /** The event a pull request adds in the new-event tests: its workspace does not exist yet. */
-const NEW_EVENT = "event-concert-film-tickets";
+const NEW_EVENT = "event-stadium-show-tickets";
 const RUN_URL = "https://app.terraform.io/app/flashcrowd/workspaces/flashcrowd-prod/runs/run-CZcmD7eagjhyX0vN";
 
 const stackJson = (synthDir: string, stack: string): unknown => JSON.parse(readFileSync(join(synthDir, "stacks", stack, "cdk.tf.json"), "utf8"));
@@ -157,7 +163,7 @@ describe.skipIf(!terraform)("the plan comment on real plans", () => {
 
   describe("a pull request that adds an event", () => {
     const render = () => {
-      const catalog = stackCatalog(loadConfig({}));
+      const catalog = stackCatalog(fixtureConfig());
       const plan = summarizePlan(NEW_EVENT, parsePlanJson(newEvent.json), { offline: true, constructPaths: constructPaths(stackJson(synthDir, NEW_EVENT)) });
       return renderPlanComment({ plans: [plan], costs: estimateStacks(synthDir, catalog, [NEW_EVENT]) });
     };
@@ -173,9 +179,9 @@ describe.skipIf(!terraform)("the plan comment on real plans", () => {
     it("shows what the event costs per hour and for its life, with the price table's date", () => {
       const text = render();
       const section = text.slice(text.indexOf("#### Cost estimate"), text.indexOf("<details>"));
-      // Opens 2027-01-15 10:00 KST, closes 14:00, lead time 2 h, grace 1 h: 7 hours up.
+      // Opens 2032-01-15 10:00 KST, closes 14:00, lead time 2 h, grace 1 h: 7 hours up.
       expect(section).toMatch(
-        new RegExp(`\\| \`${NEW_EVENT}\` \\| \\$\\d+\\.\\d\\d per hour while up; \\$[\\d,.]+ for its life \\(7 h, spin-up 2027-01-15T08:00:00\\+09:00 to teardown 2027-01-15T15:00:00\\+09:00, of which \\$[\\d.]+ pre-warm\\); \\$[\\d,.]+ if kept up all month at its minimum, so \\d+\\.\\d% less \\|`),
+        new RegExp(`\\| \`${NEW_EVENT}\` \\| \\$\\d+\\.\\d\\d per hour while up; \\$[\\d,.]+ for its life \\(7 h, spin-up 2032-01-15T08:00:00\\+09:00 to teardown 2032-01-15T15:00:00\\+09:00, of which \\$[\\d.]+ pre-warm\\); \\$[\\d,.]+ if kept up all month at its minimum, so \\d+\\.\\d% less \\|`),
       );
       expect(section).toMatch(/Not estimated \(billed by use\): .*Fargate tasks above the scheduled minimum \(autoscaling\)/);
       expect(section).toMatch(/Prices: ap-northeast-2 table of \d{4}-\d{2}-\d{2} \(AWS public pricing pages/);

@@ -8,9 +8,9 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { TerraformJson } from "../../src/core/terraform-json";
 import { fixtureStateFor, fixtureValue } from "../../src/ci/remote-state-fixtures";
 import { findTerraform, prepareStack, runOfflineChecks } from "../../src/ci/terraform-harness";
-import { loadConfig } from "../../src/config";
 import { AwsStack } from "../../src/core/aws-stack";
 import { PlatformStack } from "../../stacks/platform-stack";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 const ctx = { account: "210987654321", region: "ap-northeast-2" };
 const producer: TerraformJson = {
@@ -49,7 +49,7 @@ describe("fixture values", () => {
 
 class ConsumerStack extends AwsStack {
   constructor(app: App, prod: PlatformStack) {
-    const config = loadConfig({});
+    const config = fixtureConfig();
     super(app, { config, stackId: "consumer", environment: "prod", target: config.environments.prod! });
     const sg = new SecurityGroup(this, "sg", { name: "consumer", description: "reads prod's VPC", vpcId: prod.network.vpc.id });
     new VpcSecurityGroupIngressRule(this, "from-prod", {
@@ -66,7 +66,7 @@ class ConsumerStack extends AwsStack {
 function synthPair(): string {
   const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-xstack-"));
   const app = new App({ outdir });
-  const prod = new PlatformStack(app, { config: loadConfig({}), environmentId: "prod" });
+  const prod = new PlatformStack(app, { config: fixtureConfig(), environmentId: "prod" });
   new ConsumerStack(app, prod);
   app.synth();
   return outdir;

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { commands, loadsCommand, main, type Io } from "../../src/cli/index";
 
+// The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
+vi.mock("../../src/config/events", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../src/config/events")>()),
+  calendar: (await vi.importActual<typeof import("../helpers/fixture-calendar")>("../helpers/fixture-calendar")).fixtureCalendar(),
+}));
+
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
@@ -31,9 +37,9 @@ describe("flashcrowd CLI", () => {
     const { io, out } = capture({ TFC_ORG: "acme" });
     expect(await main(["stacks", "--json"], io)).toBe(0);
     const stacks = JSON.parse(out.join("")) as { stack: string; workspace: string; spinUpAt?: string }[];
-    expect(stacks.map((s) => s.stack)).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
-    expect(stacks.find((s) => s.stack === "event-dec-flash-sale")).toEqual(
-      expect.objectContaining({ workspace: "flashcrowd-event-dec-flash-sale", spinUpAt: "2026-12-04T17:00:00+09:00" }),
+    expect(stacks.map((s) => s.stack)).toEqual(["tfc", "prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-xmas-mega-sale", "event-stadium-show-tickets"]);
+    expect(stacks.find((s) => s.stack === "event-xmas-mega-sale")).toEqual(
+      expect.objectContaining({ workspace: "flashcrowd-event-xmas-mega-sale", spinUpAt: "2031-12-04T17:00:00+09:00" }),
     );
   });
 
@@ -47,7 +53,7 @@ describe("flashcrowd CLI", () => {
     // Any existing file passes the CLI lookup; the stack is rejected before Terraform would run.
     const { io, err } = capture({ TERRAFORM_BIN: process.execPath });
     expect(await main(["check", "nope"], io)).toBe(2);
-    expect(err.join("\n")).toMatch(/unknown stack nope; stacks are: control, dev, dev-addons, event-concert-film-tickets, event-dec-flash-sale, event-edge, prod, prod-addons, tfc/);
+    expect(err.join("\n")).toMatch(/unknown stack nope; stacks are: control, dev, dev-addons, event-edge, event-stadium-show-tickets, event-xmas-mega-sale, prod, prod-addons, tfc/);
   });
 });
 

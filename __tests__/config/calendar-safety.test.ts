@@ -7,15 +7,16 @@ import { describe, expect, it } from "vitest";
 import type { ConfigInput } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { calendarOf, configInput, configWith, problemsOf } from "../helpers/config";
+import { FIXTURE_NOW } from "../helpers/fixture-config";
 import { validateConfig } from "../../src/config";
 
-/** Before the December sale: its teardown (2026-12-05T16:00Z) is two days away. */
-const BEFORE_SALE = DateTime.fromISO("2026-12-03T12:00:00Z");
+/** Before the December sale: its teardown (2031-12-05T16:00Z) is two days away. */
+const BEFORE_SALE = DateTime.fromISO("2031-12-03T12:00:00Z");
 /** A week after the December sale's teardown. */
-const WEEK_AFTER = DateTime.fromISO("2026-12-12T00:00:00Z");
+const WEEK_AFTER = DateTime.fromISO("2031-12-12T00:00:00Z");
 
-const dec = (c: ConfigInput) => calendarOf(c)[0]!;
-const concert = (c: ConfigInput) => calendarOf(c)[1]!;
+const sale = (c: ConfigInput) => calendarOf(c)[0]!;
+const tickets = (c: ConfigInput) => calendarOf(c)[1]!;
 
 /** A November sale, long over, retired, holding keys 9_200_000_000_000 to 9_299_999_999_999. */
 const retiredNovemberSale = (c: ConfigInput) =>
@@ -35,29 +36,29 @@ describe("event key blocks", () => {
   it("resolve to inclusive first and last keys", () => {
     const config = configWith();
     expect(config.events.calendar.map((e) => [e.slug, e.keyBlock])).toEqual([
-      ["dec-flash-sale", { first: 9_000_000_000_000, last: 9_099_999_999_999 }],
-      ["concert-film-tickets", { first: 9_100_000_000_000, last: 9_199_999_999_999 }],
+      ["xmas-mega-sale", { first: 9_000_000_000_000, last: 9_099_999_999_999 }],
+      ["stadium-show-tickets", { first: 9_100_000_000_000, last: 9_199_999_999_999 }],
     ]);
   });
 
   it.each<[string, (c: ConfigInput) => void, string]>([
     [
       "a missing block, naming the next free one",
-      (c) => delete concert(c).keyBlock,
-      'events.calendar[1].keyBlock (event "concert-film-tickets"): is required: every event hands out primary keys from a block of its own, so its rows cannot collide with prod\'s or another event\'s; { first: 9_100_000_000_000, size: 100_000_000_000 } is free',
+      (c) => delete tickets(c).keyBlock,
+      'events.calendar[1].keyBlock (event "stadium-show-tickets"): is required: every event hands out primary keys from a block of its own, so its rows cannot collide with prod\'s or another event\'s; { first: 9_100_000_000_000, size: 100_000_000_000 } is free',
     ],
-    ["a first key of 0", (c) => (dec(c).keyBlock!.first = 0), 'events.calendar[0].keyBlock.first (event "dec-flash-sale"): must be at least 1'],
-    ["a fractional first key", (c) => (dec(c).keyBlock!.first = 9e12 + 0.5), 'events.calendar[0].keyBlock.first (event "dec-flash-sale"): must be a whole number'],
-    ["a block under a million keys", (c) => (dec(c).keyBlock!.size = 999_999), 'events.calendar[0].keyBlock.size (event "dec-flash-sale"): must be at least 1,000,000 keys (a sale\'s orders, items and payments must fit)'],
+    ["a first key of 0", (c) => (sale(c).keyBlock!.first = 0), 'events.calendar[0].keyBlock.first (event "xmas-mega-sale"): must be at least 1'],
+    ["a fractional first key", (c) => (sale(c).keyBlock!.first = 9e12 + 0.5), 'events.calendar[0].keyBlock.first (event "xmas-mega-sale"): must be a whole number'],
+    ["a block under a million keys", (c) => (sale(c).keyBlock!.size = 999_999), 'events.calendar[0].keyBlock.size (event "xmas-mega-sale"): must be at least 1,000,000 keys (a sale\'s orders, items and payments must fit)'],
     [
       "a block past Number.MAX_SAFE_INTEGER",
-      (c) => (concert(c).keyBlock = { first: Number.MAX_SAFE_INTEGER - 10, size: 1_000_000 }),
-      'events.calendar[1].keyBlock (event "concert-film-tickets"): ends at 9_007_199_255_740_980, above 9_007_199_254_740_991 (Number.MAX_SAFE_INTEGER, below signed BIGINT\'s maximum); lower first or size',
+      (c) => (tickets(c).keyBlock = { first: Number.MAX_SAFE_INTEGER - 10, size: 1_000_000 }),
+      'events.calendar[1].keyBlock (event "stadium-show-tickets"): ends at 9_007_199_255_740_980, above 9_007_199_254_740_991 (Number.MAX_SAFE_INTEGER, below signed BIGINT\'s maximum); lower first or size',
     ],
     [
       "a block overlapping another event's, naming both, the overlap and the next free block",
-      (c) => (concert(c).keyBlock = { first: 9_050_000_000_000, size: 100_000_000_000 }),
-      'events.calendar[1].keyBlock (event "concert-film-tickets"): keys 9_050_000_000_000-9_149_999_999_999 overlap events.calendar[0].keyBlock (event "dec-flash-sale", 9_000_000_000_000-9_099_999_999_999) on 9_050_000_000_000-9_099_999_999_999; rows of the two events could collide in prod; { first: 9_100_000_000_000, size: 100_000_000_000 } is free',
+      (c) => (tickets(c).keyBlock = { first: 9_050_000_000_000, size: 100_000_000_000 }),
+      'events.calendar[1].keyBlock (event "stadium-show-tickets"): keys 9_050_000_000_000-9_149_999_999_999 overlap events.calendar[0].keyBlock (event "xmas-mega-sale", 9_000_000_000_000-9_099_999_999_999) on 9_050_000_000_000-9_099_999_999_999; rows of the two events could collide in prod; { first: 9_100_000_000_000, size: 100_000_000_000 } is free',
     ],
     [
       "a block overlapping a retired event's, skipping every taken block in the suggestion",
@@ -77,7 +78,7 @@ describe("event key blocks", () => {
       'events.calendar[3].keyBlock (event "spring-sale"): keys 9_250_000_000_000-9_250_000_999_999 overlap events.calendar[2].keyBlock (event "nov-warm-up", 9_200_000_000_000-9_299_999_999_999) on 9_250_000_000_000-9_250_000_999_999; rows of the two events could collide in prod; { first: 9_300_000_000_000, size: 1_000_000 } is free',
     ],
   ])("rejects %s", (_name, change, expected) => {
-    // GIVEN the repository's calendar with one change WHEN validated THEN exactly this problem is reported
+    // GIVEN the fixture calendar with one change WHEN validated THEN exactly this problem is reported
     expect(problemsOf(change, WEEK_AFTER)).toEqual([expected]);
   });
 });
@@ -85,36 +86,36 @@ describe("event key blocks", () => {
 describe("retiring an event", () => {
   it("keeps its stack and workspace but takes it off the scheduled calendar", () => {
     // GIVEN the December sale retired a week after its teardown
-    const config = configWith((c) => (dec(c).retired = true), WEEK_AFTER);
+    const config = configWith((c) => (sale(c).retired = true), WEEK_AFTER);
     // THEN it has no schedules (it is not on the calendar) but still a stack and a workspace
-    expect(config.events.calendar.map((e) => e.slug)).toEqual(["concert-film-tickets"]);
-    expect(config.events.retired.map((e) => e.slug)).toEqual(["dec-flash-sale"]);
-    expect(config.events.withStacks.map((e) => e.slug)).toEqual(["dec-flash-sale", "concert-film-tickets"]);
-    expect(stackCatalog(config).get("event-dec-flash-sale")).toMatchObject({ kind: "ephemeral", workspace: "flashcrowd-event-dec-flash-sale" });
+    expect(config.events.calendar.map((e) => e.slug)).toEqual(["stadium-show-tickets"]);
+    expect(config.events.retired.map((e) => e.slug)).toEqual(["xmas-mega-sale"]);
+    expect(config.events.withStacks.map((e) => e.slug)).toEqual(["xmas-mega-sale", "stadium-show-tickets"]);
+    expect(stackCatalog(config).get("event-xmas-mega-sale")).toMatchObject({ kind: "ephemeral", workspace: "flashcrowd-event-xmas-mega-sale" });
   });
 
   it("keeps its CIDR reserved", () => {
     const problems = problemsOf((c) => {
       retiredNovemberSale(c);
-      concert(c).cidr = "10.64.32.0/20";
+      tickets(c).cidr = "10.64.32.0/20";
     }, WEEK_AFTER);
     expect(problems.some((p) => p.startsWith('events.calendar[2].cidr (event "nov-warm-up"): 10.64.32.0/20 overlaps events.calendar[1].cidr'))).toBe(true);
   });
 
   it.each<[string, DateTime]>([
     ["before its sale", BEFORE_SALE],
-    ["during its verified teardown", DateTime.fromISO("2026-12-05T18:00:00Z")],
-    ["a minute short of a day after its teardown", DateTime.fromISO("2026-12-06T15:59:00Z")],
+    ["during its verified teardown", DateTime.fromISO("2031-12-05T18:00:00Z")],
+    ["a minute short of a day after its teardown", DateTime.fromISO("2031-12-06T15:59:00Z")],
   ])("is refused %s: it would leave the environment without a teardown", (_name, now) => {
-    expect(problemsOf((c) => (dec(c).retired = true), now)).toEqual([
-      'events.calendar[0].retired (event "dec-flash-sale"): the event\'s teardown starts 2026-12-05T16:00:00Z; retiring drops its schedules, so it is allowed from 2026-12-06T16:00:00Z (24 h later), once the verified teardown has run. ' +
+    expect(problemsOf((c) => (sale(c).retired = true), now)).toEqual([
+      'events.calendar[0].retired (event "xmas-mega-sale"): the event\'s teardown starts 2031-12-05T16:00:00Z; retiring drops its schedules, so it is allowed from 2031-12-06T16:00:00Z (24 h later), once the verified teardown has run. ' +
         "Leave retired unset until then (to end a sale early, move closes earlier; to cancel an event that has not been spun up, remove its entry before its spin-up)",
     ]);
   });
 
   it("is allowed from a day after its teardown, and stays allowed as time passes", () => {
-    for (const now of ["2026-12-06T16:00:00Z", "2027-12-06T16:00:00Z"]) {
-      expect(problemsOf((c) => (dec(c).retired = true), DateTime.fromISO(now)), now).toEqual([]);
+    for (const now of ["2031-12-06T16:00:00Z", "2032-12-06T16:00:00Z"]) {
+      expect(problemsOf((c) => (sale(c).retired = true), DateTime.fromISO(now)), now).toEqual([]);
     }
   });
 });
@@ -123,9 +124,9 @@ describe("the auto-destroy safety net", () => {
   it("is off when config leaves it out", () => {
     const input = configInput();
     delete input.project.terraformCloud.eventAutoDestroyDelay;
-    const config = validateConfig(input, {});
+    const config = validateConfig(input, {}, FIXTURE_NOW);
     expect(config.project.terraformCloud.eventAutoDestroyDelay).toBe(false);
-    expect(stackCatalog(config).get("event-dec-flash-sale").autoDestroyAt).toBeUndefined();
+    expect(stackCatalog(config).get("event-xmas-mega-sale").autoDestroyAt).toBeUndefined();
   });
 
   it("is off when set to false", () => {

@@ -93,6 +93,6 @@ describe("serviceCapacityPlans", () => {
       api: [39, 18461], // 30000 x 0.4 x 1.3 / 400
       worker: [8, undefined], // 30000 x 0.02 x 1.3 / 100 = 7.8
     });
-    expect(plans.web!.window.raiseExpression).toBe("at(2026-12-04T19:30:00)");
+    expect(plans.web!.window.raiseExpression).toBe("at(2031-12-04T19:30:00)");
   });
 });

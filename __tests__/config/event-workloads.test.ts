@@ -132,12 +132,12 @@ describe("invalid event workloads", () => {
     [
       "an expected peak beyond what maxTasks can carry",
       (c) => (calendarOf(c)[1]!.expectedPeakRps = 90000),
-      'events.calendar[1].expectedPeakRps (event "concert-film-tickets"): 90000 rps needs 234 "web" tasks with 30% headroom, but events.platform.services.web.maxTasks is 200',
+      'events.calendar[1].expectedPeakRps (event "stadium-show-tickets"): 90000 rps needs 234 "web" tasks with 30% headroom, but events.platform.services.web.maxTasks is 200',
     ],
     [
       "a lead time that leaves no time to apply before the pre-warm",
       (c) => (calendarOf(c)[0]!.leadTime = "PT1H"),
-      'events.calendar[0].leadTime (event "dec-flash-sale"): PT1H leaves 30 minutes between spin-up and the pre-warm at opens - PT30M; the stack needs 45',
+      'events.calendar[0].leadTime (event "xmas-mega-sale"): PT1H leaves 30 minutes between spin-up and the pre-warm at opens - PT30M; the stack needs 45',
     ],
     [
       "a pre-warm too close to opening",

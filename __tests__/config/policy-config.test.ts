@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, type ConfigInput } from "../../src/config";
+import type { ConfigInput } from "../../src/config";
 import { configWith, problemsOf } from "../helpers/config";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 
 const suppressions = (c: ConfigInput) => {
@@ -11,7 +12,7 @@ const suppressions = (c: ConfigInput) => {
 
 describe("policy and high-availability configuration", () => {
   it("defaults to no suppressions and HA everywhere except dev", () => {
-    const config = loadConfig({});
+    const config = fixtureConfig();
     expect(config.policy.suppressions).toEqual([]);
     expect(config.environments.prod!.highAvailability).toBe(true);
     expect(config.environments.dev!.highAvailability).toBe(false);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { validateConfig, type ConfigInput } from "../../src/config";
 import { configInput, problemsOf } from "../helpers/config";
+import { FIXTURE_NOW, fixtureConfig } from "../helpers/fixture-config";
 
 
 describe("Terraform Cloud settings", () => {
   it("pin the Terraform version and default the safety net to 6 hours", () => {
-    const tfc = loadConfig({}).project.terraformCloud;
+    const tfc = fixtureConfig().project.terraformCloud;
     expect(tfc.terraformVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(tfc.eventAutoDestroyDelay).toBe("PT6H");
     expect(tfc.slackNotifications).toBe(true);
@@ -14,7 +15,7 @@ describe("Terraform Cloud settings", () => {
   it("default every kind's extra apply-role policies to none when none are configured", () => {
     const input = configInput();
     delete input.project.terraformCloud.runRolePolicyArns;
-    const tfc = validateConfig(input, {}).project.terraformCloud;
+    const tfc = validateConfig(input, {}, FIXTURE_NOW).project.terraformCloud;
     expect(Object.values(tfc.runRolePolicyArns)).toEqual(Array(5).fill([]));
   });
 
@@ -23,7 +24,7 @@ describe("Terraform Cloud settings", () => {
     delete input.environments.dev!.autoApply;
     delete input.events.platform.autoApply;
     delete input.project.terraformCloud.autoApply;
-    const config = validateConfig(input, {});
+    const config = validateConfig(input, {}, FIXTURE_NOW);
     expect([config.environments.dev!.autoApply, config.events.platform.autoApply, config.project.terraformCloud.autoApply]).toEqual([false, false, false]);
   });
 

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { defaultConfigInput, loadConfig, validateConfig, type ConfigInput } from "../../src/config";
+import { StackIds } from "../../src/core/naming";
 import { calendarOf, configInput, configWith, problemsOf } from "../helpers/config";
 
 
-describe("the repository's configuration", () => {
+describe("the live configuration", () => {
   it("is valid and resolves every calendar entry", () => {
     const config = loadConfig({});
     expect(Object.keys(config.environments)).toEqual(["prod", "dev"]);
-    expect(config.events.calendar.map((e) => e.stackId)).toEqual(["event-dec-flash-sale", "event-concert-film-tickets"]);
+    const live = (defaultConfigInput.events.calendar ?? []).filter((e) => !e.retired);
+    expect(config.events.calendar.map((e) => e.stackId)).toEqual(live.map((e) => StackIds.event(e.slug)));
   });
 
   it("takes the Terraform Cloud organization from TFC_ORG when set", () => {
@@ -18,7 +20,9 @@ describe("the repository's configuration", () => {
   it("defaults the Terraform Cloud project to the project name", () => {
     expect(loadConfig({}).project.terraformCloud.project).toBe("flashcrowd");
   });
+});
 
+describe("another environment", () => {
   it("accepts a staging environment that mirrors prod as config only", () => {
     const config = configWith((c) => {
       const prod = structuredClone(c.environments.prod!);
@@ -39,17 +43,17 @@ describe("invalid configurations", () => {
     [
       "an event CIDR overlapping another event",
       (c) => (calendarOf(c)[1]!.cidr = "10.64.8.0/21"),
-      'events.calendar[1].cidr (event "concert-film-tickets"): 10.64.8.0/21 overlaps events.calendar[0].cidr (10.64.0.0/20, event "dec-flash-sale"); 10.64.16.0/21 is free',
+      'events.calendar[1].cidr (event "stadium-show-tickets"): 10.64.8.0/21 overlaps events.calendar[0].cidr (10.64.0.0/20, event "xmas-mega-sale"); 10.64.16.0/21 is free',
     ],
     [
       "an event CIDR overlapping an environment",
       (c) => (calendarOf(c)[0]!.cidr = "10.1.0.0/20"),
-      'events.calendar[0].cidr (event "dec-flash-sale"): 10.1.0.0/20 overlaps environments.dev.network.cidr (10.1.0.0/16)',
+      'events.calendar[0].cidr (event "xmas-mega-sale"): 10.1.0.0/20 overlaps environments.dev.network.cidr (10.1.0.0/16)',
     ],
     [
       "an event CIDR outside the pool",
       (c) => (calendarOf(c)[0]!.cidr = "172.16.0.0/20"),
-      'events.calendar[0].cidr (event "dec-flash-sale"): 172.16.0.0/20 is outside events.platform.cidrPool 10.64.0.0/14; 10.64.0.0/20 is free',
+      'events.calendar[0].cidr (event "xmas-mega-sale"): 172.16.0.0/20 is outside events.platform.cidrPool 10.64.0.0/14; 10.64.0.0/20 is free',
     ],
     [
       "an event pool overlapping an environment",
@@ -58,13 +62,13 @@ describe("invalid configurations", () => {
     ],
     [
       "closes before opens",
-      (c) => (calendarOf(c)[0]!.closes = "2026-12-04T19:00"),
-      'events.calendar[0].closes (event "dec-flash-sale"): 2026-12-04T19:00 is not after opens (2026-12-04T20:00)',
+      (c) => (calendarOf(c)[0]!.closes = "2031-12-04T19:00"),
+      'events.calendar[0].closes (event "xmas-mega-sale"): 2031-12-04T19:00 is not after opens (2031-12-04T20:00)',
     ],
     [
       "a duplicate slug",
-      (c) => (calendarOf(c)[1]!.slug = "dec-flash-sale"),
-      'events.calendar[1].slug (event "dec-flash-sale"): duplicate of events.calendar[0].slug',
+      (c) => (calendarOf(c)[1]!.slug = "xmas-mega-sale"),
+      'events.calendar[1].slug (event "xmas-mega-sale"): duplicate of events.calendar[0].slug',
     ],
     [
       "a slug that is not DNS-safe",
@@ -89,7 +93,7 @@ describe("invalid configurations", () => {
     [
       "an event CIDR too small for the event subnets",
       (c) => (calendarOf(c)[0]!.cidr = "10.64.0.0/22"),
-      'events.calendar[0].cidr (event "dec-flash-sale"): 10.64.0.0/22 holds 1024 addresses',
+      'events.calendar[0].cidr (event "xmas-mega-sale"): 10.64.0.0/22 holds 1024 addresses',
     ],
     [
       "more AZs than reserved slots",
@@ -129,7 +133,7 @@ describe("invalid configurations", () => {
     [
       "a local time with no time zone",
       (c) => delete calendarOf(c)[0]!.timeZone,
-      'events.calendar[0].opens (event "dec-flash-sale"): "2026-12-04T20:00" has no UTC offset; add one (+09:00) or set timeZone',
+      'events.calendar[0].opens (event "xmas-mega-sale"): "2031-12-04T20:00" has no UTC offset; add one (+09:00) or set timeZone',
     ],
     [
       "an unknown time zone",
@@ -138,8 +142,8 @@ describe("invalid configurations", () => {
     ],
     [
       "an offset that disagrees with the time zone",
-      (c) => (calendarOf(c)[1]!.opens = "2027-01-15T10:00:00+08:00"),
-      'events.calendar[1].opens (event "concert-film-tickets"): "2027-01-15T10:00:00+08:00" has offset +08:00 but Asia/Seoul is +09:00 at that time',
+      (c) => (calendarOf(c)[1]!.opens = "2032-01-15T10:00:00+08:00"),
+      'events.calendar[1].opens (event "stadium-show-tickets"): "2032-01-15T10:00:00+08:00" has offset +08:00 but Asia/Seoul is +09:00 at that time',
     ],
     [
       "a local time skipped by daylight saving",
@@ -154,12 +158,12 @@ describe("invalid configurations", () => {
     [
       "a lead time too short to apply the stack",
       (c) => (calendarOf(c)[0]!.leadTime = "PT10M"),
-      'events.calendar[0].leadTime (event "dec-flash-sale"): PT10M is outside the allowed range of 30 to 10080 minutes',
+      'events.calendar[0].leadTime (event "xmas-mega-sale"): PT10M is outside the allowed range of 30 to 10080 minutes',
     ],
     [
       "a lead time that is not an ISO duration",
       (c) => (calendarOf(c)[0]!.leadTime = "2h"),
-      "events.calendar[0].leadTime (event \"dec-flash-sale\"): must be an ISO-8601 duration",
+      "events.calendar[0].leadTime (event \"xmas-mega-sale\"): must be an ISO-8601 duration",
     ],
     [
       "a reserved environment id",
@@ -169,7 +173,7 @@ describe("invalid configurations", () => {
     [
       "a non-positive expected peak",
       (c) => (calendarOf(c)[0]!.expectedPeakRps = 0),
-      "events.calendar[0].expectedPeakRps (event \"dec-flash-sale\"): must be greater than 0",
+      "events.calendar[0].expectedPeakRps (event \"xmas-mega-sale\"): must be greater than 0",
     ],
     [
       "an unsupported NAT mode",
@@ -368,9 +372,9 @@ describe("invalid configurations", () => {
 describe("event times", () => {
   it("resolves a local time in its zone and derives spin-up and teardown", () => {
     const [sale] = configWith().events.calendar;
-    expect(sale!.opensAt.toISO()).toBe("2026-12-04T20:00:00.000+09:00");
-    expect(sale!.spinUpAt.toISO()).toBe("2026-12-04T17:00:00.000+09:00"); // leadTime PT3H
-    expect(sale!.teardownAt.toISO()).toBe("2026-12-06T01:00:00.000+09:00"); // platform grace PT1H
+    expect(sale!.opensAt.toISO()).toBe("2031-12-04T20:00:00.000+09:00");
+    expect(sale!.spinUpAt.toISO()).toBe("2031-12-04T17:00:00.000+09:00"); // leadTime PT3H
+    expect(sale!.teardownAt.toISO()).toBe("2031-12-06T01:00:00.000+09:00"); // platform grace PT1H
     expect(sale!.zone).toBe("Asia/Seoul");
   });
 
@@ -387,7 +391,7 @@ describe("event times", () => {
     });
     const tickets = config.events.calendar[1]!;
     expect(tickets.zone).toBe("UTC");
-    expect(tickets.opensAt.toUTC().toISO()).toBe("2027-01-15T01:00:00.000Z");
+    expect(tickets.opensAt.toUTC().toISO()).toBe("2032-01-15T01:00:00.000Z");
   });
 
   it("keeps wall-clock lead times across a daylight-saving change in the event's zone", () => {

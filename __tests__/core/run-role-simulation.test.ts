@@ -4,7 +4,6 @@
  * (the representative actions of src/core/aws-resource-services.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
 import type { RunRoleKind } from "../../src/config/schema";
 import { stackCatalog, type CatalogStack } from "../../src/app/stack-catalog";
 import { AWS_RESOURCE_SERVICES, resourceServices } from "../../src/core/aws-resource-services";
@@ -13,8 +12,9 @@ import { IDENTITY_HOST_ONLY_TYPES, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CO
 import { stacksIn, synthApp } from "../helpers/app";
 import { actionInfo, decide, isWrite, synthesizedRolePolicies, type RolePolicies, type World } from "../helpers/iam-simulation";
 import { listOf, type TerraformJson } from "../helpers/synth";
+import { fixtureConfig } from "../helpers/fixture-config";
 
-const config = loadConfig({});
+const config = fixtureConfig();
 const catalog = stackCatalog(config);
 const project = config.project.name;
 
@@ -24,7 +24,7 @@ const REPRESENTATIVE: Record<RunRoleKind, string> = {
   addons: "prod-addons",
   eventEdge: "event-edge",
   control: "control",
-  event: "event-dec-flash-sale",
+  event: "event-xmas-mega-sale",
 };
 
 /** Every service the model of ReadOnlyAccess covers: the table's, plus the data services of the Deny. */
@@ -205,7 +205,7 @@ describe("the identity host's apply role", () => {
 });
 
 describe("an event's apply role and another event's resources", () => {
-  const other = "concert-film-tickets";
+  const other = "stadium-show-tickets";
 
   it("GIVEN two events in one account WHEN one's apply role deletes or changes the other's tag-conditioned resources THEN IAM refuses", async () => {
     const s = subject("event");

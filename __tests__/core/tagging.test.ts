@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { AwsStack } from "../../src/core/aws-stack";
-import { loadConfig } from "../../src/config";
 import { listOf, synthJson } from "../helpers/synth";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 class ProbeStack extends AwsStack {
   constructor(build: (stack: TerraformStack) => void) {
-    const config = loadConfig({});
+    const config = fixtureConfig();
     super(Testing.app(), { config, stackId: "prod", environment: "prod", target: config.environments.prod! });
     build(this);
   }

@@ -3,14 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp, type BuildAppOptions } from "../../src/app/app";
 import type { Config } from "../../src/config";
-import { loadConfig } from "../../src/config";
 import { placeholderAddonInputs } from "./addon-inputs";
+import { fixtureClock, fixtureConfig } from "./fixture-config";
 import type { TerraformJson } from "./synth";
 
-/** Synthesizes the whole app for `config` into a fresh temporary folder and returns that folder. */
-export function synthApp(config: Config = loadConfig({}), options: Omit<BuildAppOptions, "outdir"> = {}): string {
+/**
+ * Synthesizes the whole app for `config` (the fixture config by default) into a fresh temporary
+ * folder and returns that folder. The clock is the fixture's unless `options` says otherwise.
+ */
+export function synthApp(config: Config = fixtureConfig(), options: Omit<BuildAppOptions, "outdir"> = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-synth-"));
-  buildApp(config, { ...options, outdir }).synth();
+  buildApp(config, { clock: fixtureClock, ...options, outdir }).synth();
   return outdir;
 }
 
@@ -24,7 +27,7 @@ export function stacksIn(outdir: string): Map<string, TerraformJson> {
  * The whole app with add-ons stacks, their platform inputs taken from placeholder resources in each
  * platform stack (as the EKS, ALB and logging modules will provide them), synthesized to a folder.
  */
-export function synthAppWithAddons(config: Config = loadConfig({})): { outdir: string; stacks: Map<string, TerraformJson> } {
+export function synthAppWithAddons(config: Config = fixtureConfig()): { outdir: string; stacks: Map<string, TerraformJson> } {
   const outdir = synthApp(config, { addonInputs: (platform) => placeholderAddonInputs(platform) });
   return { outdir, stacks: stacksIn(outdir) };
 }

@@ -1,19 +1,20 @@
 import type { DateTime } from "luxon";
-import { ConfigError, defaultConfigInput, validateConfig, type Config, type ConfigInput } from "../../src/config";
+import { ConfigError, validateConfig, type Config, type ConfigInput } from "../../src/config";
 import { DEFAULT_KEY_BLOCK_SIZE, KEY_BLOCK_FLOOR } from "../../src/config/validate";
+import { FIXTURE_NOW, fixtureInput } from "./fixture-config";
 
-/** A fresh, mutable copy of the repository's config input. */
+/** A fresh, mutable copy of the fixture config input (the repository's settings, the fixture calendar). */
 export function configInput(): ConfigInput {
-  return structuredClone(defaultConfigInput);
+  return fixtureInput();
 }
 
 /**
- * The repository's config with `change` applied, validated. Calendar entries the change adds
- * without a key block get the next free one (the block validation would suggest), so tests about
- * other fields need not spell one out; {@link problemsOf} adds nothing, so validation tests see
- * exactly what they wrote.
+ * The fixture config with `change` applied, validated at `now` (the fixture's by default).
+ * Calendar entries the change adds without a key block get the next free one (the block
+ * validation would suggest), so tests about other fields need not spell one out;
+ * {@link problemsOf} adds nothing, so validation tests see exactly what they wrote.
  */
-export function configWith(change: (input: ConfigInput) => void = () => undefined, now?: DateTime): Config {
+export function configWith(change: (input: ConfigInput) => void = () => undefined, now: DateTime = FIXTURE_NOW): Config {
   const input = configInput();
   change(input);
   withKeyBlocks(input);
@@ -30,7 +31,7 @@ function withKeyBlocks(input: ConfigInput): void {
   }
 }
 
-/** Calendar of the repository's config (always an array in tests). */
+/** Calendar of a config input (always an array in tests). */
 export function calendarOf(input: ConfigInput): NonNullable<ConfigInput["events"]["calendar"]> {
   input.events.calendar ??= [];
   return input.events.calendar;
@@ -42,8 +43,8 @@ export function eventsInOwnAccount(input: ConfigInput): void {
   input.events.platform.peering = { accepterRoleArn: "arn:aws:iam::210987654321:role/flashcrowd-peering-accepter" };
 }
 
-/** The problems validation reports for the repository's config with `change` applied, as `path: message`. */
-export function problemsOf(change: (input: ConfigInput) => void, now?: DateTime): string[] {
+/** The problems validation reports for the fixture config with `change` applied (at the fixture's "now" by default), as `path: message`. */
+export function problemsOf(change: (input: ConfigInput) => void, now: DateTime = FIXTURE_NOW): string[] {
   const input = configInput();
   change(input);
   try {

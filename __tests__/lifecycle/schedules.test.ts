@@ -9,11 +9,11 @@ const NOW = DateTime.fromISO("2026-11-22T00:00:00Z");
 describe("lifecycle schedules", () => {
   it("plans a spin-up at opens - lead and a teardown at closes + grace, in the event's zone", () => {
     const config = configWith();
-    const plan = planSchedules(config, NOW).filter((s) => s.event.slug === "dec-flash-sale");
-    // opens 2026-12-04T20:00 Asia/Seoul, lead PT3H; closes 2026-12-06T00:00, grace PT1H (platform default)
+    const plan = planSchedules(config, NOW).filter((s) => s.event.slug === "xmas-mega-sale");
+    // opens 2031-12-04T20:00 Asia/Seoul, lead PT3H; closes 2031-12-06T00:00, grace PT1H (platform default)
     expect(plan.map((s) => [s.action, s.expression, s.timezone])).toEqual([
-      ["up", "at(2026-12-04T17:00:00)", "Asia/Seoul"],
-      ["down", "at(2026-12-06T01:00:00)", "Asia/Seoul"],
+      ["up", "at(2031-12-04T17:00:00)", "Asia/Seoul"],
+      ["down", "at(2031-12-06T01:00:00)", "Asia/Seoul"],
     ]);
   });
 
@@ -48,14 +48,14 @@ describe("lifecycle schedules", () => {
 
   it("plans nothing for an event already past", () => {
     const config = configWith();
-    const later = DateTime.fromISO("2026-12-10T00:00:00Z");
-    expect(planSchedules(config, later).map((s) => s.event.slug)).not.toContain("dec-flash-sale");
+    const later = DateTime.fromISO("2031-12-10T00:00:00Z");
+    expect(planSchedules(config, later).map((s) => s.event.slug)).not.toContain("xmas-mega-sale");
   });
 
   it("plans only the teardown for an event that is running", () => {
     const config = configWith();
-    const during = DateTime.fromISO("2026-12-05T00:00:00Z");
-    expect(planSchedules(config, during).filter((s) => s.event.slug === "dec-flash-sale").map((s) => s.action)).toEqual(["down"]);
+    const during = DateTime.fromISO("2031-12-05T00:00:00Z");
+    expect(planSchedules(config, during).filter((s) => s.event.slug === "xmas-mega-sale").map((s) => s.action)).toEqual(["down"]);
   });
 
   it("gives each execution the shared resource names of its event", () => {
@@ -63,11 +63,11 @@ describe("lifecycle schedules", () => {
     const input = lifecycleInput(config, config.events.calendar[0]!, "down");
     expect(input).toMatchObject({
       action: "down",
-      scheduledAt: "2026-12-06T01:00:00+09:00",
+      scheduledAt: "2031-12-06T01:00:00+09:00",
       event: {
-        workspace: "flashcrowd-event-dec-flash-sale",
-        dmsTaskId: "flashcrowd-event-dec-flash-sale-sync",
-        postApplyFunctionName: "flashcrowd-event-dec-flash-sale-post-apply",
+        workspace: "flashcrowd-event-xmas-mega-sale",
+        dmsTaskId: "flashcrowd-event-xmas-mega-sale-sync",
+        postApplyFunctionName: "flashcrowd-event-xmas-mega-sale-post-apply",
         ownerChannel: "#sale-ops",
       },
     });

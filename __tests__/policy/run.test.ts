@@ -64,7 +64,7 @@ describe("policyContext", () => {
     ["prod", { kind: "platform", lifetime: "permanent", prod: true, highAvailability: true }],
     ["prod-addons", { kind: "platform", lifetime: "permanent", prod: true }],
     ["dev", { kind: "platform", lifetime: "permanent", prod: false, highAvailability: false }],
-    ["event-dec-flash-sale", { kind: "event", lifetime: "ephemeral", prod: false, highAvailability: true }],
+    ["event-xmas-mega-sale", { kind: "event", lifetime: "ephemeral", prod: false, highAvailability: true }],
     ["event-edge", { kind: "shared", lifetime: "permanent", prod: false }],
     ["control", { kind: "shared", lifetime: "permanent", prod: false }],
   ])("%s", (stackId, expected) => {
@@ -72,7 +72,7 @@ describe("policyContext", () => {
   });
 });
 
-describe("the repository's stacks", () => {
+describe("the stacks of the fixture configuration", () => {
   const synthDir = synthApp();
   const report = runPolicy({ synthDir, config: configWith() });
 
@@ -83,7 +83,7 @@ describe("the repository's stacks", () => {
   });
 
   it("are all checked", () => {
-    expect(report.stacks.map((s) => s.stack)).toEqual(["control", "dev", "dev-addons", "event-concert-film-tickets", "event-dec-flash-sale", "event-edge", "prod", "prod-addons", "tfc"]);
+    expect(report.stacks.map((s) => s.stack)).toEqual(["control", "dev", "dev-addons", "event-edge", "event-stadium-show-tickets", "event-xmas-mega-sale", "prod", "prod-addons", "tfc"]);
     for (const stack of report.stacks.filter((s) => !["tfc", "prod-addons", "dev-addons"].includes(s.stack))) expect(stack.counts.compliant).toBeGreaterThan(10);
   });
 
@@ -104,7 +104,7 @@ function synthDirWith(stack: string, json: object): string {
 
 describe("the report", () => {
   const json = stackJson((s) => new S3Bucket(s, "data", { bucket: "data", forceDestroy: true }));
-  const report = runPolicy({ synthDir: synthDirWith("event-dec-flash-sale", json), config: configWith() });
+  const report = runPolicy({ synthDir: synthDirWith("event-xmas-mega-sale", json), config: configWith() });
 
   it("fails on an unsuppressed error", () => {
     expect(report.ok).toBe(false);
@@ -113,7 +113,7 @@ describe("the report", () => {
 
   it("renders a table per stack with the rule, resource, problem and fix", () => {
     const text = renderReport(report);
-    expect(text).toMatch(/^event-dec-flash-sale \(event, ephemeral\): \d+ errors, \d+ warnings?, 0 suppressed/m);
+    expect(text).toMatch(/^event-xmas-mega-sale \(event, ephemeral\): \d+ errors, \d+ warnings?, 0 suppressed/m);
     expect(text).toMatch(/error\s+S3-NO-FORCE-DESTROY\s+aws_s3_bucket\.data\s+force_destroy = true; must be false/);
     expect(text).toContain("  S3-NO-FORCE-DESTROY: Set force_destroy = false");
     expect(text).toMatch(/FAILED$/);
@@ -126,7 +126,7 @@ describe("the report", () => {
     expect(Object.keys(parsed.stacks[0])).toEqual(["stack", "kind", "lifetime", "counts", "findings"]);
     expect(Object.keys(parsed.stacks[0].counts)).toEqual(["errors", "warnings", "suppressed", "compliant", "notApplicable"]);
     expect(parsed.stacks[0].findings.find((f: { rule: string }) => f.rule === "S3-NO-FORCE-DESTROY")).toEqual({
-      stack: "event-dec-flash-sale",
+      stack: "event-xmas-mega-sale",
       rule: "S3-NO-FORCE-DESTROY",
       severity: "error",
       title: "No force_destroy on buckets",
@@ -141,7 +141,7 @@ describe("the report", () => {
 describe("synthesis with the policy gate", () => {
   const appWith = (build: (stack: TerraformStack) => void): { app: App; synth: () => void } => {
     const app = Testing.app();
-    const stack = new TerraformStack(app, "event-dec-flash-sale");
+    const stack = new TerraformStack(app, "event-xmas-mega-sale");
     new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
     build(stack);
     return { app, synth: () => app.synth() };
@@ -151,7 +151,7 @@ describe("synthesis with the policy gate", () => {
     const lines: string[] = [];
     const { exitCode } = synthWithPolicy(appWith((s) => new S3Bucket(s, "data", { bucket: "data", forceDestroy: true })), configWith(), (t) => lines.push(t));
     expect(exitCode).toBe(1);
-    expect(lines.join("\n")).toContain("ERROR event-dec-flash-sale aws_s3_bucket.data [S3-NO-FORCE-DESTROY] force_destroy = true; must be false");
+    expect(lines.join("\n")).toContain("ERROR event-xmas-mega-sale aws_s3_bucket.data [S3-NO-FORCE-DESTROY] force_destroy = true; must be false");
     expect(lines.join("\n")).toContain("fix: Set force_destroy = false");
   });
 
@@ -159,6 +159,6 @@ describe("synthesis with the policy gate", () => {
     const lines: string[] = [];
     const { exitCode } = synthWithPolicy(appWith((s) => new EcsCluster(s, "cluster", { name: "sale" })), configWith(), (t) => lines.push(t));
     expect(exitCode).toBe(0);
-    expect(lines.join("\n")).toContain("WARNING event-dec-flash-sale aws_ecs_cluster.cluster [ECS-CONTAINER-INSIGHTS]");
+    expect(lines.join("\n")).toContain("WARNING event-xmas-mega-sale aws_ecs_cluster.cluster [ECS-CONTAINER-INSIGHTS]");
   });
 });

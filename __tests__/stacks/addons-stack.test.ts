@@ -3,15 +3,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { buildApp } from "../../src/app/app";
-import { loadConfig } from "../../src/config";
 import { ADDON_CHARTS } from "../../src/config/addons";
 import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
 import { placeholderAddonInputs } from "../helpers/addon-inputs";
 import { synthAppWithAddons } from "../helpers/app";
 import { configWith } from "../helpers/config";
 import { listOf, parseJsonAttribute, releasesOf, resourcesOf, type TerraformJson, type Parsed } from "../helpers/synth";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 
-const config = loadConfig({});
+const config = fixtureConfig();
 const { outdir, stacks } = synthAppWithAddons(config);
 const stackOf = (id: string): TerraformJson => stacks.get(id)!;
 
@@ -21,9 +21,8 @@ const remote = (env: string, output: string) => `\${data.terraform_remote_state.
 const ENVIRONMENTS = ["prod", "dev"] as const;
 
 describe("the add-ons stacks", () => {
-  it("exist only when the platform exposes its add-on inputs", () => {
-    expect(Object.keys(buildApp(config, { addonInputs: () => undefined }).addons)).toEqual([]);
-    expect(Object.keys(buildApp(config).addons)).toEqual(["prod", "dev"]);
+  it("exist once per environment, as the stack catalog lists them", () => {
+    expect(Object.keys(buildApp(config, { clock: fixtureClock }).addons)).toEqual(["prod", "dev"]);
     expect([...stacks.keys()].filter((id) => id.endsWith("-addons")).sort()).toEqual(["dev-addons", "prod-addons"]);
   });
 
@@ -350,7 +349,7 @@ describe("add-ons stack errors", () => {
     const cfg = configWith((c) => {
       c.environments.dev!.addons.workloads![0]!.targetGroup = { name: "checkout", servicePort: 8080 };
     });
-    expect(() => buildApp(cfg, { addonInputs: (p) => placeholderAddonInputs(p) })).toThrow(
+    expect(() => buildApp(cfg, { clock: fixtureClock, addonInputs: (p) => placeholderAddonInputs(p) })).toThrow(
       'environments.dev.addons.workloads[0].targetGroup.name: "checkout" is not a target group of the dev platform (it has: web, api)',
     );
   });

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app/app";
-import { loadConfig } from "../../src/config";
 import type { AwsStack } from "../../src/core/aws-stack";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 import { synthJson, type TerraformJson } from "../helpers/synth";
 
-const config = loadConfig({});
-const built = buildApp(config);
+const config = fixtureConfig();
+const built = buildApp(config, { clock: fixtureClock });
 const awsStacks: AwsStack[] = [...Object.values(built.platforms), built.eventEdge, ...Object.values(built.events)];
 // Touch the lazily created aliased providers so they are checked too.
 for (const stack of awsStacks) {
@@ -19,7 +19,7 @@ const synthesized = new Map<string, TerraformJson>(awsStacks.map((s) => [s.node.
 
 describe("the app", () => {
   it("has a platform stack per environment, the event edge and an event stack per calendar entry", () => {
-    expect([...synthesized.keys()].sort()).toEqual(["dev", "event-concert-film-tickets", "event-dec-flash-sale", "event-edge", "prod"]);
+    expect([...synthesized.keys()].sort()).toEqual(["dev", "event-edge", "event-stadium-show-tickets", "event-xmas-mega-sale", "prod"]);
   });
 
   it.each([...synthesized.keys()])("%s runs in its own Terraform Cloud workspace", (id) => {
@@ -43,8 +43,8 @@ describe("the app", () => {
   });
 
   it("tags event stacks with their event", () => {
-    const tags = (synthesized.get("event-dec-flash-sale")!.provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags;
-    expect(tags.Event).toBe("dec-flash-sale");
+    const tags = (synthesized.get("event-xmas-mega-sale")!.provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags;
+    expect(tags.Event).toBe("xmas-mega-sale");
     const prodTags = (synthesized.get("prod")!.provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags;
     expect(prodTags).not.toHaveProperty("Event");
   });
@@ -60,7 +60,7 @@ describe("the app", () => {
   });
 
   it("uses the organization from TFC_ORG", () => {
-    const app = buildApp(loadConfig({ TFC_ORG: "acme" }));
+    const app = buildApp(fixtureConfig({ TFC_ORG: "acme" }), { clock: fixtureClock });
     const json = synthJson(app.platforms.prod!);
     expect((json.terraform!.cloud as { organization: string }).organization).toBe("acme");
   });
@@ -69,7 +69,7 @@ describe("the app", () => {
 describe("stack synthesis", () => {
   it("writes one cdk.tf.json per stack", () => {
     const outdir = mkdtempSync(join(tmpdir(), "flashcrowd-app-"));
-    buildApp(config, { outdir }).synth();
+    buildApp(config, { outdir, clock: fixtureClock }).synth();
     for (const id of synthesized.keys()) {
       expect(existsSync(join(outdir, "stacks", id, "cdk.tf.json")), id).toBe(true);
     }

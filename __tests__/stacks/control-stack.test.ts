@@ -40,10 +40,10 @@ describe("control stack: schedules", () => {
   it("schedules spin-up and teardown of every future event, at() in the event's zone, starting the lifecycle", () => {
     const schedules = listOf(json, "aws_scheduler_schedule");
     expect(schedules.map((s) => [s.name, s.schedule_expression, s.schedule_expression_timezone]).sort()).toEqual([
-      ["flashcrowd-control-concert-film-tickets-down", "at(2027-01-15T15:00:00)", "Asia/Seoul"],
-      ["flashcrowd-control-concert-film-tickets-up", "at(2027-01-15T08:00:00)", "Asia/Seoul"],
-      ["flashcrowd-control-dec-flash-sale-down", "at(2026-12-06T01:00:00)", "Asia/Seoul"],
-      ["flashcrowd-control-dec-flash-sale-up", "at(2026-12-04T17:00:00)", "Asia/Seoul"],
+      ["flashcrowd-control-stadium-show-tickets-down", "at(2032-01-15T15:00:00)", "Asia/Seoul"],
+      ["flashcrowd-control-stadium-show-tickets-up", "at(2032-01-15T08:00:00)", "Asia/Seoul"],
+      ["flashcrowd-control-xmas-mega-sale-down", "at(2031-12-06T01:00:00)", "Asia/Seoul"],
+      ["flashcrowd-control-xmas-mega-sale-up", "at(2031-12-04T17:00:00)", "Asia/Seoul"],
     ]);
     for (const s of schedules) {
       const target = s.target as Record<string, unknown>;
@@ -60,15 +60,15 @@ describe("control stack: schedules", () => {
   it("names each execution after its event, action and UTC time, the same for every delivery", () => {
     const names = listOf(json, "aws_scheduler_schedule").map((s) => (JSON.parse(String((s.target as Record<string, unknown>).input)) as { Name: string }).Name);
     expect(names.sort()).toEqual([
-      "concert-film-tickets-down-20270115T0600",
-      "concert-film-tickets-up-20270114T2300",
-      "dec-flash-sale-down-20261205T1600",
-      "dec-flash-sale-up-20261204T0800",
+      "stadium-show-tickets-down-20320115T0600",
+      "stadium-show-tickets-up-20320114T2300",
+      "xmas-mega-sale-down-20311205T1600",
+      "xmas-mega-sale-up-20311204T0800",
     ]);
   });
 
   it("passes the shared resource names of the event as the execution input", () => {
-    const down = listOf(json, "aws_scheduler_schedule").find((s) => s.name === "flashcrowd-control-dec-flash-sale-down")!;
+    const down = listOf(json, "aws_scheduler_schedule").find((s) => s.name === "flashcrowd-control-xmas-mega-sale-down")!;
     const config = configWith();
     const names = eventResourceNames(config, config.events.calendar[0]!);
     const input = JSON.parse((JSON.parse(String((down.target as Record<string, unknown>).input)) as { Input: string }).Input);
@@ -79,12 +79,12 @@ describe("control stack: schedules", () => {
   });
 
   it("schedules nothing for events already past, and only the teardown of a running one", () => {
-    expect(listOf(control(configWith(), DateTime.fromISO("2027-02-01T00:00:00Z")), "aws_scheduler_schedule")).toEqual([]);
-    const during = control(configWith(), DateTime.fromISO("2026-12-05T00:00:00Z"));
+    expect(listOf(control(configWith(), DateTime.fromISO("2032-02-01T00:00:00Z")), "aws_scheduler_schedule")).toEqual([]);
+    const during = control(configWith(), DateTime.fromISO("2031-12-05T00:00:00Z"));
     expect(listOf(during, "aws_scheduler_schedule").map((s) => s.name).sort()).toEqual([
-      "flashcrowd-control-concert-film-tickets-down",
-      "flashcrowd-control-concert-film-tickets-up",
-      "flashcrowd-control-dec-flash-sale-down",
+      "flashcrowd-control-stadium-show-tickets-down",
+      "flashcrowd-control-stadium-show-tickets-up",
+      "flashcrowd-control-xmas-mega-sale-down",
     ]);
   });
 
@@ -176,7 +176,7 @@ describe("control stack: functions", () => {
     StringEquals: {
       "aws:ResourceTag/Project": "flashcrowd",
       "aws:ResourceTag/Environment": "event",
-      "aws:ResourceTag/Event": ["dec-flash-sale", "concert-film-tickets"],
+      "aws:ResourceTag/Event": ["xmas-mega-sale", "stadium-show-tickets"],
     },
   };
 
@@ -193,15 +193,15 @@ describe("control stack: functions", () => {
 
   it("drops a retired event's schedules and its DMS grant", () => {
     // GIVEN the December sale retired a week after its teardown, and control applied then
-    const weekAfter = DateTime.fromISO("2026-12-12T00:00:00Z");
+    const weekAfter = DateTime.fromISO("2031-12-12T00:00:00Z");
     const retired = control(configWith((c) => (calendarOf(c)[0]!.retired = true), weekAfter), weekAfter);
-    // THEN only the concert keeps its schedules and its tag in the data check's grant
+    // THEN only the ticket opening keeps its schedules and its tag in the data check's grant
     expect(listOf(retired, "aws_scheduler_schedule").map((s) => s.name).sort()).toEqual([
-      "flashcrowd-control-concert-film-tickets-down",
-      "flashcrowd-control-concert-film-tickets-up",
+      "flashcrowd-control-stadium-show-tickets-down",
+      "flashcrowd-control-stadium-show-tickets-up",
     ]);
     const scoped = functionPolicy(retired, "dms-check").find((s) => list(s.Action).includes("dms:StopReplicationTask"))!;
-    expect(scoped.Condition!.StringEquals!["aws:ResourceTag/Event"]).toEqual(["concert-film-tickets"]);
+    expect(scoped.Condition!.StringEquals!["aws:ResourceTag/Event"]).toEqual(["stadium-show-tickets"]);
   });
 
   it("no longer reads DMS validation statistics or metrics", () => {

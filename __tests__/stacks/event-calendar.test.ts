@@ -17,8 +17,8 @@ const sameNight = (c: ConfigInput) =>
   calendarOf(c).push({
     slug: "dec-night-owls",
     name: "December night owls",
-    opens: "2026-12-04T21:00",
-    closes: "2026-12-05T01:00",
+    opens: "2031-12-04T21:00",
+    closes: "2031-12-05T01:00",
     timeZone: "Asia/Seoul",
     expectedPeakRps: 8000,
     cidr: "10.64.48.0/20",
@@ -50,14 +50,14 @@ const resources = (json: TerraformJson) =>
   );
 
 describe("concurrent events", () => {
-  const a = concurrent.get("event-dec-flash-sale")!;
+  const a = concurrent.get("event-xmas-mega-sale")!;
   const b = concurrent.get("event-dec-night-owls")!;
 
   it("get stacks of their own", () => {
     expect([...concurrent.keys()].filter((id) => id.startsWith("event-") && id !== "event-edge").sort()).toEqual([
-      "event-concert-film-tickets",
-      "event-dec-flash-sale",
       "event-dec-night-owls",
+      "event-stadium-show-tickets",
+      "event-xmas-mega-sale",
     ]);
   });
 
@@ -70,24 +70,24 @@ describe("concurrent events", () => {
     const distributions = listOf(concurrent.get("event-edge")!, "aws_cloudfront_distribution");
     const byAlias = new Map(distributions.map((d) => [(d.aliases as string[]).join(), d]));
     expect([...byAlias.keys()].sort()).toEqual([
-      "concert-film-tickets.sale.flashcrowd.example",
-      "dec-flash-sale.sale.flashcrowd.example",
       "dec-night-owls.sale.flashcrowd.example",
+      "stadium-show-tickets.sale.flashcrowd.example",
+      "xmas-mega-sale.sale.flashcrowd.example",
     ]);
     const origin = (alias: string) => (byAlias.get(alias)!.origin as { origin_id: string; domain_name: string }[]).find((o) => o.origin_id === "event")!.domain_name;
-    expect(origin("dec-flash-sale.sale.flashcrowd.example")).toBe("origin-dec-flash-sale.sale.flashcrowd.example");
+    expect(origin("xmas-mega-sale.sale.flashcrowd.example")).toBe("origin-xmas-mega-sale.sale.flashcrowd.example");
     expect(origin("dec-night-owls.sale.flashcrowd.example")).toBe("origin-dec-night-owls.sale.flashcrowd.example");
   });
 
   it("each point their own origin name at their own load balancer", () => {
     const originRecord = (json: TerraformJson) => listOf(json, "aws_route53_record").map((r) => r.name);
-    expect(originRecord(a)).toEqual(["origin-dec-flash-sale.sale.flashcrowd.example"]);
+    expect(originRecord(a)).toEqual(["origin-xmas-mega-sale.sale.flashcrowd.example"]);
     expect(originRecord(b)).toEqual(["origin-dec-night-owls.sale.flashcrowd.example"]);
   });
 
   it("each check their own origin secret", () => {
     const secretOf = (json: TerraformJson) => JSON.stringify(listOf(json, "aws_lb_listener_rule")[0]!.condition).match(/terraform_dataorigin-verify-([a-z0-9-]+)_secret/)![1];
-    expect(secretOf(a)).toBe("dec-flash-sale");
+    expect(secretOf(a)).toBe("xmas-mega-sale");
     expect(secretOf(b)).toBe("dec-night-owls");
   });
 });
@@ -154,15 +154,15 @@ describe("names", () => {
   const events = [...stacks.keys()].filter((id) => id.startsWith("event-") && id !== "event-edge");
 
   it("are collected from every kind of named resource of an event stack", () => {
-    const names = namesOf(stacks.get("event-dec-flash-sale")!);
+    const names = namesOf(stacks.get("event-xmas-mega-sale")!);
     for (const expected of [
-      "aws_rds_cluster.cluster_identifier=flashcrowd-event-dec-flash-sale-db",
-      "aws_rds_cluster.final_snapshot_identifier=flashcrowd-event-dec-flash-sale-db-final",
-      "aws_dms_replication_task.replication_task_id=flashcrowd-event-dec-flash-sale-sync",
-      "aws_lambda_function.function_name=flashcrowd-event-dec-flash-sale-post-apply",
-      "aws_elasticache_replication_group.replication_group_id=flashcrowd-event-dec-flash-sale-redis",
-      "aws_route53_record.name=origin-dec-flash-sale.sale.flashcrowd.example A",
-      "aws_kms_alias.name=alias/flashcrowd-event-dec-flash-sale-event",
+      "aws_rds_cluster.cluster_identifier=flashcrowd-event-xmas-mega-sale-db",
+      "aws_rds_cluster.final_snapshot_identifier=flashcrowd-event-xmas-mega-sale-db-final",
+      "aws_dms_replication_task.replication_task_id=flashcrowd-event-xmas-mega-sale-sync",
+      "aws_lambda_function.function_name=flashcrowd-event-xmas-mega-sale-post-apply",
+      "aws_elasticache_replication_group.replication_group_id=flashcrowd-event-xmas-mega-sale-redis",
+      "aws_route53_record.name=origin-xmas-mega-sale.sale.flashcrowd.example A",
+      "aws_kms_alias.name=alias/flashcrowd-event-xmas-mega-sale-event",
     ]) {
       expect(names).toContain(expected);
     }
@@ -257,7 +257,7 @@ describe("adding a calendar entry", () => {
     });
   });
 
-  it.each(["dev", "dev-addons", "prod-addons", "event-dec-flash-sale", "event-concert-film-tickets"])("leaves %s as it was", (id) => {
+  it.each(["dev", "dev-addons", "prod-addons", "event-xmas-mega-sale", "event-stadium-show-tickets"])("leaves %s as it was", (id) => {
     expect(diff(id)).toEqual({ added: [], changed: [], removed: [] });
   });
 });

@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app/app";
-import { loadConfig } from "../../src/config";
 import { SALE_PAGE_PATH, SALE_PAGE_SOURCE } from "../../stacks/event-edge-stack";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../helpers/synth";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 
 interface Policy {
   Statement: { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, unknown>> }[];
 }
 
-const config = loadConfig({});
-const edge = synthJson(buildApp(config).eventEdge);
-const ownAccount = synthJson(buildApp(configWith(eventsInOwnAccount)).eventEdge);
+const config = fixtureConfig();
+const edge = synthJson(buildApp(config, { clock: fixtureClock }).eventEdge);
+const ownAccount = synthJson(buildApp(configWith(eventsInOwnAccount), { clock: fixtureClock }).eventEdge);
 
 type Distribution = {
   aliases: string[];
@@ -32,11 +32,11 @@ const bucketPolicy = (json: TerraformJson, fragment: string) =>
 
 describe("event-edge: one distribution per calendar event", () => {
   it("serves each event's hostname from a distribution of its own", () => {
-    expect(distributions.map((d) => d.aliases).sort()).toEqual([["concert-film-tickets.sale.flashcrowd.example"], ["dec-flash-sale.sale.flashcrowd.example"]]);
+    expect(distributions.map((d) => d.aliases).sort()).toEqual([["stadium-show-tickets.sale.flashcrowd.example"], ["xmas-mega-sale.sale.flashcrowd.example"]]);
   });
 
   it("fails over from the event's origin to the page bucket, reads only", () => {
-    const d = distribution("dec-flash-sale");
+    const d = distribution("xmas-mega-sale");
     expect(d.origin_group).toEqual([
       { origin_id: "event-or-page", member: [{ origin_id: "event" }, { origin_id: "page" }], failover_criteria: { status_codes: [500, 502, 503, 504] } },
     ]);
@@ -44,24 +44,24 @@ describe("event-edge: one distribution per calendar event", () => {
   });
 
   it("sends the event's origin-<slug> name its own origin-verify secret", () => {
-    const event = distribution("dec-flash-sale").origin.find((o) => o.origin_id === "event")!;
-    expect(event.domain_name).toBe("origin-dec-flash-sale.sale.flashcrowd.example");
+    const event = distribution("xmas-mega-sale").origin.find((o) => o.origin_id === "event")!;
+    expect(event.domain_name).toBe("origin-xmas-mega-sale.sale.flashcrowd.example");
     expect(event.custom_header).toEqual([
-      { name: "X-Origin-Verify", value: expect.stringMatching(/^\$\{sensitive\(terraform_data\.origin-verify-dec-flash-sale_secret_[A-Z0-9]+\.output\)\}$/) },
+      { name: "X-Origin-Verify", value: expect.stringMatching(/^\$\{sensitive\(terraform_data\.origin-verify-xmas-mega-sale_secret_[A-Z0-9]+\.output\)\}$/) },
     ]);
-    const other = distribution("concert-film-tickets").origin.find((o) => o.origin_id === "event")!;
-    expect(other.custom_header![0]!.value).toContain("origin-verify-concert-film-tickets");
+    const other = distribution("stadium-show-tickets").origin.find((o) => o.origin_id === "event")!;
+    expect(other.custom_header![0]!.value).toContain("origin-verify-stadium-show-tickets");
   });
 
   it("routes the API's paths straight to the origin with every method, and the page's path to the bucket", () => {
-    expect(distribution("dec-flash-sale").ordered_cache_behavior.map((b) => [b.path_pattern, b.target_origin_id, b.allowed_methods.length])).toEqual([
+    expect(distribution("xmas-mega-sale").ordered_cache_behavior.map((b) => [b.path_pattern, b.target_origin_id, b.allowed_methods.length])).toEqual([
       ["/_sale/*", "page", 3],
       ["/api/*", "event", 7],
     ]);
   });
 
   it("answers the page bucket's 403 (no such object after a failover) with the page and 503", () => {
-    expect(distribution("dec-flash-sale").custom_error_response).toEqual([
+    expect(distribution("xmas-mega-sale").custom_error_response).toEqual([
       expect.objectContaining({ error_code: 403, response_code: 503, response_page_path: SALE_PAGE_PATH }),
     ]);
   });
@@ -69,17 +69,17 @@ describe("event-edge: one distribution per calendar event", () => {
   it("shares one WAF, one us-east-1 certificate and one log bucket between the events, each logging under its slug", () => {
     expect(new Set(distributions.map((d) => d.web_acl_id)).size).toBe(1);
     expect(new Set(distributions.map((d) => d.viewer_certificate.acm_certificate_arn)).size).toBe(1);
-    expect(distributions.map((d) => d.logging_config.prefix).sort()).toEqual(["cloudfront/concert-film-tickets/", "cloudfront/dec-flash-sale/"]);
+    expect(distributions.map((d) => d.logging_config.prefix).sort()).toEqual(["cloudfront/stadium-show-tickets/", "cloudfront/xmas-mega-sale/"]);
     expect(listOf(edge, "aws_wafv2_web_acl")).toEqual([expect.objectContaining({ provider: "aws.us_east_1", scope: "CLOUDFRONT" })]);
   });
 
   it("points each event's hostname at its distribution (A and AAAA) in the event zone", () => {
     const aliases = listOf(edge, "aws_route53_record").filter((r) => r.alias);
     expect(aliases.map((r) => [r.name, r.type, r.zone_id]).sort()).toEqual([
-      ["concert-film-tickets.sale.flashcrowd.example", "A", "Z0210987654321SALEZONE"],
-      ["concert-film-tickets.sale.flashcrowd.example", "AAAA", "Z0210987654321SALEZONE"],
-      ["dec-flash-sale.sale.flashcrowd.example", "A", "Z0210987654321SALEZONE"],
-      ["dec-flash-sale.sale.flashcrowd.example", "AAAA", "Z0210987654321SALEZONE"],
+      ["stadium-show-tickets.sale.flashcrowd.example", "A", "Z0210987654321SALEZONE"],
+      ["stadium-show-tickets.sale.flashcrowd.example", "AAAA", "Z0210987654321SALEZONE"],
+      ["xmas-mega-sale.sale.flashcrowd.example", "A", "Z0210987654321SALEZONE"],
+      ["xmas-mega-sale.sale.flashcrowd.example", "AAAA", "Z0210987654321SALEZONE"],
     ]);
   });
 });
@@ -118,8 +118,8 @@ describe("event-edge: the sale page", () => {
     const grant = bucketPolicy(edge, "page-bucket").Statement.find((s) => s.Sid === "EventDistributionsReadPages")!;
     expect(grant.Action).toBe("s3:GetObject");
     expect(grant.Condition!.StringEquals!["AWS:SourceArn"]).toEqual([
-      expect.stringMatching(/aws_cloudfront_distribution\.cdn-dec-flash-sale_distribution_[A-Z0-9]+\.arn/),
-      expect.stringMatching(/aws_cloudfront_distribution\.cdn-concert-film-tickets_distribution_[A-Z0-9]+\.arn/),
+      expect.stringMatching(/aws_cloudfront_distribution\.cdn-xmas-mega-sale_distribution_[A-Z0-9]+\.arn/),
+      expect.stringMatching(/aws_cloudfront_distribution\.cdn-stadium-show-tickets_distribution_[A-Z0-9]+\.arn/),
     ]);
     const keys = listOf(edge, "aws_kms_key").map((k) => parseJsonAttribute<Policy>(k.policy));
     expect(keys.flatMap((k) => k.Statement).filter((s) => s.Sid === "EventDistributionsReadPagesDecrypt")).toHaveLength(1);

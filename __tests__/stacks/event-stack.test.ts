@@ -5,12 +5,13 @@ import type { DmsTableMappings } from "../../modules/data/dms-table-mappings";
 import type { DmsTaskSettings } from "../../modules/data/dms-task-settings";
 import { buildApp } from "../../src/app/app";
 import { remoteStateReads } from "../../src/ci/catalog-drift";
-import { loadConfig, type Config } from "../../src/config";
-import { eventResourceNames } from "../../src/config/event-resources";
+import type { Config } from "../../src/config";
+import { eventResourceNames, eventResourcePatterns } from "../../src/config/event-resources";
 import { DATA_CHECK_ENV, POST_APPLY_ENV } from "../../src/lifecycle/post-apply-config";
 import { synthApp } from "../helpers/app";
 import { configWith } from "../helpers/config";
 import { listOf, parseJsonAttribute, resourcesOf, type TerraformJson } from "../helpers/synth";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 
 // The whole app is synthesized: cross-stack references (prod and event-edge -> event) resolve only there.
 function synthStacks(config: Config): (id: string) => TerraformJson {
@@ -22,10 +23,10 @@ interface Policy {
   Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Condition?: unknown }[];
 }
 
-const config = loadConfig({});
-const built = buildApp(config);
+const config = fixtureConfig();
+const built = buildApp(config, { clock: fixtureClock });
 const stacks = synthStacks(config);
-const sale = stacks("event-dec-flash-sale");
+const sale = stacks("event-xmas-mega-sale");
 const prod = stacks("prod");
 const names = eventResourceNames(config, config.events.calendar[0]!);
 const EDGE = "data.terraform_remote_state.cross-stack-reference-input-event-edge.outputs";
@@ -69,7 +70,7 @@ describe("event stack: network and cross-stack reads", () => {
         c.events.platform.account = "410987654321";
         c.events.platform.peering = { accepterRoleArn: "arn:aws:iam::210987654321:role/event-peering-accepter" };
       }),
-    )("event-dec-flash-sale");
+    )("event-xmas-mega-sale");
     const accepter = json.provider!.aws!.find((p) => p.alias === "accepter")!;
     expect(accepter).toEqual(
       expect.objectContaining({
@@ -93,7 +94,7 @@ describe("event stack: load balancer and origin name", () => {
 
   it("is deletable (the stack is destroyed after the sale) and logs to event-edge's permanent bucket", () => {
     expect(lb.enable_deletion_protection).toBe(false);
-    expect(lb.access_logs).toEqual({ bucket: expect.stringContaining(EDGE), prefix: "alb/dec-flash-sale", enabled: true });
+    expect(lb.access_logs).toEqual({ bucket: expect.stringContaining(EDGE), prefix: "alb/xmas-mega-sale", enabled: true });
     expect(listOf(sale, "aws_s3_bucket")).toEqual([]);
   });
 
@@ -119,7 +120,7 @@ describe("event stack: load balancer and origin name", () => {
     for (const rule of rules) {
       expect((rule.condition as { http_header?: { http_header_name: string; values: string[] } }[])[0]!.http_header).toEqual({
         http_header_name: "X-Origin-Verify",
-        values: [expect.stringMatching(/^\$\{sensitive\(data\.terraform_remote_state\.cross-stack-reference-input-event-edge\.outputs\.cross-stack-output-terraform_dataorigin-verify-dec-flash-sale_secret_/)],
+        values: [expect.stringMatching(/^\$\{sensitive\(data\.terraform_remote_state\.cross-stack-reference-input-event-edge\.outputs\.cross-stack-output-terraform_dataorigin-verify-xmas-mega-sale_secret_/)],
       });
     }
   });
@@ -140,13 +141,13 @@ describe("event stack: services", () => {
   const services = listOf(sale, "aws_ecs_service");
   const taskDefinitions = listOf(sale, "aws_ecs_task_definition");
   const container = (service: string) =>
-    parseJsonAttribute<Record<string, unknown>[]>(taskDefinitions.find((t) => t.family === `flashcrowd-event-dec-flash-sale-${service}`)!.container_definitions)[0]!;
+    parseJsonAttribute<Record<string, unknown>[]>(taskDefinitions.find((t) => t.family === `flashcrowd-event-xmas-mega-sale-${service}`)!.container_definitions)[0]!;
 
   it("runs every configured service on Fargate in the private subnets, without public IPs", () => {
-    expect(services.map((s) => s.name).sort()).toEqual(["api", "web", "worker"].map((s) => `flashcrowd-event-dec-flash-sale-${s}`));
+    expect(services.map((s) => s.name).sort()).toEqual(["api", "web", "worker"].map((s) => `flashcrowd-event-xmas-mega-sale-${s}`));
     for (const s of services) expect((s.network_configuration as { assign_public_ip: boolean }).assign_public_ip).toBe(false);
     const cluster = one("aws_ecs_cluster");
-    expect(cluster).toEqual(expect.objectContaining({ name: "flashcrowd-event-dec-flash-sale-ecs", setting: [{ name: "containerInsights", value: "enabled" }] }));
+    expect(cluster).toEqual(expect.objectContaining({ name: "flashcrowd-event-xmas-mega-sale-ecs", setting: [{ name: "containerInsights", value: "enabled" }] }));
   });
 
   it.each(["web", "api", "worker"])("%s runs its configured release from its event repository (event-edge), read-only, logging to CloudWatch", (service) => {
@@ -177,33 +178,33 @@ describe("event stack: services", () => {
 
   it("raises the minimum to the pre-warm size before opening and lowers it after closing, in the event's zone", () => {
     const actions = listOf(sale, "aws_appautoscaling_scheduled_action");
-    const prewarm = (service: string) => actions.find((a) => a.name === `flashcrowd-event-dec-flash-sale-${service}-prewarm`)!;
+    const prewarm = (service: string) => actions.find((a) => a.name === `flashcrowd-event-xmas-mega-sale-${service}-prewarm`)!;
     expect(prewarm("web")).toEqual(
-      expect.objectContaining({ schedule: "at(2026-12-04T19:30:00)", timezone: "Asia/Seoul", scalable_target_action: { min_capacity: "78", max_capacity: "200" } }),
+      expect.objectContaining({ schedule: "at(2031-12-04T19:30:00)", timezone: "Asia/Seoul", scalable_target_action: { min_capacity: "78", max_capacity: "200" } }),
     );
     expect((prewarm("api").scalable_target_action as { min_capacity: string }).min_capacity).toBe("39");
     expect((prewarm("worker").scalable_target_action as { min_capacity: string }).min_capacity).toBe("8");
-    const down = actions.find((a) => a.name === "flashcrowd-event-dec-flash-sale-web-scale-down")!;
-    expect(down).toEqual(expect.objectContaining({ schedule: "at(2026-12-06T00:15:00)", scalable_target_action: { min_capacity: "2", max_capacity: "200" } }));
+    const down = actions.find((a) => a.name === "flashcrowd-event-xmas-mega-sale-web-scale-down")!;
+    expect(down).toEqual(expect.objectContaining({ schedule: "at(2031-12-06T00:15:00)", scalable_target_action: { min_capacity: "2", max_capacity: "200" } }));
   });
 
   it("scales the http services on requests per target as well as CPU, the worker on CPU only", () => {
     const policies = listOf(sale, "aws_appautoscaling_policy");
     const requests = policies.filter((p) => String(p.name).endsWith("-requests"));
-    expect(requests.map((p) => p.name).sort()).toEqual(["flashcrowd-event-dec-flash-sale-api-requests", "flashcrowd-event-dec-flash-sale-web-requests"]);
-    const web = requests.find((p) => p.name === "flashcrowd-event-dec-flash-sale-web-requests")!;
+    expect(requests.map((p) => p.name).sort()).toEqual(["flashcrowd-event-xmas-mega-sale-api-requests", "flashcrowd-event-xmas-mega-sale-web-requests"]);
+    const web = requests.find((p) => p.name === "flashcrowd-event-xmas-mega-sale-web-requests")!;
     const config = web.target_tracking_scaling_policy_configuration as { target_value: number; predefined_metric_specification: { resource_label: string } };
-    expect(config.target_value).toBe(built.events["dec-flash-sale"]!.capacity.web!.requestCountTargetPerMinute);
+    expect(config.target_value).toBe(built.events["xmas-mega-sale"]!.capacity.web!.requestCountTargetPerMinute);
     expect(config.predefined_metric_specification.resource_label).toMatch(/^\$\{aws_lb\.alb_[A-Z0-9]+\.arn_suffix\}\/\$\{aws_lb_target_group\.alb_tg-web_[A-Z0-9]+\.arn_suffix\}$/);
     expect(policies.filter((p) => String(p.name).endsWith("-cpu"))).toHaveLength(3);
   });
 
   it("plans the pre-warm of every service from the event's expected peak", () => {
-    const plans = built.events["dec-flash-sale"]!.capacity;
+    const plans = built.events["xmas-mega-sale"]!.capacity;
     expect(Object.fromEntries(Object.entries(plans).map(([n, p]) => [n, p.prewarm.tasks]))).toEqual({ web: 78, api: 39, worker: 8 });
-    const tickets = built.events["concert-film-tickets"]!.capacity;
+    const tickets = built.events["stadium-show-tickets"]!.capacity;
     expect(tickets.web!.prewarm.tasks).toBe(130); // 50000 rps x 1.3 / 500
-    expect(tickets.web!.window.raiseExpression).toBe("at(2027-01-15T09:30:00)");
+    expect(tickets.web!.window.raiseExpression).toBe("at(2032-01-15T09:30:00)");
   });
 
   it("lets the load balancer reach the http tasks only, and every service reach the database and the cache", () => {
@@ -221,8 +222,8 @@ describe("event stack: services", () => {
 
   it("has an order queue and dead-letter queue encrypted with the event key, sized from config", () => {
     const queues = listOf(sale, "aws_sqs_queue").filter((q) => String(q.name).includes("-orders"));
-    expect(queues.map((q) => q.name).sort()).toEqual(["flashcrowd-event-dec-flash-sale-orders", "flashcrowd-event-dec-flash-sale-orders-dlq"]);
-    const main = queues.find((q) => q.name === "flashcrowd-event-dec-flash-sale-orders")!;
+    expect(queues.map((q) => q.name).sort()).toEqual(["flashcrowd-event-xmas-mega-sale-orders", "flashcrowd-event-xmas-mega-sale-orders-dlq"]);
+    const main = queues.find((q) => q.name === "flashcrowd-event-xmas-mega-sale-orders")!;
     expect(main.message_retention_seconds).toBe(96 * 3600);
     expect((parseJsonAttribute(main.redrive_policy) as { maxReceiveCount: number }).maxReceiveCount).toBe(5);
     expect(queues.every((q) => String(q.kms_master_key_id).includes("aws_kms_key.event-key_"))).toBe(true);
@@ -244,7 +245,7 @@ describe("event stack: database and cache", () => {
         storage_encrypted: true,
       }),
     );
-    expect(names.finalSnapshotId).toBe("flashcrowd-event-dec-flash-sale-db-final");
+    expect(names.finalSnapshotId).toBe("flashcrowd-event-xmas-mega-sale-db-final");
     // The teardown turns the protection off through the RDS API; no prevent_destroy, so its destroy run can proceed.
     expect(cluster.lifecycle).toEqual({ ignore_changes: ["deletion_protection"] });
   });
@@ -253,7 +254,7 @@ describe("event stack: database and cache", () => {
     // GIVEN the same event closing a day later
     const moved = configWith((c) => {
       const event = c.events.calendar![0]!;
-      event.closes = "2026-12-07T00:00";
+      event.closes = "2031-12-07T00:00";
     });
     // THEN the teardown moved but the snapshot name the database and the lifecycle agree on did not
     const event = moved.events.calendar[0]!;
@@ -303,13 +304,13 @@ describe("event stack: log delivery", () => {
   it("archives into event-edge's bucket, under the event's prefix, partitioned by date", () => {
     expect(s3.bucket_arn).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_s3_bucketlog-archive_bucket_`));
     expect(s3.kms_key_arn).toEqual(expect.stringContaining(`${EDGE}.cross-stack-output-aws_kms_keylogs-key_`));
-    expect(s3.prefix).toBe("events/dec-flash-sale/!{timestamp:yyyy/MM/dd}/");
+    expect(s3.prefix).toBe("events/xmas-mega-sale/!{timestamp:yyyy/MM/dd}/");
   });
 
   it("receives every log group of the event: services, database, post-apply step, data checks", () => {
     const filters = listOf(sale, "aws_cloudwatch_log_subscription_filter").map((f) => f.name).sort();
     expect(filters).toEqual(
-      ["data-check", "db-audit", "db-error", "db-slowquery", "post-apply", "svc-api", "svc-web", "svc-worker"].map((c) => `flashcrowd-event-dec-flash-sale-logs-${c}`),
+      ["data-check", "db-audit", "db-error", "db-slowquery", "post-apply", "svc-api", "svc-web", "svc-worker"].map((c) => `flashcrowd-event-xmas-mega-sale-logs-${c}`),
     );
     const groups = listOf(sale, "aws_cloudwatch_log_group").filter((g) => !String(g.name).startsWith("/aws/kinesisfirehose/") && !String(g.name).includes("flow"));
     expect(groups.every((g) => g.retention_in_days === 30)).toBe(true);
@@ -357,7 +358,7 @@ describe("event stack: DMS into prod", () => {
 
   it("takes the LOB mode from config", () => {
     const full = parseJsonAttribute<DmsTaskSettings>(
-      listOf(synthStacks(configWith((c) => (c.events.platform.dms.lobMode = "full")))("event-dec-flash-sale"), "aws_dms_replication_task")[0]!.replication_task_settings,
+      listOf(synthStacks(configWith((c) => (c.events.platform.dms.lobMode = "full")))("event-xmas-mega-sale"), "aws_dms_replication_task")[0]!.replication_task_settings,
     );
     expect(full.TargetMetadata).toEqual(expect.objectContaining({ FullLobMode: true, LimitedSizeLobMode: false, LobChunkSize: 64, SupportLobs: true }));
   });
@@ -376,7 +377,7 @@ describe("event stack: DMS into prod", () => {
       configWith((c) => {
         c.events.platform.dms.tableMappings = [{ source: { schema: "tickets", table: "reservations" }, target: { schema: "shop", table: "orders" } }];
       }),
-    )("event-dec-flash-sale");
+    )("event-xmas-mega-sale");
     const rules = parseJsonAttribute<DmsTableMappings>(listOf(json, "aws_dms_replication_task")[0]!.table_mappings).rules;
     const row = (r: (typeof rules)[number]) =>
       r["rule-type"] === "selection"
@@ -546,8 +547,8 @@ describe("event stack: names the lifecycle uses", () => {
   it("names its request-serving and worker services as the quiesce step expects", () => {
     const services = listOf(sale, "aws_ecs_service").map((s) => s.name);
     expect([...services].sort()).toEqual([...names.services.http, ...names.services.worker].sort());
-    expect(names.services.worker).toEqual(["flashcrowd-event-dec-flash-sale-worker"]);
-    expect([...names.services.http].sort()).toEqual(["flashcrowd-event-dec-flash-sale-api", "flashcrowd-event-dec-flash-sale-web"]);
+    expect(names.services.worker).toEqual(["flashcrowd-event-xmas-mega-sale-worker"]);
+    expect([...names.services.http].sort()).toEqual(["flashcrowd-event-xmas-mega-sale-api", "flashcrowd-event-xmas-mega-sale-web"]);
   });
 
   it("names the order queue and its dead-letter queue as the quiesce step expects", () => {
@@ -562,6 +563,16 @@ describe("event stack: names the lifecycle uses", () => {
     expect(names.verifiedSnapshotId.startsWith(names.auroraClusterId)).toBe(true);
     const cluster = one("aws_rds_cluster");
     expect(cluster.final_snapshot_identifier).toBe(names.finalSnapshotId);
+  });
+
+  it("names the DMS secrets role and the data-check role as the patterns prod's secrets grant reads to", () => {
+    const patterns = eventResourcePatterns(config);
+    const matching = (pattern: string) => {
+      const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+      return listOf(sale, "aws_iam_role").map((r) => String(r.name)).filter((name) => regex.test(name));
+    };
+    expect(matching(patterns.dmsSecretsRoleName)).toEqual(["flashcrowd-event-xmas-mega-sale-dms-secrets"]);
+    expect(matching(patterns.dataCheckRoleName)).toEqual(["flashcrowd-event-xmas-mega-sale-data-check-fn"]);
   });
 });
 

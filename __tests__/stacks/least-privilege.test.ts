@@ -1,16 +1,17 @@
 /**
- * Over every synthesized stack (the repository's config, and with the events in an account of
+ * Over every synthesized stack (the fixture config, and with the events in an account of
  * their own): no role is an administrator, every role carries its account's permissions boundary,
  * and every role is one the apply roles are allowed to manage.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config";
+import type { Config } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { boundaryPolicyArn, boundaryPolicyName, type IamPolicyDocument, type IamStatement } from "../../src/core/run-role-policies";
 import { globMatch } from "../../src/policy/terraform";
 import { stacksIn, synthApp } from "../helpers/app";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, parseJsonAttribute, type TerraformJson } from "../helpers/synth";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 interface Variant {
   readonly name: string;
@@ -19,7 +20,7 @@ interface Variant {
 }
 
 const variants: Variant[] = [
-  { name: "the repository's config", config: loadConfig({}), stacks: new Map() },
+  { name: "the fixture config", config: fixtureConfig(), stacks: new Map() },
   { name: "events in an account of their own", config: configWith((c) => eventsInOwnAccount(c)), stacks: new Map() },
 ];
 beforeAll(() => {

@@ -4,15 +4,16 @@ import { buildApp } from "../../src/app/app";
 import type { Config } from "../../src/config";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson, type TerraformJson } from "../helpers/synth";
+import { fixtureClock } from "../helpers/fixture-config";
 
 function synthPlatforms(config: Config = configWith()): { prod: TerraformJson; dev: TerraformJson; events: TerraformJson[] } {
-  const { platforms, events } = buildApp(config);
+  const { platforms, events } = buildApp(config, { clock: fixtureClock });
   return { prod: synthJson(platforms.prod!), dev: synthJson(platforms.dev!), events: Object.values(events).map((e) => synthJson(e)) };
 }
 
 const roleNames = (json: TerraformJson) => listOf(json, "aws_iam_role").map((r) => r.name);
 
-describe("platform stacks from the repository's config", () => {
+describe("platform stacks from the fixture config", () => {
   const { prod, dev, events } = synthPlatforms();
 
   it("create the account-wide DMS roles only in the environment events sync to (prod)", () => {

@@ -8,12 +8,13 @@ import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app/app";
 import { ADDON_SERVICE_ACCOUNTS } from "../../src/config/addons-contract";
-import { loadConfig, type Config } from "../../src/config";
+import type { Config } from "../../src/config";
 import { configWith } from "../helpers/config";
 import { listOf, resourcesOf, synthJson, type TerraformJson } from "../helpers/synth";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 
-function synthPlatforms(config: Config = loadConfig({})): Record<string, TerraformJson> {
-  const { platforms } = buildApp(config, { outdir: mkdtempSync(join(tmpdir(), "flashcrowd-platform-")) });
+function synthPlatforms(config: Config = fixtureConfig()): Record<string, TerraformJson> {
+  const { platforms } = buildApp(config, { clock: fixtureClock, outdir: mkdtempSync(join(tmpdir(), "flashcrowd-platform-")) });
   return Object.fromEntries(Object.entries(platforms).map(([id, stack]) => [id, synthJson(stack)]));
 }
 
@@ -110,7 +111,7 @@ describe.each(["prod", "dev"])("%s platform", (id) => {
 });
 
 describe("inputs of the add-ons stack", () => {
-  const { platforms } = buildApp(loadConfig({}), { outdir: mkdtempSync(join(tmpdir(), "flashcrowd-platform-")) });
+  const { platforms } = buildApp(fixtureConfig(), { clock: fixtureClock, outdir: mkdtempSync(join(tmpdir(), "flashcrowd-platform-")) });
   const prod = platforms.prod!;
   const inputs = prod.addonInputs;
   // Each input becomes an output of the stack, so it is resolved as Terraform sees it (one synth).

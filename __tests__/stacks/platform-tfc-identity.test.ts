@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app/app";
-import { loadConfig, type Config } from "../../src/config";
+import type { Config } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson } from "../helpers/synth";
+import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 
 function platformJson(config: Config, env: string) {
-  return synthJson(buildApp(config).platforms[env]!);
+  return synthJson(buildApp(config, { clock: fixtureClock }).platforms[env]!);
 }
 
 const roleNames = (json: ReturnType<typeof platformJson>) =>
@@ -16,7 +17,7 @@ const roleNames = (json: ReturnType<typeof platformJson>) =>
     .sort();
 
 describe("Terraform Cloud workload identity in the platform stacks", () => {
-  const config = loadConfig({});
+  const config = fixtureConfig();
   const catalog = stackCatalog(config);
 
   it("creates the OIDC provider once in each account, on its first environment", () => {
@@ -26,7 +27,7 @@ describe("Terraform Cloud workload identity in the platform stacks", () => {
 
   it("creates in prod's account the run roles of every workspace applying there, events included", () => {
     expect(roleNames(platformJson(config, "prod"))).toEqual(catalog.runRolesIn("210987654321").map((s) => s.runRole!.apply.name).sort());
-    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-dec-flash-sale-tfc-apply");
+    expect(roleNames(platformJson(config, "prod"))).toContain("flashcrowd-event-xmas-mega-sale-tfc-apply");
   });
 
   it("creates in dev's account only dev's run roles", () => {

@@ -11,17 +11,17 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { findTerraform } from "../../src/ci/terraform-harness";
-import { loadConfig } from "../../src/config";
 import { TfcStack } from "../../stacks/tfc-stack";
 import { listOf, synthJson } from "../helpers/synth";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 const terraform = findTerraform();
-const json = synthJson(new TfcStack(new App(), { config: loadConfig({}) }));
-const eventWorkspace = listOf(json, "tfe_workspace").find((w) => w.name === "flashcrowd-event-dec-flash-sale")!;
+const json = synthJson(new TfcStack(new App(), { config: fixtureConfig() }));
+const eventWorkspace = listOf(json, "tfe_workspace").find((w) => w.name === "flashcrowd-event-xmas-mega-sale")!;
 const lifecycle = eventWorkspace.lifecycle as { ignore_changes: string[] };
 const WANTED = eventWorkspace.auto_destroy_at as string;
 const checks = json.check as Record<string, { assert: { condition: string; error_message: string }[] }>;
-const check = checks["auto-destroy-event-dec-flash-sale"]!;
+const check = checks["auto-destroy-event-xmas-mega-sale"]!;
 const recordedTime = /tfe_workspace\.[\w-]+\.auto_destroy_at/g;
 
 function terraformIn(dir: string, args: string[]): { ok: boolean; output: string } {
@@ -62,7 +62,7 @@ describe.skipIf(!terraform)("the tfc stack's expressions under real Terraform", 
   it.each([
     ["the recorded auto-destroy time is the wanted one", WANTED],
     ["Terraform Cloud has cleared the time after an auto-destroy", null],
-    ["the event moved earlier (the safety net fires later than needed)", "2027-06-01T00:00:00Z"],
+    ["the event moved earlier (the safety net fires later than needed)", "2032-06-01T00:00:00Z"],
   ])("plans without a warning when %s", (_name, recorded) => {
     const result = planWithRecordedTime(recorded);
     expect(result.ok, result.output).toBe(true);
@@ -71,11 +71,11 @@ describe.skipIf(!terraform)("the tfc stack's expressions under real Terraform", 
 
   it("warns, without failing the plan, when the event moved later and the old time would destroy it too early", () => {
     // GIVEN a workspace created for the old dates, WHEN the event moves later and tfc is planned
-    const result = planWithRecordedTime("2026-12-01T00:00:00Z");
+    const result = planWithRecordedTime("2031-12-01T00:00:00Z");
     // THEN the plan succeeds (the deploy goes on to apply control) and says what to fix
     expect(result.ok, result.output).toBe(true);
     expect(result.output).toContain("Check block assertion failed");
-    expect(result.output.replace(/\s+/g, " ")).toContain("would auto-destroy before 2026-12-05T22:00:00Z");
+    expect(result.output.replace(/\s+/g, " ")).toContain("would auto-destroy before 2031-12-05T22:00:00Z");
   });
 
   it.each([

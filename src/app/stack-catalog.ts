@@ -1,14 +1,15 @@
 /**
- * The one list of stacks (= Terraform Cloud workspaces) the configuration produces, in deploy
- * order, with what each needs: its kind, environment, AWS account, providers, the stacks whose
- * state it reads, and the AWS role it runs as.
+ * The topology: the one list of stacks (= Terraform Cloud workspaces) the configuration produces,
+ * in deploy order, with what each needs: its kind, environment, AWS account, providers, the stacks
+ * whose state it reads, and the AWS role it runs as.
  *
- * The `tfc` stack builds its workspaces and `remote_state_consumer_ids` from this, the platform
- * stacks build the Terraform Cloud run roles from it, the workflows apply stacks in its order, and
- * a test compares it with the cross-stack references the synthesized stacks really make, so it
- * cannot drift from the code.
+ * `buildApp` constructs exactly these stacks; the `tfc` stack builds its workspaces and
+ * `remote_state_consumer_ids` from it, the platform stacks the Terraform Cloud run roles, the CLI
+ * lists, plans, estimates and runs stacks from it, and the workflows apply stacks in its order. A
+ * test compares the reads and providers it declares with the cross-stack references and providers
+ * of the synthesized stacks.
  */
-import { fit, Naming } from "../core/naming";
+import { fit, Naming, StackIds } from "../core/naming";
 import type { RunRoleKind } from "../config/schema";
 import { parseDuration } from "../config/time";
 import type { Config, ResolvedEvent } from "../config/validate";
@@ -101,6 +102,11 @@ export class StackCatalog {
     return this.stacks.map((s) => s.id);
   }
 
+  /** The stacks of one type, in deploy order. */
+  ofType(type: StackType): CatalogStack[] {
+    return this.stacks.filter((s) => s.type === type);
+  }
+
   /** Permanent stacks in the order a merge applies them. */
   get deployOrder(): string[] {
     return this.stacks.filter((s) => s.kind === "permanent").map((s) => s.id);
@@ -177,18 +183,18 @@ function buildStacks(config: Config): CatalogStack[] {
   };
 
   const stacks: CatalogStack[] = [
-    stack("tfc", "tfc", { kind: "permanent", environment: "shared", reads: [], autoApply: tfc.autoApply }),
+    stack(StackIds.tfc, "tfc", { kind: "permanent", environment: "shared", reads: [], autoApply: tfc.autoApply }),
   ];
   for (const [envId, env] of Object.entries(config.environments)) {
     const aws = { account: env.account, region: env.region };
-    stacks.push(stack(envId, "platform", { kind: "permanent", environment: envId, aws, reads: [], autoApply: env.autoApply }));
+    stacks.push(stack(StackIds.platform(envId), "platform", { kind: "permanent", environment: envId, aws, reads: [], autoApply: env.autoApply }));
     stacks.push(
-      stack(`${envId}-addons`, "addons", { kind: "permanent", environment: envId, aws, reads: [envId], autoApply: env.autoApply }),
+      stack(StackIds.addons(envId), "addons", { kind: "permanent", environment: envId, aws, reads: [StackIds.platform(envId)], autoApply: env.autoApply }),
     );
   }
   const eventsAws = { account: platform.account, region: platform.region };
-  stacks.push(stack("event-edge", "event-edge", { kind: "permanent", environment: "event", aws: eventsAws, reads: [], autoApply: platform.autoApply }));
-  stacks.push(stack("control", "control", { kind: "permanent", environment: "event", aws: eventsAws, reads: [], autoApply: platform.autoApply }));
+  stacks.push(stack(StackIds.eventEdge, "event-edge", { kind: "permanent", environment: "event", aws: eventsAws, reads: [], autoApply: platform.autoApply }));
+  stacks.push(stack(StackIds.control, "control", { kind: "permanent", environment: "event", aws: eventsAws, reads: [], autoApply: platform.autoApply }));
   // Retired events keep their workspace: it may still hold resources, and Terraform Cloud refuses
   // to delete such a workspace, which would fail every deploy until someone emptied it.
   for (const event of config.events.withStacks) {
@@ -197,7 +203,7 @@ function buildStacks(config: Config): CatalogStack[] {
         kind: "ephemeral",
         environment: "event",
         aws: eventsAws,
-        reads: ["event-edge", platform.syncTo],
+        reads: [StackIds.eventEdge, StackIds.platform(platform.syncTo)],
         autoApply: platform.autoApply,
         event,
         ...(delay ? { autoDestroyAt: event.teardownAt.plus(delay).toUTC().toISO({ suppressMilliseconds: true })! } : {}),
@@ -211,7 +217,7 @@ function buildStacks(config: Config): CatalogStack[] {
 export function runRoleFor(project: string, stackId: string, account: string, kind: RunRoleKind, policyArns: readonly string[]): RunRole {
   const role = (suffix: string): RoleRef => {
     // The suffix always survives the cut: the apply roles' Deny statements match run roles by it.
-    const name = `${fit(`${project}-${stackId}`, 64 - suffix.length - 1)}-${suffix}`;
+    const name = `${fit(Naming.workspace(project, stackId), 64 - suffix.length - 1)}-${suffix}`;
     return { name, arn: `arn:aws:iam::${account}:role/${name}` };
   };
   return { account, kind, plan: role(PLAN_ROLE_SUFFIX), apply: role(APPLY_ROLE_SUFFIX), policyArns };

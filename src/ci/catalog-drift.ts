@@ -1,9 +1,11 @@
 /**
- * Compares the stack catalog with what the synthesized stacks really do: the cross-stack
- * `terraform_remote_state` sources each reads and the providers each requires. A read missing
- * from the catalog would leave the producer's workspace without that consumer, and the consumer's
- * runs would fail to read the state; so that is an error. A dependency the catalog declares but
- * the code does not (yet) use only shares state more widely than needed; that is reported apart.
+ * Compares what the stack catalog declares with what the synthesized stacks really do: the
+ * cross-stack `terraform_remote_state` sources each reads and the providers each requires. The app
+ * is built from the catalog, so the two name the same stacks; but the reads and providers come
+ * from the code that wires each stack. A read missing from the catalog would leave the producer's
+ * workspace without that consumer, and the consumer's runs would fail to read the state; so that
+ * is an error. A dependency the catalog declares but the code does not (yet) use only shares state
+ * more widely than needed; that is reported apart.
  */
 import type { StackCatalog } from "../app/stack-catalog";
 import type { TerraformJson } from "../core/terraform-json";
@@ -23,9 +25,9 @@ export function requiredProviders(json: TerraformJson): string[] {
 }
 
 export interface CatalogDrift {
-  /** Differences that break runs or leak state: reads or providers the catalog does not know. */
+  /** Differences that break runs or leak state: stacks, reads or providers the catalog does not know, or catalog stacks not synthesized. */
   readonly errors: readonly string[];
-  /** Catalog entries the app does not (yet) build, and declared reads the code does not make. */
+  /** Declared reads and providers the code does not use (yet). */
   readonly notes: readonly string[];
 }
 
@@ -36,7 +38,7 @@ export function catalogDrift(catalog: StackCatalog, synthesized: Readonly<Record
   for (const [id, json] of Object.entries(synthesized)) {
     const entry = catalog.find(id);
     if (!entry) {
-      errors.push(`${id}: the app builds this stack but the catalog does not list it; add it to src/app/stack-catalog.ts`);
+      errors.push(`${id}: synthesized, but the catalog does not list it; the app builds only the catalog's stacks (src/app/stack-catalog.ts)`);
       continue;
     }
     const reads = remoteStateReads(json);
@@ -58,7 +60,7 @@ export function catalogDrift(catalog: StackCatalog, synthesized: Readonly<Record
     if (unused.length > 0) notes.push(`${id}: the catalog lists provider(s) ${unused.join(", ")} the stack does not require yet`);
   }
   for (const id of catalog.ids().filter((s) => !(s in synthesized))) {
-    notes.push(`${id}: in the catalog, not built by the app yet`);
+    errors.push(`${id}: in the catalog, but not synthesized`);
   }
   return { errors, notes };
 }

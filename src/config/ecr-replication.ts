@@ -9,8 +9,7 @@
  * account that no environment owns, the permanent `event-edge` stack is the owner.
  */
 
-/** Stack id that owns registry replication in the event platform's account when no environment there does. */
-export const EVENT_EDGE_STACK_ID = "event-edge";
+import { StackIds } from "../core/naming";
 
 interface OwnershipInput {
   readonly environments: Readonly<
@@ -25,7 +24,7 @@ export function registryReplicationOwners(config: OwnershipInput): Map<string, s
   for (const [id, env] of Object.entries(config.environments)) {
     if (env.ecr.ownsRegistryReplication && !owners.has(env.account)) owners.set(env.account, id);
   }
-  if (!owners.has(config.events.platform.account)) owners.set(config.events.platform.account, EVENT_EDGE_STACK_ID);
+  if (!owners.has(config.events.platform.account)) owners.set(config.events.platform.account, StackIds.eventEdge);
   return owners;
 }
 

@@ -3,7 +3,7 @@
  * stack, Lambda handlers, CLI), which finds them at run time. One place, so the two cannot drift.
  */
 import type { Config, ResolvedEvent } from "./validate";
-import { Naming } from "../core/naming";
+import { Naming, StackIds } from "../core/naming";
 
 export interface EventResourceNames {
   /** Stack id and workspace suffix, `event-<slug>`. */
@@ -64,9 +64,28 @@ export interface EventResourceNames {
 export function eventResourceNames(config: Config, event: ResolvedEvent): EventResourceNames {
   const naming = new Naming(config.project.name, event.stackId);
   const domain = config.events.platform.domain;
+  const names = perStackNames(naming);
   return {
     stackId: event.stackId,
     workspace: naming.workspace,
+    ...names,
+    publicHostname: `${event.slug}.${domain}`,
+    originHostname: `origin-${event.slug}.${domain}`,
+    smokeCheckUrl: `https://${event.slug}.${domain}/healthz`,
+    services: {
+      http: Object.entries(config.events.platform.services).filter(([, s]) => s.kind === "http").map(([svc]) => naming.name(svc, 255)),
+      worker: Object.entries(config.events.platform.services).filter(([, s]) => s.kind !== "http").map(([svc]) => naming.name(svc, 255)),
+    },
+    ordersDeadLetterQueueName: `${names.ordersQueueName}-dlq`,
+  };
+}
+
+/**
+ * The names an event stack's own naming gives its resources: of one event (its stack id), or of
+ * every event as IAM patterns (stack id `event-*`).
+ */
+function perStackNames(naming: Naming) {
+  return {
     auroraClusterId: naming.name("db", 63),
     // No date in the name, on purpose. If a slug is ever applied and destroyed twice, RDS refuses
     // to delete the cluster under a snapshot identifier that already exists: the second destroy
@@ -74,27 +93,20 @@ export function eventResourceNames(config: Config, event: ResolvedEvent): EventR
     finalSnapshotId: naming.name("db-final", 255),
     dmsReplicationInstanceId: naming.name("dms", 63),
     dmsTaskId: naming.name("sync", 255),
-    publicHostname: `${event.slug}.${domain}`,
-    originHostname: `origin-${event.slug}.${domain}`,
-    smokeCheckUrl: `https://${event.slug}.${domain}/healthz`,
     postApplyFunctionName: naming.name("post-apply", 64),
     dataCheckFunctionName: naming.name("data-check", 64),
     ecsClusterName: naming.name("ecs"),
-    services: {
-      http: Object.entries(config.events.platform.services).filter(([, s]) => s.kind === "http").map(([svc]) => naming.name(svc, 255)),
-      worker: Object.entries(config.events.platform.services).filter(([, s]) => s.kind !== "http").map(([svc]) => naming.name(svc, 255)),
-    },
     ordersQueueName: naming.name("orders", 76),
-    ordersDeadLetterQueueName: `${naming.name("orders", 76)}-dlq`,
     verifiedSnapshotId: naming.name("db-verified", 255),
   };
 }
 
 /**
  * IAM resource-name patterns that match the names above for every event of the project, for the
- * grants of the control stack (which serves all events with one set of functions). They hold
- * because `Naming.fit` never shortens these names: project <= 16 and slug <= 24 characters keep
- * each well under its cap (a test checks the longest case).
+ * grants of the control stack (which serves all events with one set of functions) and of the
+ * platform's secrets the event stacks read. They hold because `Naming.fit` never shortens these
+ * names: project <= 16 and slug <= 24 characters keep each well under its cap (a test checks the
+ * longest case).
  */
 export interface EventResourcePatterns {
   readonly postApplyFunctionName: string;
@@ -105,17 +117,24 @@ export interface EventResourcePatterns {
   readonly ecsClusterName: string;
   /** The order queues and their dead-letter queues. */
   readonly ordersQueueName: string;
+  /** The role DMS assumes to read its endpoint secrets (modules/data/dms-replication.ts, `dms-secrets`). */
+  readonly dmsSecretsRoleName: string;
+  /** The data-check function's role (modules/compute/node-function.ts, `<component>-fn`). */
+  readonly dataCheckRoleName: string;
 }
 
 export function eventResourcePatterns(config: Config): EventResourcePatterns {
-  const prefix = `${config.project.name}-event-*`;
+  const naming = new Naming(config.project.name, StackIds.event("*"));
+  const any = perStackNames(naming);
   return {
-    postApplyFunctionName: `${prefix}-post-apply`,
-    dataCheckFunctionName: `${prefix}-data-check`,
-    auroraClusterId: `${prefix}-db`,
-    finalSnapshotId: `${prefix}-db-final`,
-    verifiedSnapshotId: `${prefix}-db-verified`,
-    ecsClusterName: `${prefix}-ecs`,
-    ordersQueueName: `${prefix}-orders*`,
+    postApplyFunctionName: any.postApplyFunctionName,
+    dataCheckFunctionName: any.dataCheckFunctionName,
+    auroraClusterId: any.auroraClusterId,
+    finalSnapshotId: any.finalSnapshotId,
+    verifiedSnapshotId: any.verifiedSnapshotId,
+    ecsClusterName: any.ecsClusterName,
+    ordersQueueName: `${any.ordersQueueName}*`,
+    dmsSecretsRoleName: naming.name("dms-secrets"),
+    dataCheckRoleName: naming.name("data-check-fn", 64),
   };
 }

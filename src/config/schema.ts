@@ -28,9 +28,6 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "monitoring",
 ] as const;
 
-/** Stack ids the app reserves for stacks that are not environments. */
-export const RESERVED_STACK_IDS = ["control", "tfc", "event-edge"] as const;
-
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Commercial-partition regions only: ARNs are written with the `aws` partition. */
 const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d$/;

@@ -8,8 +8,8 @@ import type { z } from "zod";
 import { cronProblem } from "./cron";
 import { validateAddons } from "./addons-validate";
 import { contains, firstFree, formatCidr, overlaps, parseCidr, cidrProblem, type Ipv4Block } from "../core/cidr";
+import { Naming, StackIds } from "../core/naming";
 import {
-  RESERVED_STACK_IDS,
   configSchema,
   type AlbConfig,
   type ConfigInput,
@@ -137,7 +137,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[], now: DateTi
     const path = `environments.${id}`;
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(id) || id.length > 20) {
       report(path, `environment id "${id}" must be DNS-safe (lowercase letters, digits, '-') and at most 20 characters`);
-    } else if ((RESERVED_STACK_IDS as readonly string[]).includes(id) || id.startsWith("event-") || id.endsWith("-addons")) {
+    } else if (StackIds.takenByOtherStacks(id)) {
       report(path, `"${id}" is reserved for another stack (control, tfc, event-*, *-addons); rename the environment`);
     }
   }
@@ -292,7 +292,7 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[], now: DateTi
     if (problems.length === before && opens.ok && closes.ok && lead && grace && keyBlock) {
       calendar.push({
         ...event,
-        stackId: `event-${event.slug}`,
+        stackId: StackIds.event(event.slug),
         zone: event.timeZone ?? "UTC",
         opensAt: opens.at,
         closesAt: closes.at,
@@ -312,9 +312,9 @@ function crossValidate(cfg: ParsedConfig, problems: ConfigProblem[], now: DateTi
     report,
   );
 
-  const stackIds = [...Object.keys(cfg.environments), ...cfg.events.calendar.map((e) => `event-${e.slug}`)];
+  const stackIds = [...Object.keys(cfg.environments).map(StackIds.platform), ...cfg.events.calendar.map((e) => StackIds.event(e.slug))];
   for (const id of stackIds) {
-    const workspace = `${cfg.project.name}-${id}`;
+    const workspace = Naming.workspace(cfg.project.name, id);
     if (workspace.length > MAX_WORKSPACE_NAME) {
       report("project.name", `workspace name "${workspace}" is longer than ${MAX_WORKSPACE_NAME}; shorten the project name or the stack id`);
     }

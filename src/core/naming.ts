@@ -1,5 +1,29 @@
 import { createHash } from "node:crypto";
 
+const EVENT_STACK_PREFIX = "event-";
+const ADDONS_STACK_SUFFIX = "-addons";
+/** Ids of the stacks that are neither an environment's nor an event's. */
+const SHARED_STACK_IDS = { tfc: "tfc", eventEdge: "event-edge", control: "control" } as const;
+
+/**
+ * Stack ids, which are also the suffixes of the Terraform Cloud workspaces ({@link Naming.workspace}):
+ * the one place each is spelled out. The stack catalog lists which of them a configuration produces.
+ */
+export const StackIds = {
+  ...SHARED_STACK_IDS,
+  /** An environment's platform stack: the environment id itself. */
+  platform: (environmentId: string): string => environmentId,
+  /** The Kubernetes add-ons of an environment, `<env>-addons`. */
+  addons: (environmentId: string): string => `${environmentId}${ADDONS_STACK_SUFFIX}`,
+  /** A calendar event's stack, `event-<slug>`. */
+  event: (slug: string): string => `${EVENT_STACK_PREFIX}${slug}`,
+  /** Whether an environment id would clash with another stack's id: `tfc`, `control`, `event-edge`, `event-*` or `*-addons`. */
+  takenByOtherStacks: (environmentId: string): boolean =>
+    (Object.values(SHARED_STACK_IDS) as string[]).includes(environmentId) ||
+    environmentId.startsWith(EVENT_STACK_PREFIX) ||
+    environmentId.endsWith(ADDONS_STACK_SUFFIX),
+} as const;
+
 /**
  * The one naming scheme: `{project}-{stack}-{component}`, lowercase, '-' separated.
  *

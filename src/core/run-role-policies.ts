@@ -13,6 +13,7 @@
 import type { RunRoleKind } from "../config/schema";
 import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../app/stack-catalog";
 import { DMS_CLOUDWATCH_LOGS_ROLE_NAME, DMS_VPC_ROLE_NAME } from "../../modules/security/dms-account-roles";
+import { Naming, StackIds } from "./naming";
 import { applyServicesOf, kindCreates } from "./run-role-scope";
 
 export type PolicyValue = string | readonly string[];
@@ -89,7 +90,7 @@ export const PLAN_READ_EXCEPTIONS: Readonly<Record<RunRoleKind, readonly PlanRea
     {
       action: "s3:GetObject",
       // The page bucket is `{project}-event-edge-pages-<account>` (stacks/event-edge-stack.ts).
-      resources: (project) => [`arn:aws:s3:::${project}-event-edge-pages-*/*`],
+      resources: (project) => [`arn:aws:s3:::${new Naming(project, StackIds.eventEdge).name("pages")}-*/*`],
       why: "the 'sale not open' page is an aws_s3_object; Terraform refreshes it with HeadObject, which IAM authorizes as s3:GetObject",
     },
   ],

@@ -20,6 +20,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createConnection, type Connection } from "mysql2/promise";
+import { StackIds } from "../core/naming";
 import { HANDLERS, type HandlerKey } from "../lifecycle/bundle";
 import { createDataCheckHandler } from "../lifecycle/handlers/data-check";
 import { createDmsHandler } from "../lifecycle/handlers/dms-replication";
@@ -72,7 +73,7 @@ function functionKey(resource: Json): HandlerKey {
 }
 
 export function controlArtefacts(synthDir: string, slug: string, region: string, account: string): ControlArtefacts {
-  const control = readStack(synthDir, "control");
+  const control = readStack(synthDir, StackIds.control);
   const resources = control.resource ?? {};
   const machines = Object.entries(resources.aws_sfn_state_machine ?? {});
   if (machines.length !== 1) throw new Error(`control stack has ${machines.length} state machines, expected 1`);
@@ -212,13 +213,14 @@ export class World {
     this.workspace = workspace;
     this.aws = new FakeAws(options.clock);
     this.control = control;
-    this.eventJson = readStack(options.synthDir, `event-${options.slug}`);
+    const eventStack = StackIds.event(options.slug);
+    this.eventJson = readStack(options.synthDir, eventStack);
     const stacks: Record<string, References> = {};
     const refs = (stack: string) => stacks[stack];
-    stacks.control = new References(options.synthDir, refs);
-    stacks[`event-${options.slug}`] = new References(options.synthDir, refs);
+    stacks[StackIds.control] = new References(options.synthDir, refs);
+    stacks[eventStack] = new References(options.synthDir, refs);
     stacks[options.syncTo] = new References(options.synthDir, refs);
-    this.refs = { event: stacks[`event-${options.slug}`]!, prod: stacks[options.syncTo]!, control: stacks.control! };
+    this.refs = { event: stacks[eventStack]!, prod: stacks[options.syncTo]!, control: stacks[StackIds.control]! };
     this.lastStep = options.clock.now();
   }
 
@@ -295,7 +297,7 @@ export class World {
     }
 
     // The control stack's secrets: the team token and the Slack webhook.
-    const controlJson = readStack(this.options.synthDir, "control");
+    const controlJson = readStack(this.options.synthDir, StackIds.control);
     for (const [key, s] of Object.entries(controlJson.resource?.aws_secretsmanager_secret ?? {})) {
       const arn = this.secretArn(String(s.name));
       this.refs.control.set(`aws_secretsmanager_secret.${key}.arn`, arn);
@@ -312,7 +314,7 @@ export class World {
     this.tfc.onApply = (run) => this.onApply(run);
     const client = this.tfcClient();
     const cv = await client.createConfigurationVersion(ws.id, { autoQueueRuns: false });
-    await client.uploadConfiguration(cv.uploadUrl!, await packDirectory(join(this.options.synthDir, "stacks", `event-${this.options.slug}`)));
+    await client.uploadConfiguration(cv.uploadUrl!, await packDirectory(join(this.options.synthDir, "stacks", StackIds.event(this.options.slug))));
     await client.waitForConfigurationVersion(cv.id);
     await recordUploadedConfiguration(client, ws.id, cv.id);
     this.cvId = cv.id;

@@ -1,8 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CostEstimate } from "../../../src/ci/cost";
 import { HOURS_PER_MONTH, PRICE_TABLES } from "../../../src/ci/prices";
 import { main, type Io } from "../../../src/cli/index";
 import { synthApp } from "../../helpers/app";
+
+// The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
+vi.mock("../../../src/config/events", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../../src/config/events")>()),
+  calendar: (await vi.importActual<typeof import("../../helpers/fixture-calendar")>("../../helpers/fixture-calendar")).fixtureCalendar(),
+}));
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -19,9 +25,9 @@ describe("flashcrowd cost", () => {
     const text = io.stdout.join("\n");
     for (const stack of ["prod", "dev", "control"]) expect(text).toMatch(new RegExp(`^${stack}\\s+permanent\\s+\\$[\\d,]+\\.\\d\\d per month$`, "m"));
     expect(text).toMatch(/^event-edge\s+idle\s+\$[\d,]+\.\d\d per month idle/m);
-    // The calendar: opens 2026-12-04 20:00 KST with 3 h lead time, closes 2026-12-06 00:00 with 1 h grace.
-    expect(text).toMatch(/^event-dec-flash-sale\s+event\s+\$[\d.]+ per hour while up; \$[\d,.]+ for its life \(32 h, spin-up 2026-12-04T17:00:00\+09:00 to teardown 2026-12-06T01:00:00\+09:00/m);
-    expect(text).toMatch(/^event-concert-film-tickets\s+event\s+.* for its life \(7 h, /m);
+    // The calendar: opens 2031-12-04 20:00 KST with 3 h lead time, closes 2031-12-06 00:00 with 1 h grace.
+    expect(text).toMatch(/^event-xmas-mega-sale\s+event\s+\$[\d.]+ per hour while up; \$[\d,.]+ for its life \(32 h, spin-up 2031-12-04T17:00:00\+09:00 to teardown 2031-12-06T01:00:00\+09:00/m);
+    expect(text).toMatch(/^event-stadium-show-tickets\s+event\s+.* for its life \(7 h, /m);
     expect(text).toContain(`ap-northeast-1, ap-northeast-2, us-east-1 tables of ${PRICE_TABLES["ap-northeast-2"]!.date} (${PRICE_TABLES["ap-northeast-2"]!.source})`);
     expect(text).toMatch(/Not estimated \(billed by use\): .*CloudFront requests and data transfer/);
   });
@@ -30,14 +36,14 @@ describe("flashcrowd cost", () => {
     const io = capture();
     expect(await main(["cost", "--synth-dir", synthDir, "--json"], io)).toBe(0);
     const costs = JSON.parse(io.stdout.join("\n")) as CostEstimate[];
-    expect(costs.map((c) => c.stack)).toEqual(["prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-dec-flash-sale", "event-concert-film-tickets"]);
+    expect(costs.map((c) => c.stack)).toEqual(["prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-xmas-mega-sale", "event-stadium-show-tickets"]);
     const prod = costs.find((c) => c.stack === "prod")!;
     expect(prod.perMonth).toBeCloseTo(prod.items.reduce((s, i) => s + i.perHour * HOURS_PER_MONTH + i.perMonth, 0), 6);
     // prod: a NAT gateway per AZ, an EKS cluster, two provisioned Aurora instances.
     expect(prod.items.filter((i) => i.what === "NAT gateway")).toHaveLength(3);
     expect(prod.items.filter((i) => i.what === "EKS cluster")).toHaveLength(1);
     expect(prod.items.filter((i) => i.what === "Aurora db.r7g.large")).toHaveLength(2);
-    const sale = costs.find((c) => c.stack === "event-dec-flash-sale")!;
+    const sale = costs.find((c) => c.stack === "event-xmas-mega-sale")!;
     expect(sale.event!.hours).toBe(32);
     expect(sale.event!.life).toBeCloseTo(sale.perHour * 32 + sale.event!.prewarm.reduce((s, p) => s + p.usd, 0), 6);
     expect(sale.event!.prewarm.map((p) => p.address).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ecs_service\.svc-web_service_/)]));

@@ -1,9 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { main, type Io } from "../../../src/cli/index";
 import { synthApp } from "../../helpers/app";
+
+// The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
+vi.mock("../../../src/config/events", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../../src/config/events")>()),
+  calendar: (await vi.importActual<typeof import("../../helpers/fixture-calendar")>("../../helpers/fixture-calendar")).fixtureCalendar(),
+}));
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -14,12 +20,12 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 describe("flashcrowd policy", () => {
   const synthDir = synthApp();
 
-  it("prints a table per stack, writes the JSON report and exits 0 on the repository's stacks", async () => {
+  it("prints a table per stack, writes the JSON report and exits 0 on the fixture configuration's stacks", async () => {
     const io = capture();
     const jsonFile = join(mkdtempSync(join(tmpdir(), "flashcrowd-policy-cli-")), "policy.json");
     expect(await main(["policy", "--synth-dir", synthDir, "--json", jsonFile], io)).toBe(0);
     const text = io.stdout.join("\n");
-    for (const stack of ["prod", "dev", "event-dec-flash-sale", "event-concert-film-tickets"]) expect(text).toMatch(new RegExp(`^${stack} \\(`, "m"));
+    for (const stack of ["prod", "dev", "event-xmas-mega-sale", "event-stadium-show-tickets"]) expect(text).toMatch(new RegExp(`^${stack} \\(`, "m"));
     const report = JSON.parse(readFileSync(jsonFile, "utf8"));
     expect(report).toMatchObject({ version: 1, ok: true, totals: { errors: 0 } });
   });

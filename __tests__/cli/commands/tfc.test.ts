@@ -1,12 +1,18 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Io } from "../../../src/cli/index";
 import { main, runCommand } from "../../../src/cli/index";
 import { createTfcCommand, type TfcCommandDeps } from "../../../src/cli/commands/tfc";
 import { UPLOADED_CONFIGURATION_VARIABLE } from "../../../src/tfc/runs";
 import { FakeTfc, TOKEN, type FakeWorkspace } from "../../helpers/fake-tfc";
+
+// The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
+vi.mock("../../../src/config/events", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../../src/config/events")>()),
+  calendar: (await vi.importActual<typeof import("../../helpers/fixture-calendar")>("../../helpers/fixture-calendar")).fixtureCalendar(),
+}));
 
 const ORG = "acme";
 const STACK = "event-dec-flash-sale";
@@ -65,7 +71,9 @@ describe("flashcrowd tfc: arguments", () => {
   it("exits 2 for a stack the configured app does not have, naming the stacks", async () => {
     const r = await tfcCli(["status", "event-nope"], env(), { ...fastDeps(), stackIds: undefined });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown stack "event-nope"; stacks are: tfc, prod, dev, prod-addons, dev-addons, event-edge, event-dec-flash-sale, event-concert-film-tickets, control/);
+    expect(r.err).toMatch(
+      /unknown stack "event-nope"; stacks are: tfc, prod, prod-addons, dev, dev-addons, event-edge, control, event-xmas-mega-sale, event-stadium-show-tickets/,
+    );
   });
 
   it("exits 2 for an unknown subcommand", async () => {

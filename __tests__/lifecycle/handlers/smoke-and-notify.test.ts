@@ -65,7 +65,7 @@ describe("notifications", () => {
     expect(JSON.parse(posts[0]!.body).text).toContain("CDCLatencyTarget is 40 s");
     expect(snsMock.commandCalls(PublishCommand)[0]!.args[0].input).toMatchObject({
       TopicArn: "arn:aws:sns:ap-northeast-2:210987654321:alerts",
-      Subject: "December flash sale: teardown waits, data not verified (2/16)",
+      Subject: "Christmas mega sale: teardown waits, data not verified (2/16)",
     });
   });
 
@@ -83,7 +83,7 @@ describe("notifications", () => {
     const n = formatNotification({ kind: "failed", action: "down", event, failure: { step: "DataNotVerified", Error: "DataNotVerified", Cause: "3 tables pending" } });
     expect(n.level).toBe("error");
     expect(n.text).toContain("The environment was NOT destroyed.");
-    expect(n.text).toContain("npx flashcrowd tfc run event-dec-flash-sale --destroy --auto-apply");
+    expect(n.text).toContain("npx flashcrowd tfc run event-xmas-mega-sale --destroy --auto-apply");
   });
 
   it("does not claim the environment survived a failure of the destroy run itself", () => {
@@ -96,7 +96,7 @@ describe("notifications", () => {
     const waiting: NotifyRequest = { kind: "run-waiting", action: "down", event, run: { runId: "run-abc", status: "pending", waiting: { reason: "locked", advice } } };
     expect(await handler()(waiting)).toEqual({ sent: ["slack", "sns"] });
     expect(JSON.parse(posts[0]!.body).text).toContain(advice);
-    expect(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe("December flash sale: teardown run needs a person (locked)");
+    expect(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe("Christmas mega sale: teardown run needs a person (locked)");
   });
 
   it.each(["StartDestroyRun", "DestroyRunStatus", "PollDestroyRun", "DestroyRunFailed", "DestroyRunTimedOut", "NotifyDestroyRunWaiting"])(

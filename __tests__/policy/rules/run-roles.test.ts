@@ -10,6 +10,7 @@ import { serviceTrustPolicy } from "../../../modules/security/policy-document";
 import { synthJson } from "../../helpers/synth";
 import { configWith } from "../../helpers/config";
 import { check, expectCase, type RuleCase } from "../helpers";
+import { fixtureClock } from "../../helpers/fixture-config";
 
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const role = (s: TerraformStack, name: string, extra: { managedPolicyArns?: string[] } = {}) =>
@@ -63,12 +64,12 @@ describe("IAM-RUN-ROLE-NOT-ADMIN", () => {
 describe("IAM-RUN-ROLE-NOT-ADMIN over the identity host stack", () => {
   const prodFindings = (change: (c: ConfigInput) => void) => {
     const config: Config = configWith(change);
-    const json = synthJson(buildApp(config).platforms.prod!);
+    const json = synthJson(buildApp(config, { clock: fixtureClock }).platforms.prod!);
     return evaluateStack(json, policyContext(config, "prod"), config.policy.suppressions).report.findings.filter((f) => f.rule === "IAM-RUN-ROLE-NOT-ADMIN");
   };
   const adminForEvents = (c: ConfigInput) => (c.project.terraformCloud.runRolePolicyArns = { event: [ADMIN] });
 
-  it("finds nothing with the repository's config", () => {
+  it("finds nothing with the fixture config", () => {
     expect(prodFindings(() => undefined)).toEqual([]);
   });
 

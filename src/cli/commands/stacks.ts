@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { buildApp } from "../../app/app";
 import { table, type Io } from "../command";
 import { loadConfig } from "../../config";
 import { stackCatalog, type StackKind, type StackType } from "../../app/stack-catalog";
@@ -20,27 +19,23 @@ export interface StackInfo {
 }
 
 /**
- * Every stack the configured app builds, in deploy order (from the stack catalog), with its
- * workspace and, for events, its schedule.
+ * Every stack the configured app builds, in deploy order (from the stack catalog, which the app is
+ * built from), with its workspace and, for events, its schedule.
  */
 export function describeStacks(env: NodeJS.ProcessEnv): StackInfo[] {
-  const config = loadConfig(env);
-  const built = new Set(buildApp(config).app.node.children.map((c) => c.node.id));
-  return stackCatalog(config)
-    .stacks.filter((s) => built.has(s.id))
-    .map((s) => ({
-      stack: s.id,
-      workspace: s.workspace,
-      kind: s.type,
-      lifetime: s.kind,
-      ...(s.aws ? { account: s.aws.account, region: s.aws.region } : {}),
-      ...(s.event
-        ? {
-            spinUpAt: s.event.spinUpAt.toISO({ suppressMilliseconds: true }) ?? undefined,
-            teardownAt: s.event.teardownAt.toISO({ suppressMilliseconds: true }) ?? undefined,
-          }
-        : {}),
-    }));
+  return stackCatalog(loadConfig(env)).stacks.map((s) => ({
+    stack: s.id,
+    workspace: s.workspace,
+    kind: s.type,
+    lifetime: s.kind,
+    ...(s.aws ? { account: s.aws.account, region: s.aws.region } : {}),
+    ...(s.event
+      ? {
+          spinUpAt: s.event.spinUpAt.toISO({ suppressMilliseconds: true }) ?? undefined,
+          teardownAt: s.event.teardownAt.toISO({ suppressMilliseconds: true }) ?? undefined,
+        }
+      : {}),
+  }));
 }
 
 /** `flashcrowd stacks`: usage and summary in the registry (../index.ts). */

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { TerraformStack } from "cdktf";
-import { buildApp } from "../../app/app";
+import { stackCatalog } from "../../app/stack-catalog";
 import { UsageError, type CommandModule, type Io } from "../command";
 import { loadConfig, type Config } from "../../config";
 import { Naming } from "../../core/naming";
@@ -16,7 +15,7 @@ import { synthFolder } from "../synth-folder";
 
 /** What the command needs from outside; tests replace the clock and the app. */
 export interface TfcCommandDeps {
-  /** Stack ids of the configured app. @default every stack of `buildApp(config)` */
+  /** Stack ids of the configured app. @default every stack of the stack catalog */
   readonly stackIds?: (config: Config) => string[];
   /** Synthesizes the app into `outdir`. @default `buildApp(config, { outdir }).app.synth()` */
   readonly synth?: (config: Config, outdir: string) => void;
@@ -126,7 +125,7 @@ interface Context {
 }
 
 function appStackIds(config: Config): string[] {
-  return buildApp(config).app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id);
+  return stackCatalog(config).ids();
 }
 
 async function upload(ctx: Context, synthDirArg: string | undefined): Promise<number> {
