@@ -20,6 +20,7 @@ import type { Naming } from "../../src/core/naming";
 import type { InterfaceEndpointService, SubnetPrefixLength } from "../../src/config/schema";
 import { SUBNET_TIERS, planSubnets, type SubnetTier } from "../../src/config/subnet-plan";
 import { KmsKey } from "../security/kms-key";
+import type { SubnetPlacement } from "./placement";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 
 export interface NetworkProps {
@@ -264,6 +265,11 @@ export class Network extends Construct {
   /** Subnet ids of a tier, in AZ order. */
   subnetIds(tier: SubnetTier): string[] {
     return this.subnets[tier].map((s) => s.id);
+  }
+
+  /** The VPC and the subnets of a tier, for a module placed there. */
+  placement(tier: SubnetTier): SubnetPlacement {
+    return { vpcId: this.vpc.id, subnetIds: this.subnetIds(tier) };
   }
 
   private associate(id: string, subnetId: string, routeTableId: string): void {
