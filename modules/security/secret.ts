@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
-import { suppress } from "../../src/policy/suppress";
+import { suppressRule } from "../core/suppressions";
 import type { KmsKey } from "./kms-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 
@@ -46,7 +46,7 @@ export class Secret extends Construct {
       kmsKeyId: props.key.arn,
       recoveryWindowInDays: window,
     });
-    suppress(this.secret, "SECRET-ROTATION", `issued and rotated outside AWS by ${props.issuer}`);
+    suppressRule(this.secret, "SECRET-ROTATION", `issued and rotated outside AWS by ${props.issuer}`);
   }
 
   get arn(): string {
