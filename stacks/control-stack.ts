@@ -56,7 +56,7 @@ export class ControlStack extends AwsStack {
     const region = platform.region;
     const code = props.code ?? lambdaBundles();
 
-    const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues", accountId: account });
+    const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues" });
     this.tfcToken = new Secret(this, "tfc-token", {
       name: `${project}/control/tfc-token`,
       description: "Terraform Cloud team token with apply rights on the event workspaces; set the value outside Terraform (README, Event lifecycle)",

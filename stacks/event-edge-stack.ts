@@ -118,15 +118,13 @@ export class EventEdgeStack extends AwsStack {
     this.databaseKey = new KmsKey(this, "database-key", {
       alias: naming.name("databases"),
       description: "Encrypts the event databases and their final snapshots; outlives every event stack",
-      accountId: account,
     });
     this.logsKey = new KmsKey(this, "logs-key", {
       alias: naming.name("logs"),
       description: "Encrypts the event log archive and the event-alerts topic",
-      accountId: account,
     });
-    const pageKey = new KmsKey(this, "page-key", { alias: naming.name("pages"), description: "Encrypts the event edge's static pages", accountId: account });
-    const imagesKey = new KmsKey(this, "images-key", { alias: naming.name("images"), description: "Encrypts the event images (ECR)", accountId: account });
+    const pageKey = new KmsKey(this, "page-key", { alias: naming.name("pages"), description: "Encrypts the event edge's static pages" });
+    const imagesKey = new KmsKey(this, "images-key", { alias: naming.name("images"), description: "Encrypts the event images (ECR)" });
 
     // ---- Buckets ----
     const lifecycle = { transitionToGlacierDays: platform.logs.transitionToGlacierDays, expireDays: platform.logs.expireDays, noncurrentExpireDays: 30 };

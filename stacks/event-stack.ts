@@ -125,7 +125,6 @@ export class EventStack extends AwsStack {
     this.eventKey = new KmsKey(this, "event-key", {
       alias: naming.name("event"),
       description: `Encrypts the short-lived data of ${naming.workspace} (queues, topics, logs, cache, DMS)`,
-      accountId: account,
       // The minimum: nothing encrypted with this key outlives the event.
       deletionWindowInDays: 7,
     });

@@ -138,7 +138,6 @@ export class PlatformStack extends AwsStack {
     this.dataKey = new KmsKey(this, "data-key", {
       alias: this.naming.name("data"),
       description: `Encrypts data at rest of ${this.naming.workspace}`,
-      accountId: env.account,
     });
 
     this.logsBucket = new S3Bucket(this, "logs-bucket", {
@@ -212,9 +211,6 @@ export class PlatformStack extends AwsStack {
     });
 
     this.auditTrail = new AuditTrail(this, "audit", {
-      naming,
-      accountId: env.account,
-      region: env.region,
       accessLogsBucket: this.logsBucket,
       cloudWatchRetentionDays: env.audit.cloudWatchRetentionDays,
       transitionToGlacierDays: env.audit.transitionToGlacierDays,
@@ -267,10 +263,8 @@ export class PlatformStack extends AwsStack {
 
     if (env.bastion) {
       const bastion = new Bastion(this, "bastion", {
-        naming,
-        vpcId: this.network.vpc.id,
+        placement: this.network.placement("private"),
         vpcCidr: env.network.cidr,
-        subnetIds: this.network.subnetIds("private"),
         instanceType: env.bastion.instanceType,
       });
       this.aurora.allowFrom(bastion.securityGroupId, "SSM bastion");
@@ -423,7 +417,6 @@ export class PlatformStack extends AwsStack {
     const staticKey = new KmsKey(this, "static-key", {
       alias: this.naming.name("static"),
       description: `Encrypts the static assets of ${this.naming.workspace}`,
-      accountId: env.account,
     });
     this.staticBucket = new S3Bucket(this, "static-bucket", {
       bucketName: this.naming.name(`static-${env.account}`, 63),

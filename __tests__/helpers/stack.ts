@@ -49,7 +49,7 @@ export function moduleStack(overrides: Partial<ModuleEnvironment> = {}): ModuleS
     stack,
     naming: environment.naming,
     get key() {
-      return (key ??= new KmsKey(stack, "key", { alias: "test", description: "test", accountId: ACCOUNT }));
+      return (key ??= new KmsKey(stack, "key", { alias: "test", description: "test" }));
     },
     usEast1: () => (usEast1 ??= new AwsProvider(stack, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1" })),
     secondary: () => (secondary ??= new AwsProvider(stack, "aws-secondary", { region: "ap-northeast-1", alias: "secondary" })),

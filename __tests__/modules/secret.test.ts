@@ -1,13 +1,16 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { provideEnvironment } from "../../modules/core/environment";
 import { KmsKey } from "../../modules/security/kms-key";
 import { Secret } from "../../modules/security/secret";
 import { resourceSuppressions } from "../../src/policy/suppress";
+import { environmentStack, testEnvironment } from "../helpers/stack";
 
 function synthSecret(recoveryWindowInDays?: number): Record<string, unknown> {
   const json = JSON.parse(
     Testing.synthScope((scope) => {
-      const key = new KmsKey(scope, "key", { alias: "test", description: "test", accountId: "210987654321" });
+      provideEnvironment(scope, testEnvironment({ account: "210987654321" }));
+      const key = new KmsKey(scope, "key", { alias: "test", description: "test" });
       new Secret(scope, "token", { name: "flashcrowd/control/tfc-token", description: "token", key, recoveryWindowInDays, issuer: "Terraform Cloud" });
     }),
   ) as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -21,8 +24,8 @@ describe("Secret", () => {
   });
 
   it("records who rotates the value as the reason the rotation rule does not apply", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    const key = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "210987654321" });
+    const { stack } = environmentStack({ account: "210987654321" });
+    const key = new KmsKey(stack, "key", { alias: "test", description: "test" });
     new Secret(stack, "token", { name: "flashcrowd/control/tfc-token", description: "token", key, issuer: "Terraform Cloud" });
     const json = JSON.parse(JSON.stringify(stack.toTerraform())) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const secret = Object.values(json.resource.aws_secretsmanager_secret!)[0]!;
@@ -42,7 +45,8 @@ describe("Secret", () => {
 describe("Secret read from another account", () => {
   const json = JSON.parse(
     Testing.synthScope((scope) => {
-      const key = new KmsKey(scope, "key", { alias: "test", description: "test", accountId: "210987654321" });
+      provideEnvironment(scope, testEnvironment({ account: "210987654321" }));
+      const key = new KmsKey(scope, "key", { alias: "test", description: "test" });
       const secret = new Secret(scope, "dms-target", { name: "flashcrowd/prod/dms-target", description: "dms", key, issuer: "the DBAs" });
       secret.allowReadFromAccount("510987654321", "arn:aws:iam::510987654321:role/flashcrowd-event-*-dms-secrets", "ap-northeast-2");
     }),

@@ -56,7 +56,6 @@ export class EcrRegistryReplication extends Construct {
       provider,
       alias: naming.name("ecr-replicas"),
       description: `Encrypts the ECR replicas of ${naming.workspace} in ${props.destinationRegion}`,
-      accountId,
     });
     // ECR needs a role of ours to create KMS-encrypted repositories from a template.
     const role = new IamRole(this, "creation-role", {

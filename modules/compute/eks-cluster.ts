@@ -148,7 +148,6 @@ export class EksCluster extends Construct {
     this.key = new KmsKey(this, "key", {
       alias: naming.name("eks"),
       description: `Encrypts the Kubernetes secrets and logs of ${clusterName}`,
-      accountId,
     });
     const logGroupName = `/aws/eks/${clusterName}/cluster`;
     this.key.allowService("CloudWatchLogsControlPlane", `logs.${region}.amazonaws.com`, {
@@ -163,7 +162,6 @@ export class EksCluster extends Construct {
     this.nodeVolumeKey = new KmsKey(this, "node-volume-key", {
       alias: naming.name("eks-node-volumes"),
       description: `Encrypts the node volumes of ${clusterName}`,
-      accountId,
     });
     // Instances are launched by the Auto Scaling service-linked role (managed node groups) and by
     // Karpenter: any principal of the account may use the key, but only through EC2 (the same

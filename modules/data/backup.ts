@@ -70,7 +70,7 @@ export class Backup extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
-    const { naming, accountId } = props;
+    const { naming } = props;
     const vaultName = naming.name("backup", 50);
     this.selectionTag = props.selectionTag ?? { key: "Backup", value: "daily" };
 
@@ -86,7 +86,6 @@ export class Backup extends Construct {
       const copyKey = new KmsKey(this, "copy-key", {
         alias: naming.name("backup-copy"),
         description: `Encrypts the ${props.copyTo.region} copies of the backups of ${naming.workspace}`,
-        accountId,
         provider: props.copyTo.provider,
       });
       keyArns.push(copyKey.arn);

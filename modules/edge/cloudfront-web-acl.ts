@@ -95,7 +95,6 @@ export class CloudFrontWebAcl extends Construct {
       provider,
       alias: naming.name(`${name}-waf-logs`),
       description: `Encrypts the WAF logs of ${naming.workspace}`,
-      accountId: props.accountId,
     });
     key.allowService("CloudWatchLogsWaf", "logs.us-east-1.amazonaws.com", {
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${props.accountId}:log-group:${logGroupName}` },

@@ -285,7 +285,6 @@ export class Network extends Construct {
       new KmsKey(this, "flow-log-key", {
         alias: naming.name("vpc-flow-logs"),
         description: `Encrypts the VPC flow logs of ${naming.workspace}`,
-        accountId,
       });
     key.allowService("CloudWatchLogsFlowLogs", `logs.${region}.amazonaws.com`, {
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn },

@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -7,7 +7,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import { policyDocument } from "./policy-document";
 import { slug } from "./sid";
 
@@ -15,16 +16,13 @@ import { slug } from "./sid";
 export const AL2023_X86_64_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
 export interface BastionProps {
-  /** Names the instance, group, role and launch template `{project}-{stack}-bastion`. */
-  readonly naming: Naming;
-  readonly vpcId: string;
+  /** Private subnets to run in (no public IP; the Auto Scaling group picks one), and their VPC. */
+  readonly placement: SubnetPlacement;
   /**
    * The VPC's block: HTTPS egress goes only there, to the Session Manager interface endpoints
    * (ssm, ssmmessages, ec2messages), which must exist.
    */
   readonly vpcCidr: string;
-  /** Private subnets to run in (no public IP; the Auto Scaling group picks one). */
-  readonly subnetIds: readonly string[];
   /** x86_64 instance type. @default "t3.micro" */
   readonly instanceType?: string;
   /**
@@ -58,7 +56,7 @@ export interface BastionProps {
  * Operators forward a port through it (`aws ssm start-session --document-name
  * AWS-StartPortForwardingSessionToRemoteHost`), so nothing needs to be installed on it.
  */
-export class Bastion extends Construct {
+export class Bastion extends ModuleConstruct {
   readonly securityGroup: SecurityGroup;
   readonly role: IamRole;
   readonly launchTemplate: LaunchTemplate;
@@ -67,8 +65,8 @@ export class Bastion extends Construct {
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
-    const { naming } = props;
-    const name = naming.name("bastion");
+    // The instance, group, role and launch template are `{project}-{stack}-bastion`.
+    const name = this.naming.name("bastion");
     const lifetimeDays = props.maxInstanceLifetimeDays ?? 7;
     if (lifetimeDays < 1 || lifetimeDays > 365) {
       throw new Error(`${this.node.path}: maxInstanceLifetimeDays must be 1-365, got ${lifetimeDays}`);
@@ -77,7 +75,7 @@ export class Bastion extends Construct {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name,
       description: "SSM-only bastion: no ingress; egress to the VPC endpoints and granted databases",
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: name },
     });
     new VpcSecurityGroupEgressRule(this, "egress-endpoints", {
@@ -138,7 +136,7 @@ export class Bastion extends Construct {
       minSize: 1,
       maxSize: 1,
       desiredCapacity: 1,
-      vpcZoneIdentifier: [...props.subnetIds],
+      vpcZoneIdentifier: [...props.placement.subnetIds],
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       healthCheckType: "EC2",
       maxInstanceLifetime: lifetimeDays * 24 * 60 * 60,

@@ -11,7 +11,7 @@ interface LifecyclePolicy {
 
 function synthRepository(props: Partial<EcrRepositoryProps> = {}): TerraformJson {
   const { stack } = moduleStack();
-  const kmsKey = new KmsKey(stack, "key", { alias: "ecr", description: "ecr", accountId: ACCOUNT });
+  const kmsKey = new KmsKey(stack, "key", { alias: "ecr", description: "ecr" });
   new EcrRepository(stack, "repo", { name: "flashcrowd/test/web", kmsKey, ...props });
   return synthJson(stack);
 }

@@ -34,7 +34,7 @@ function synthService(props: Partial<FargateServiceProps> = {}) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
   const naming = new Naming("flashcrowd", "event-dec-flash-sale");
-  const logKey = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: ACCOUNT });
+  const logKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const cluster = new EcsCluster(stack, "cluster", { name: naming.name("ecs") });
   new FargateService(stack, "web", {
     naming,

@@ -8,7 +8,7 @@ import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../..
 
 function synth(extra: Partial<NodeFunctionProps> = {}, configure: (fn: NodeFunction) => void = () => undefined): TerraformJson {
   const m = moduleStack();
-  const key = new KmsKey(m.stack, "key", { alias: "test", description: "test", accountId: ACCOUNT });
+  const key = new KmsKey(m.stack, "key", { alias: "test", description: "test" });
   const fn = new NodeFunction(m.stack, "fn", {
     naming: m.naming,
     component: "post-apply",

@@ -23,7 +23,7 @@ function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: fals
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
   const naming = new Naming("flashcrowd", "event-dec-flash-sale");
-  const kmsKey = new KmsKey(stack, "key", { alias: "event", description: "event", accountId: ACCOUNT });
+  const kmsKey = new KmsKey(stack, "key", { alias: "event", description: "event" });
   const replication = new DmsReplication(stack, "dms", {
     naming,
     accountId: ACCOUNT,

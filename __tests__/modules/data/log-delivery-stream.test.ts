@@ -16,8 +16,8 @@ interface Policy {
 function synthStream(props: Partial<LogDeliveryStreamProps> = {}, extra?: (stream: LogDeliveryStream) => void) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const bucketKey = new KmsKey(stack, "bucket-key", { alias: "logs", description: "logs", accountId: ACCOUNT });
-  const kmsKey = new KmsKey(stack, "event-key", { alias: "event", description: "event", accountId: ACCOUNT });
+  const bucketKey = new KmsKey(stack, "bucket-key", { alias: "logs", description: "logs" });
+  const kmsKey = new KmsKey(stack, "event-key", { alias: "event", description: "event" });
   const bucket = new S3Bucket(stack, "bucket", { bucketName: `flashcrowd-event-logs-${ACCOUNT}`, accountId: ACCOUNT, kmsKey: bucketKey });
   const stream = new LogDeliveryStream(stack, "event-logs", {
     naming: new Naming("flashcrowd", "event-dec-flash-sale"),

@@ -12,7 +12,7 @@ interface Policy {
 function synthBucket(props: Partial<S3BucketProps> = {}, extra?: (bucket: S3Bucket, stack: TerraformStack) => void) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const key = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "123456789012" });
+  const key = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const bucket = new S3Bucket(stack, "bucket", { bucketName: "flashcrowd-prod-data-123456789012", accountId: "123456789012", kmsKey: key, ...props });
   extra?.(bucket, stack);
   return synthJson(stack);

@@ -12,7 +12,7 @@ interface Policy {
 function synthQueue(props: Partial<SqsQueueProps> = {}) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "123456789012" });
+  const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const queue = new SqsQueue(stack, "orders", { queueName: "flashcrowd-event-sale-orders", kmsKey, ...props });
   return { json: synthJson(stack), queue };
 }
@@ -89,7 +89,7 @@ describe("SqsQueue options and access", () => {
   it("adds resource-policy statements to the main queue only", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-    const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "123456789012" });
+    const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
     const queue = new SqsQueue(stack, "orders", { queueName: "orders", kmsKey });
     queue.addToPolicy({ sid: "EventsSend", principals: { type: "Service", identifiers: ["events.amazonaws.com"] }, actions: ["sqs:SendMessage"], resources: [queue.arn] });
     const sids = listOf(synthJson(stack), "aws_sqs_queue_policy").map((p) => parseJsonAttribute<Policy>(p.policy).Statement.map((s) => s.Sid));

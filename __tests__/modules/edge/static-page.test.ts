@@ -10,7 +10,7 @@ import { ACCOUNT, moduleStack } from "../../helpers/stack";
 
 function page(key: string, cacheControl?: string) {
   const { stack } = moduleStack();
-  const kmsKey = new KmsKey(stack, "key", { alias: "pages", description: "pages", accountId: ACCOUNT });
+  const kmsKey = new KmsKey(stack, "key", { alias: "pages", description: "pages" });
   const bucket = new S3Bucket(stack, "pages", { bucketName: "flashcrowd-test-pages", accountId: ACCOUNT, kmsKey });
   const file = join(mkdtempSync(join(tmpdir(), "flashcrowd-page-")), "page.html");
   writeFileSync(file, "<p>closed</p>");

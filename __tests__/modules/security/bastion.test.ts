@@ -6,9 +6,9 @@ import { listOf, synthJson } from "../../helpers/synth";
 import { moduleStack, ref, statementsOf } from "../../helpers/stack";
 
 function synthBastion(props: Partial<BastionProps> = {}, extra?: (b: Bastion) => void) {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   Aspects.of(stack).add(new LaunchedResourceTagging({ Project: "flashcrowd" }));
-  const bastion = new Bastion(stack, "bastion", { naming, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", subnetIds: ["subnet-p1", "subnet-p2"], ...props });
+  const bastion = new Bastion(stack, "bastion", { placement: { vpcId: "vpc-1", subnetIds: ["subnet-p1", "subnet-p2"] }, vpcCidr: "10.0.0.0/16", ...props });
   extra?.(bastion);
   return synthJson(stack);
 }
@@ -90,8 +90,8 @@ describe("Bastion options", () => {
   });
 
   it("synthesizes without validation errors", () => {
-    const { stack, naming } = moduleStack();
-    new Bastion(stack, "bastion", { naming, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", subnetIds: ["subnet-p1"] });
+    const { stack } = moduleStack();
+    new Bastion(stack, "bastion", { placement: { vpcId: "vpc-1", subnetIds: ["subnet-p1"] }, vpcCidr: "10.0.0.0/16" });
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 });

@@ -68,7 +68,7 @@ describe("SQS-ENCRYPTED", () => {
 
 describe("KMS-ROTATION", () => {
   it.each<RuleCase>([
-    { name: "the KmsKey module", build: (s) => new KmsKey(s, "key", { alias: "test", description: "test", accountId: "210987654321" }), address: "aws_kms_key.key_F64E54E4", status: "compliant" },
+    { name: "the KmsKey module", build: (s) => new KmsKey(s, "key", { alias: "test", description: "test" }), address: "aws_kms_key.key_F64E54E4", status: "compliant" },
     { name: "rotation absent", build: (s) => new KmsKeyResource(s, "key", { description: "x" }), address: "aws_kms_key.key", status: "non_compliant" },
     { name: "an asymmetric signing key", build: (s) => new KmsKeyResource(s, "key", { description: "x", customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }), address: "aws_kms_key.key", status: "not_applicable" },
   ])("$name: $status", (c) => expectCase("KMS-ROTATION", c));
