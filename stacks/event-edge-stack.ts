@@ -130,7 +130,6 @@ export class EventEdgeStack extends AwsStack {
     const lifecycle = { transitionToGlacierDays: platform.logs.transitionToGlacierDays, expireDays: platform.logs.expireDays, noncurrentExpireDays: 30 };
     this.accessLogsBucket = new S3Bucket(this, "access-logs", {
       bucketName: naming.name(`logs-${account}`, 63),
-      accountId: account,
       // ALB access-log delivery cannot use a customer key; CloudFront standard logging needs ACLs.
       encryption: "s3-managed",
       objectOwnership: "BucketOwnerPreferred",
@@ -145,7 +144,6 @@ export class EventEdgeStack extends AwsStack {
     );
     this.logArchive = new S3Bucket(this, "log-archive", {
       bucketName: naming.name(`archive-${account}`, 63),
-      accountId: account,
       kmsKey: this.logsKey,
       accessLogsBucket: this.accessLogsBucket,
       preventDestroy: true,
@@ -153,7 +151,6 @@ export class EventEdgeStack extends AwsStack {
     });
     this.pageBucket = new S3Bucket(this, "page-bucket", {
       bucketName: naming.name(`pages-${account}`, 63),
-      accountId: account,
       kmsKey: pageKey,
       accessLogsBucket: this.accessLogsBucket,
       preventDestroy: true,

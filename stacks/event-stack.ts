@@ -132,9 +132,7 @@ export class EventStack extends AwsStack {
     // ---- Logs: every log group of the event is archived in event-edge's bucket ----
     const archive = edge.logArchiveTarget;
     this.logs = new LogDeliveryStream(this, "logs", {
-      naming,
       component: "logs",
-      ...inAccount,
       bucket: { arn: archive.bucketArn },
       bucketKey: { arn: archive.keyArn },
       prefix: sale.archivePrefix,
@@ -210,9 +208,7 @@ export class EventStack extends AwsStack {
     const sizing = platform.aurora.sizing;
     this.aurora = new AuroraMysql(this, "aurora", {
       identifier: names.auroraClusterId,
-      ...inAccount,
-      vpcId,
-      subnetIds: this.network.subnetIds("data"),
+      placement: this.network.placement("data"),
       availabilityZones: platform.availabilityZones,
       engineVersion: platform.aurora.engineVersion,
       ...(sizing.type === "serverless-v2"
@@ -245,9 +241,7 @@ export class EventStack extends AwsStack {
 
     this.redis = new Redis(this, "redis", {
       replicationGroupId: naming.name("redis", 40),
-      ...inAccount,
-      vpcId,
-      subnetIds: this.network.subnetIds("data"),
+      placement: this.network.placement("data"),
       availabilityZones: platform.availabilityZones,
       nodeType: platform.redis.nodeType,
       engineVersion: platform.redis.engineVersion,
@@ -271,8 +265,6 @@ export class EventStack extends AwsStack {
     if (!prodDmsSecret) throw new Error(`${prod.environmentId} has no DMS target secret; it must be events.platform.syncTo`);
     const dataSubnets = this.network.subnets.data.map((s) => ({ id: s.id, cidr: s.cidr }));
     this.dms = new DmsReplication(this, "dms", {
-      naming,
-      ...inAccount,
       replicationInstanceId: names.dmsReplicationInstanceId,
       replicationTaskId: names.dmsTaskId,
       vpcId,
@@ -315,8 +307,6 @@ export class EventStack extends AwsStack {
     );
     suppress(this.dms.sourceSecret, "SECRET-ROTATION", "issued by the post-apply step at spin-up; the secret and the MySQL user it names are gone at teardown, a day later");
     this.dmsMonitoring = new DmsMonitoring(this, "dms-monitoring", {
-      naming,
-      ...inAccount,
       replication: this.dms,
       // Permanent, in event-edge: its e-mail and Slack subscriptions are confirmed once, not per event.
       topic: { arn: edge.alertsTopicArn },

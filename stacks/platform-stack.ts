@@ -142,7 +142,6 @@ export class PlatformStack extends AwsStack {
 
     this.logsBucket = new S3Bucket(this, "logs-bucket", {
       bucketName: this.naming.name(`logs-${env.account}`, 63),
-      accountId: env.account,
       encryption: "s3-managed",
       preventDestroy: true,
       // CloudFront standard logging still writes with ACLs.
@@ -157,11 +156,9 @@ export class PlatformStack extends AwsStack {
 
     // ---- Data, audit, backup, monitoring, access ----
     const naming = this.naming;
-    const dataSubnets = this.network.subnetIds("data");
+    const dataSubnets = this.network.placement("data");
 
     this.backup = new Backup(this, "backup", {
-      naming,
-      accountId: env.account,
       kmsKey: this.dataKey,
       copyTo: env.backup.copyToSecondaryRegion ? { provider: this.secondaryProvider, region: env.secondaryRegion } : undefined,
       timeZone: env.backup.timeZone,
@@ -175,10 +172,7 @@ export class PlatformStack extends AwsStack {
     const syncTarget = props.config.events.platform.syncTo === props.environmentId;
     this.aurora = new AuroraMysql(this, "aurora", {
       identifier: naming.name("db", 63),
-      accountId: env.account,
-      region: env.region,
-      vpcId: this.network.vpc.id,
-      subnetIds: dataSubnets,
+      placement: dataSubnets,
       availabilityZones: env.availabilityZones,
       engineVersion: env.aurora.engineVersion,
       instanceClass: env.aurora.instanceClass,
@@ -197,10 +191,7 @@ export class PlatformStack extends AwsStack {
 
     this.redis = new Redis(this, "redis", {
       replicationGroupId: naming.name("redis", 40),
-      accountId: env.account,
-      region: env.region,
-      vpcId: this.network.vpc.id,
-      subnetIds: dataSubnets,
+      placement: dataSubnets,
       availabilityZones: env.availabilityZones,
       nodeType: env.redis.nodeType,
       engineVersion: env.redis.engineVersion,
@@ -420,7 +411,6 @@ export class PlatformStack extends AwsStack {
     });
     this.staticBucket = new S3Bucket(this, "static-bucket", {
       bucketName: this.naming.name(`static-${env.account}`, 63),
-      accountId: env.account,
       kmsKey: staticKey,
       accessLogsBucket: this.logsBucket,
       preventDestroy: true,

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -10,6 +10,8 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { fit } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 import { sid, slug } from "../security/sid";
@@ -33,13 +35,8 @@ export interface AuroraMysqlProps {
    * security group, subnet group, parameter group and role names derive from it.
    */
   readonly identifier: string;
-  /** Account of the stack, for log-group ARNs in the key policy and the monitoring role trust. */
-  readonly accountId: string;
-  /** Region of the stack, for log-group ARNs and the CloudWatch Logs service principal. */
-  readonly region: string;
-  readonly vpcId: string;
   /** Subnets of the DB subnet group: the network's data subnets (no route to the internet). */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /**
    * Zones instances are placed in: the writer in the first, reader n in zone n+1. Needs at least
    * `readers + 1` zones.
@@ -167,7 +164,7 @@ const IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
  * unless `permanent` is false (deletion protection alone, released outside Terraform, with
  * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until {@link allowFrom} adds one.
  */
-export class AuroraMysql extends Construct {
+export class AuroraMysql extends ModuleConstruct {
   readonly cluster: RdsCluster;
   readonly instances: readonly RdsClusterInstance[];
   readonly securityGroup: SecurityGroup;
@@ -179,7 +176,6 @@ export class AuroraMysql extends Construct {
   readonly finalSnapshotIdentifier: string;
   /** Log groups of the exported logs, by log type. */
   readonly logGroups: Readonly<Partial<Record<AuroraLogType, CloudwatchLogGroup>>>;
-  private readonly props: AuroraMysqlProps;
   private readonly ingressIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AuroraMysqlProps) {
@@ -202,7 +198,6 @@ export class AuroraMysql extends Construct {
     if (props.availabilityZones.length < readers + 1) {
       throw new Error(`${this.node.path}: ${readers} readers need ${readers + 1} availability zones, got ${props.availabilityZones.length}`);
     }
-    this.props = props;
     this.identifier = identifier;
     this.port = props.port ?? 3306;
     this.finalSnapshotIdentifier = props.finalSnapshotIdentifier ?? fit(`${identifier}-final`, 255);
@@ -218,14 +213,14 @@ export class AuroraMysql extends Construct {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: identifier,
       description: `Aurora MySQL ${identifier}: ingress only from security groups granted through allowFrom`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: identifier },
     });
 
     const subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: identifier,
       description: `Data subnets of ${identifier}`,
-      subnetIds: [...props.subnetIds],
+      subnetIds: [...props.placement.subnetIds],
     });
 
     const parameters: Record<string, AuroraParameterValue> = {
@@ -251,8 +246,8 @@ export class AuroraMysql extends Construct {
     // RDS writes exported logs to /aws/rds/cluster/<id>/<type>. Creating the groups first gives
     // them retention and encryption; otherwise RDS creates them unencrypted and kept forever.
     const logGroupPrefix = `/aws/rds/cluster/${identifier}`;
-    logKey.allowService(sid("RdsLogs", identifier), `logs.${props.region}.amazonaws.com`, {
-      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupPrefix}/*` },
+    logKey.allowService(sid("RdsLogs", identifier), `logs.${this.region}.amazonaws.com`, {
+      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${this.region}:${this.account}:log-group:${logGroupPrefix}/*` },
     });
     const logGroups: Partial<Record<AuroraLogType, CloudwatchLogGroup>> = {};
     for (const type of logExports) {
@@ -311,7 +306,7 @@ export class AuroraMysql extends Construct {
       monitoringRole = new IamRole(this, "monitoring-role", {
         name: fit(`${identifier}-monitoring`, 64),
         description: `Enhanced Monitoring of ${identifier}`,
-        assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", props.accountId),
+        assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", this.account),
       });
       new IamRolePolicyAttachment(this, "monitoring-policy", {
         role: monitoringRole.name,
@@ -411,7 +406,7 @@ export class AuroraMysql extends Construct {
       policy: policyDocument([
         {
           actions: ["rds-db:connect"],
-          resources: [`arn:aws:rds-db:${this.props.region}:${this.props.accountId}:dbuser:${this.clusterResourceId}/${dbUser}`],
+          resources: [`arn:aws:rds-db:${this.region}:${this.account}:dbuser:${this.clusterResourceId}/${dbUser}`],
         },
       ]),
     });

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DmsEndpoint } from "@cdktf/provider-aws/lib/dms-endpoint";
 import { DmsReplicationInstance } from "@cdktf/provider-aws/lib/dms-replication-instance";
 import { DmsReplicationSubnetGroup } from "@cdktf/provider-aws/lib/dms-replication-subnet-group";
@@ -10,7 +10,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { buildTableMappings, type DmsTableMapping } from "./dms-table-mappings";
@@ -62,9 +62,6 @@ export interface DmsTargetDatabase {
 }
 
 export interface DmsReplicationProps {
-  readonly naming: Naming;
-  readonly accountId: string;
-  readonly region: string;
   /** Replication instance identifier (`eventResourceNames().dmsReplicationInstanceId`). */
   readonly replicationInstanceId: string;
   /** Replication task identifier (`eventResourceNames().dmsTaskId`). */
@@ -121,7 +118,7 @@ export interface DmsReplicationProps {
  * Needs the account-wide `dms-vpc-role` and `dms-cloudwatch-logs-role`, which the prod stack
  * creates: apply prod before the first event.
  */
-export class DmsReplication extends Construct {
+export class DmsReplication extends ModuleConstruct {
   readonly instance: DmsReplicationInstance;
   readonly task: DmsReplicationTask;
   readonly sourceEndpoint: DmsEndpoint;
@@ -138,7 +135,7 @@ export class DmsReplication extends Construct {
 
   constructor(scope: Construct, id: string, props: DmsReplicationProps) {
     super(scope, id);
-    const { naming, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
     const fail = (message: string): never => {
       throw new Error(`${this.node.path}: ${message}`);
     };

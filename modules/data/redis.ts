@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
@@ -7,6 +7,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { fit } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { slug } from "../security/sid";
@@ -22,13 +24,8 @@ export interface RedisIamUser {
 export interface RedisProps {
   /** Replication group id: lowercase letters, digits and '-', at most 40 characters; other names derive from it. */
   readonly replicationGroupId: string;
-  /** Account of the stack, for the ARNs {@link Redis.grantConnect} writes. */
-  readonly accountId: string;
-  /** Region of the stack, for the ARNs {@link Redis.grantConnect} writes. */
-  readonly region: string;
-  readonly vpcId: string;
   /** Subnets of the cache subnet group: the network's data subnets. */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /** Zones the nodes are spread over, primary first, then the replicas round-robin. */
   readonly availabilityZones: readonly string[];
   /** Node type of every node (cache.r7g.large, cache.t4g.small). */
@@ -89,7 +86,7 @@ const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
  * switched off, daily snapshots, Multi-AZ with automatic failover. Its security group has no
  * rules until {@link allowFrom} adds one.
  */
-export class Redis extends Construct {
+export class Redis extends ModuleConstruct {
   readonly replicationGroup: ElasticacheReplicationGroup;
   readonly securityGroup: SecurityGroup;
   readonly userGroup: ElasticacheUserGroup;
@@ -102,7 +99,6 @@ export class Redis extends Construct {
    */
   readonly memberClusterIds: readonly string[];
   readonly port: number;
-  private readonly props: RedisProps;
   private readonly ingressIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: RedisProps) {
@@ -119,21 +115,20 @@ export class Redis extends Construct {
     if (multiAz && replicas === 0) {
       throw new Error(`${this.node.path}: multiAz needs at least one replica to fail over to; set replicas >= 1 or multiAz: false`);
     }
-    this.props = props;
     this.replicationGroupId = groupId;
     this.port = props.port ?? 6379;
 
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: groupId,
       description: `Redis ${groupId}: ingress only from security groups granted through allowFrom`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: groupId },
     });
 
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnets", {
       name: groupId,
       description: `Data subnets of ${groupId}`,
-      subnetIds: [...props.subnetIds],
+      subnetIds: [...props.placement.subnetIds],
     });
 
     // Every user group must hold a user named "default"; this one can do nothing.
@@ -239,7 +234,7 @@ export class Redis extends Construct {
     if (!this.userNames.includes(userName)) {
       throw new Error(`${this.node.path}: no IAM user "${userName}"; users are ${this.userNames.join(", ")}`);
     }
-    const arn = (type: string, name: string) => `arn:aws:elasticache:${this.props.region}:${this.props.accountId}:${type}:${name}`;
+    const arn = (type: string, name: string) => `arn:aws:elasticache:${this.region}:${this.account}:${type}:${name}`;
     return new IamRolePolicy(this, `connect-${id}`, {
       role: roleName,
       name: fit(`${this.replicationGroupId}-connect-${userName}`, 128),

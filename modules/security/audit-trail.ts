@@ -84,7 +84,6 @@ export class AuditTrail extends ModuleConstruct {
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucketName: naming.name(`audit-${accountId}`, 63),
-      accountId,
       kmsKey: this.kmsKey,
       accessLogsBucket: props.accessLogsBucket,
       preventDestroy: props.preventDestroy ?? true,

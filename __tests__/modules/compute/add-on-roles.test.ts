@@ -16,7 +16,7 @@ function synthLbc(props: Partial<AwsLoadBalancerControllerRoleProps> = {}): Terr
 function synthFluentBit(props: Partial<FluentBitRoleProps> = {}, archive = false): TerraformJson {
   const { stack, naming } = moduleStack();
   const cluster = testCluster(stack, naming);
-  const bucket = archive ? new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed" }) : undefined;
+  const bucket = archive ? new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed" }) : undefined;
   new FluentBitRole(stack, "fluent-bit", {
     naming,
     cluster,

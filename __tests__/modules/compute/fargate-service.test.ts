@@ -1,10 +1,9 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EcsCluster } from "../../../modules/compute/ecs-cluster";
 import { FargateService, type FargateServiceProps } from "../../../modules/compute/fargate-service";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { Naming } from "../../../src/core/naming";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";
@@ -31,9 +30,8 @@ interface Container {
 }
 
 function synthService(props: Partial<FargateServiceProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
   const naming = new Naming("flashcrowd", "event-dec-flash-sale");
+  const { stack } = environmentStack({ naming });
   const logKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const cluster = new EcsCluster(stack, "cluster", { name: naming.name("ecs") });
   new FargateService(stack, "web", {

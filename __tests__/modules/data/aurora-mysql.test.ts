@@ -13,10 +13,7 @@ function synthAurora(
   const { stack, key } = moduleStack();
   const db = new AuroraMysql(stack, "db", {
     identifier: "flashcrowd-test-db",
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    placement: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
     availabilityZones: AZS,
     engineVersion: "8.0.mysql_aurora.3.08.2",
     instanceClass: "db.r7g.large",

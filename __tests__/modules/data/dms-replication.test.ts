@@ -1,6 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DmsMonitoring } from "../../../modules/data/dms-monitoring";
 import { DmsReplication, type DmsReplicationProps } from "../../../modules/data/dms-replication";
 import type { DmsTableMappings } from "../../../modules/data/dms-table-mappings";
@@ -8,6 +6,7 @@ import type { DmsTaskSettings } from "../../../modules/data/dms-task-settings";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
+import { environmentStack } from "../../helpers/stack";
 
 const ACCOUNT = "210987654321";
 const TARGET_SECRET = `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:flashcrowd-prod-dms-target-AbCdEf`;
@@ -20,14 +19,9 @@ interface Policy {
 }
 
 function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: false | "own-topic" | "existing-topic" = false) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const naming = new Naming("flashcrowd", "event-dec-flash-sale");
+  const { stack } = environmentStack({ account: ACCOUNT, naming: new Naming("flashcrowd", "event-dec-flash-sale") });
   const kmsKey = new KmsKey(stack, "key", { alias: "event", description: "event" });
   const replication = new DmsReplication(stack, "dms", {
-    naming,
-    accountId: ACCOUNT,
-    region: "ap-northeast-2",
     replicationInstanceId: "flashcrowd-event-dec-flash-sale-dms",
     replicationTaskId: "flashcrowd-event-dec-flash-sale-sync",
     vpcId: "vpc-event",
@@ -49,9 +43,9 @@ function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: fals
     ...props,
   });
   if (withMonitoring === "own-topic") {
-    new DmsMonitoring(stack, "dms-monitoring", { naming, accountId: ACCOUNT, region: "ap-northeast-2", replication, kmsKey, cdcLatencyThresholdSeconds: 300 });
+    new DmsMonitoring(stack, "dms-monitoring", { replication, kmsKey, cdcLatencyThresholdSeconds: 300 });
   } else if (withMonitoring === "existing-topic") {
-    new DmsMonitoring(stack, "dms-monitoring", { naming, accountId: ACCOUNT, region: "ap-northeast-2", replication, topic: { arn: EXISTING_TOPIC } });
+    new DmsMonitoring(stack, "dms-monitoring", { replication, topic: { arn: EXISTING_TOPIC } });
   }
   return synthJson(stack);
 }

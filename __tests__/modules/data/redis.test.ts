@@ -7,10 +7,7 @@ function synthRedis(props: Partial<RedisProps> = {}, extra?: (cache: Redis) => v
   const { stack, key } = moduleStack();
   const cache = new Redis(stack, "cache", {
     replicationGroupId: "flashcrowd-test-redis",
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    placement: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
     availabilityZones: AZS,
     nodeType: "cache.r7g.large",
     kmsKey: key,

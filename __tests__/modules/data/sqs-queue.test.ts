@@ -1,8 +1,7 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SqsQueue, type SqsQueueProps } from "../../../modules/data/sqs-queue";
 import { KmsKey } from "../../../modules/security/kms-key";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 interface Policy {
@@ -10,8 +9,7 @@ interface Policy {
 }
 
 function synthQueue(props: Partial<SqsQueueProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
+  const { stack } = environmentStack();
   const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const queue = new SqsQueue(stack, "orders", { queueName: "flashcrowd-event-sale-orders", kmsKey, ...props });
   return { json: synthJson(stack), queue };
@@ -87,8 +85,7 @@ describe("SqsQueue options and access", () => {
   });
 
   it("adds resource-policy statements to the main queue only", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
+    const { stack } = environmentStack();
     const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
     const queue = new SqsQueue(stack, "orders", { queueName: "orders", kmsKey });
     queue.addToPolicy({ sid: "EventsSend", principals: { type: "Service", identifiers: ["events.amazonaws.com"] }, actions: ["sqs:SendMessage"], resources: [queue.arn] });

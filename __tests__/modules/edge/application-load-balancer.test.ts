@@ -26,7 +26,7 @@ function baseProps(naming: Naming) {
 
 function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false): TerraformJson {
   const { stack, naming } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed" });
+  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed" });
   const alb = new ApplicationLoadBalancer(stack, "alb", {
     ...baseProps(naming),
     originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },

@@ -16,9 +16,9 @@ type CdnOverrides = Partial<CdnDistributionProps> | ((parts: { bucket: S3Bucket;
 
 function synthCdn(overrides: CdnOverrides = {}): TerraformJson {
   const { stack, naming } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed", objectOwnership: "BucketOwnerPreferred" });
+  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed", objectOwnership: "BucketOwnerPreferred" });
   const key = new KmsKey(stack, "static-key", { alias: "static", description: "static" });
-  const bucket = new S3Bucket(stack, "static", { bucketName: "flashcrowd-test-static", accountId: ACCOUNT, kmsKey: key });
+  const bucket = new S3Bucket(stack, "static", { bucketName: "flashcrowd-test-static", kmsKey: key });
   const extra = typeof overrides === "function" ? overrides({ bucket, key }) : overrides;
   new CdnDistribution(stack, "cdn", {
     naming,

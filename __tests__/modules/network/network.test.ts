@@ -1,15 +1,13 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Network, type NetworkProps } from "../../../modules/network/network";
 import { Naming } from "../../../src/core/naming";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const AZS = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"];
 
 function synthNetwork(props: Partial<NetworkProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
+  const { stack } = environmentStack({ naming: new Naming("flashcrowd", "prod") });
   const network = new Network(stack, "network", {
     naming: new Naming("flashcrowd", "prod"),
     accountId: "123456789012",

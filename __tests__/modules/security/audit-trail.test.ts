@@ -9,7 +9,7 @@ const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/flashcrowd-test
 
 function synthTrail(props: Partial<AuditTrailProps> = {}, useGivenKey = false) {
   const { stack, key } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, accountId: ACCOUNT, encryption: "s3-managed" });
+  const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, encryption: "s3-managed" });
   logs.allowServerAccessLogDelivery();
   new AuditTrail(stack, "audit", { accessLogsBucket: logs, kmsKey: useGivenKey ? key : undefined, ...props });
   return synthJson(stack);
@@ -113,7 +113,7 @@ describe("AuditTrail options", () => {
 
   it("refuses a given key that already holds the trail's statements", () => {
     const { stack } = moduleStack();
-    const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, accountId: ACCOUNT, encryption: "s3-managed" });
+    const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, encryption: "s3-managed" });
     const shared = new KmsKey(stack, "shared", { alias: "shared", description: "shared" });
     new AuditTrail(stack, "one", { accessLogsBucket: logs, kmsKey: shared });
     expect(() => new AuditTrail(stack, "two", { accessLogsBucket: logs, kmsKey: shared })).toThrow(/already has a statement/);
