@@ -69,7 +69,7 @@ export class ControlStack extends AwsStack {
       key,
       issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
     });
-    this.alerts = new AlertTopic(this, "alerts", { naming, accountId: this.target.account, kmsKey: key, name: "lifecycle-alerts" });
+    this.alerts = new AlertTopic(this, "alerts", { kmsKey: key, name: "lifecycle-alerts" });
     const dlq = new DeadLetterQueue(this, "dlq", { name: naming.name("lifecycle-dlq", 80), key });
     dlq.alarmWhenNotEmpty(this.alerts.topicArn);
 

@@ -222,9 +222,7 @@ export class EventEdgeStack extends AwsStack {
 
     // ---- Alerts of every event (DMS events and alarms): subscriptions confirmed once, here ----
     this.alerts = new AlertTopic(this, "alerts", {
-      naming,
       name: "event-alerts",
-      accountId: account,
       kmsKey: this.logsKey,
       emails: platform.alerts.emails,
       slack: platform.alerts.slack

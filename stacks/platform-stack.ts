@@ -210,8 +210,6 @@ export class PlatformStack extends AwsStack {
 
     const monitoring = env.monitoring;
     this.alerts = new AlertTopic(this, "alerts", {
-      naming,
-      accountId: env.account,
       kmsKey: this.dataKey,
       emails: monitoring.emails,
       slack: monitoring.slack
@@ -225,7 +223,6 @@ export class PlatformStack extends AwsStack {
     const topicArns = [this.alerts.topicArn];
     const t = monitoring.thresholds;
     new AuroraAlarms(this, "aurora-alarms", {
-      naming,
       clusterIdentifier: this.aurora.identifier,
       readers: env.aurora.readers,
       thresholds: {
@@ -237,16 +234,14 @@ export class PlatformStack extends AwsStack {
       topicArns,
     });
     new RedisAlarms(this, "redis-alarms", {
-      naming,
       memberClusterIds: this.redis.memberClusterIds,
       thresholds: { cpuPercent: t.redisCpuPercent, memoryPercent: t.redisMemoryPercent, evictions: t.redisEvictions },
       topicArns,
     });
     const natGateways = this.network.natGateways.map((nat, i) => ({ name: this.network.subnets.public[i]!.az.slice(-1), id: nat.id }));
-    new NatGatewayAlarms(this, "nat-alarms", { naming, natGateways, packetsDroppedThreshold: t.natPacketsDropped, topicArns });
+    new NatGatewayAlarms(this, "nat-alarms", { natGateways, packetsDroppedThreshold: t.natPacketsDropped, topicArns });
     this.dashboard = new PlatformDashboard(this, "dashboard", {
       dashboardName: naming.workspace,
-      region: env.region,
       aurora: { clusterIdentifier: this.aurora.identifier },
       redis: { memberClusterIds: this.redis.memberClusterIds },
       natGateways,
@@ -469,7 +464,6 @@ export class PlatformStack extends AwsStack {
       this.eks.allowApiAccessFrom("bastion", this.bastion.securityGroupId, "SSM bastion to the private Kubernetes API");
     }
     new AlbAlarms(this, "alb-alarms", {
-      naming,
       loadBalancerArnSuffix: this.alb.arnSuffix,
       targetGroups: Object.entries(this.alb.targetGroups).map(([name, tg]) => ({ name, arnSuffix: tg.arnSuffix })),
       fiveXxPerMinute: t.alb5xxPerMinute,
