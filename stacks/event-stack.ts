@@ -1,9 +1,10 @@
 import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EcsCluster } from "../modules/compute/ecs-cluster";
 import { FargateService } from "../modules/compute/fargate-service";
+import { Peer, Port } from "../modules/core/connections";
+import { RolePrincipal } from "../modules/core/grant";
 import { NodeFunction, type FunctionCode } from "../modules/compute/node-function";
 import { AuroraMysql } from "../modules/data/aurora-mysql";
 import { DmsMonitoring } from "../modules/data/dms-monitoring";
@@ -275,7 +276,6 @@ export class EventStack extends AwsStack {
       multiAz: dmsConfig.multiAz,
       allocatedStorageGb: dmsConfig.allocatedStorageGb,
       kmsKey: this.eventKey,
-      source: { securityGroupId: this.aurora.securityGroupId, port: this.aurora.port },
       target: {
         secretArn: prodDmsSecret.arn,
         secretKmsKeyArn: prod.dataKey.arn,
@@ -299,7 +299,10 @@ export class EventStack extends AwsStack {
         validationThreadCount: dmsConfig.validationThreadCount,
       },
     });
-    this.aurora.allowFrom(this.dms.securityGroupId, "DMS replication instance (CDC source)");
+    this.aurora.connections.allowDefaultPortFrom(this.dms, {
+      ingress: { description: "DMS replication instance (CDC source)" },
+      egress: { id: "to-source", description: "MySQL to the event database (source)" },
+    });
     suppress(
       this.dms.sourceSecret,
       "SECRET-RECOVERY-WINDOW",
@@ -352,8 +355,10 @@ export class EventStack extends AwsStack {
         dmsTaskArn: this.dms.taskArn,
       }),
     );
-    this.postApply.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database (binlog retention, DMS source user)");
-    this.aurora.allowFrom(this.postApply.securityGroup!.id, "Post-apply function");
+    this.aurora.connections.allowDefaultPortFrom(this.postApply, {
+      ingress: { description: "Post-apply function" },
+      egress: { id: "egress-db", description: "MySQL to the event database (binlog retention, DMS source user)" },
+    });
     this.logs.subscribe("post-apply", this.postApply.logGroup.name);
 
     // ---- Data checks: key block at spin-up, reconciliation by key at teardown; both databases, read-only on prod ----
@@ -397,18 +402,19 @@ export class EventStack extends AwsStack {
         keyArns: [edge.databaseKeyArn, this.eventKey.arn, prod.dataKey.arn],
       }),
     );
-    this.dataCheck.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database (key block, reconciliation)");
-    this.aurora.allowFrom(this.dataCheck.securityGroup!.id, "Data-check function");
-    this.dataCheck.allowEgressToCidrs("prod-db", prodDataCidrs, prod.aurora.port, "MySQL to the prod database through the peering (read-only verification user)");
+    this.aurora.connections.allowDefaultPortFrom(this.dataCheck, {
+      ingress: { description: "Data-check function" },
+      egress: { id: "egress-db", description: "MySQL to the event database (key block, reconciliation)" },
+    });
+    this.dataCheck.connections.allowTo(Peer.ipv4List(prodDataCidrs), Port.tcp(prod.aurora.port), {
+      egress: { id: "egress-prod-db", description: "MySQL to the prod database through the peering (read-only verification user)" },
+    });
     if (!(crossAccount || crossRegion)) {
       // Across accounts or regions prod admits the event's data subnets by CIDR already (the DMS rule).
-      new VpcSecurityGroupIngressRule(this, "prod-db-from-data-check", {
-        securityGroupId: prod.aurora.securityGroupId,
-        description: `Data checks of ${naming.workspace} reading the event's rows (read-only user)`,
-        ipProtocol: "tcp",
-        fromPort: prod.aurora.port,
-        toPort: prod.aurora.port,
-        referencedSecurityGroupId: this.dataCheck.securityGroup!.id,
+      // The rule on prod's group lives and dies with this stack.
+      prod.aurora.connections.allowDefaultPortFrom(this.dataCheck, {
+        ingress: { scope: this, id: "prod-db-from-data-check", description: `Data checks of ${naming.workspace} reading the event's rows (read-only user)` },
+        egress: { coveredBy: "egress-prod-db" },
       });
     }
     this.logs.subscribe("data-check", this.dataCheck.logGroup.name);
@@ -433,7 +439,7 @@ export class EventStack extends AwsStack {
       sid: `Orders${service.kind === "http" ? "Send" : "Consume"}${i + 1}`,
     }));
     new IamRolePolicy(this, `${name}-task-policy`, { role: taskRole.id, name: "orders-queue", policy: policyDocument(statements) });
-    this.redis.grantConnect(name, taskRole.name);
+    this.redis.grantConnect(new RolePrincipal(taskRole, { grantId: name }));
 
     const loadBalanced = service.kind === "http";
     const targetGroup = loadBalanced ? this.alb.targetGroups[name] : undefined;
@@ -449,7 +455,6 @@ export class EventStack extends AwsStack {
       cpu: service.cpu,
       memory: service.memory,
       containerPort: loadBalanced ? service.port : undefined,
-      ingressFrom: loadBalanced ? { securityGroupId: this.alb.securityGroup.id, description: "Requests and health checks from the load balancer" } : undefined,
       targetGroupArn: targetGroup?.arn,
       environment: {
         EVENT_SLUG: this.event.slug,
@@ -483,12 +488,19 @@ export class EventStack extends AwsStack {
       },
     });
     if (loadBalanced) {
-      this.alb.allowTargets(name, fargate.securityGroup.id, service.port!, `Requests and health checks to the ${name} tasks on ${service.port}`);
+      fargate.connections.allowDefaultPortFrom(this.alb, {
+        ingress: { id: "ingress", description: "Requests and health checks from the load balancer" },
+        egress: { id: `to-${name}`, description: `Requests and health checks to the ${name} tasks on ${service.port}` },
+      });
     }
-    fargate.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database");
-    this.aurora.allowFrom(fargate.securityGroup.id, `${name} tasks`);
-    fargate.allowEgressTo("redis", this.redis.securityGroupId, this.redis.port, "Redis (TLS) to the waiting-room cache");
-    this.redis.allowFrom(fargate.securityGroup.id, `${name} tasks`);
+    this.aurora.connections.allowDefaultPortFrom(fargate, {
+      ingress: { description: `${name} tasks` },
+      egress: { id: "egress-db", description: "MySQL to the event database" },
+    });
+    this.redis.connections.allowDefaultPortFrom(fargate, {
+      ingress: { description: `${name} tasks` },
+      egress: { id: "egress-redis", description: "Redis (TLS) to the waiting-room cache" },
+    });
     this.logs.subscribe(`svc-${name}`, fargate.logGroup.name);
     return fargate;
   }

@@ -5,6 +5,7 @@ import { Backup } from "../modules/data/backup";
 import { Redis } from "../modules/data/redis";
 import { AwsLoadBalancerControllerRole } from "../modules/compute/aws-load-balancer-controller-role";
 import { EksCluster } from "../modules/compute/eks-cluster";
+import { Port } from "../modules/core/connections";
 import { FluentBitRole } from "../modules/compute/fluent-bit-role";
 import { EcrRegistryReplication } from "../modules/compute/ecr-registry-replication";
 import { EcrRepository } from "../modules/compute/ecr-repository";
@@ -253,10 +254,8 @@ export class PlatformStack extends AwsStack {
         vpcCidr: env.network.cidr,
         instanceType: env.bastion.instanceType,
       });
-      this.aurora.allowFrom(bastion.securityGroupId, "SSM bastion");
-      bastion.allowTo(this.aurora.securityGroupId, this.aurora.port, "Aurora MySQL");
-      this.redis.allowFrom(bastion.securityGroupId, "SSM bastion");
-      bastion.allowTo(this.redis.securityGroupId, this.redis.port, "Redis");
+      this.aurora.connections.allowDefaultPortFrom(bastion, { ingress: { description: "SSM bastion" }, egress: { description: "Aurora MySQL" } });
+      this.redis.connections.allowDefaultPortFrom(bastion, { ingress: { description: "SSM bastion" }, egress: { description: "Redis" } });
       this.bastion = bastion;
     }
 
@@ -375,13 +374,15 @@ export class PlatformStack extends AwsStack {
       certificateArn: originCertificate.certificateArn,
       originVerifyHeader: { name: originHeader.headerName, value: originHeader.value },
       services: env.alb.services,
-      targetSecurityGroupId: this.eks.nodeSecurityGroupId,
       accessLogsBucket: this.logsBucket,
       deletionProtection: env.alb.deletionProtection,
       idleTimeoutSeconds: env.alb.idleTimeoutSeconds,
     });
     for (const port of new Set(env.alb.services.map((service) => service.port))) {
-      this.eks.allowPodTrafficFrom("alb", this.alb.securityGroup.id, port, `Load balancer to pods on ${port} (ip targets)`);
+      this.eks.connections.allowFrom(this.alb, Port.tcp(port), {
+        ingress: { id: `pods-from-alb-${port}`, description: `Load balancer to pods on ${port} (ip targets)` },
+        egress: { id: `to-targets-${port}`, description: `Requests and health checks to pods on ${port}` },
+      });
     }
     this.alb.grantTargetRegistration(this.loadBalancerController.role.role);
     new AliasRecords(this, "origin-dns", { zoneId, names: [originName], target: this.alb, ipv6: false });
@@ -457,11 +458,14 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     // Between the blocks above: access is granted by the owner of each resource.
     // ------------------------------------------------------------------------------------------
-    this.aurora.allowFrom(this.eks.nodeSecurityGroupId, "EKS nodes and pods");
-    this.redis.allowFrom(this.eks.nodeSecurityGroupId, "EKS nodes and pods");
+    this.aurora.connections.allowDefaultPortFrom(this.eks, { ingress: { description: "EKS nodes and pods" } });
+    this.redis.connections.allowDefaultPortFrom(this.eks, { ingress: { description: "EKS nodes and pods" } });
     if (this.bastion) {
-      // The bastion already sends HTTPS anywhere inside the VPC; the API side admits it here.
-      this.eks.allowApiAccessFrom("bastion", this.bastion.securityGroupId, "SSM bastion to the private Kubernetes API");
+      // The bastion already sends HTTPS anywhere inside the VPC (its endpoints rule); the API side admits it here.
+      this.eks.apiConnections.allowDefaultPortFrom(this.bastion, {
+        ingress: { id: "api-from-bastion", description: "SSM bastion to the private Kubernetes API" },
+        egress: { coveredBy: "egress-endpoints" },
+      });
     }
     new AlbAlarms(this, "alb-alarms", {
       loadBalancerArnSuffix: this.alb.arnSuffix,

@@ -5,8 +5,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { Naming } from "../../src/core/naming";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
@@ -49,7 +49,7 @@ export interface NodeFunctionProps {
   /**
    * Runs the function in a VPC (to reach a database there): in `subnetIds` (private ones, with a
    * route to AWS APIs through NAT or endpoints), with a security group of its own that admits
-   * nothing and sends only HTTPS until {@link NodeFunction.allowEgressTo} opens more. The role
+   * nothing and sends only HTTPS until links through {@link NodeFunction.connections} open more. The role
    * gets the network-interface permissions Lambda needs.
    * @default - not in a VPC: the function reaches public endpoints and AWS APIs only
    */
@@ -64,13 +64,14 @@ export interface NodeFunctionProps {
  * endpoints (Terraform Cloud, Slack, the sale's edge) and AWS APIs only; an event's post-apply
  * step runs in the event VPC to reach its database.
  */
-export class NodeFunction extends Construct {
+export class NodeFunction extends Construct implements IConnectable {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly name: string;
   /** The function's own security group, when it runs in a VPC. */
   readonly securityGroup?: SecurityGroup;
+  private readonly vpcConnections?: Connections;
   private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -101,13 +102,9 @@ export class NodeFunction extends Construct {
         vpcId: props.vpc.vpcId,
         tags: { Name: props.naming.name(`${props.component}-fn`) },
       });
-      new VpcSecurityGroupEgressRule(this, "egress-https", {
-        securityGroupId: this.securityGroup.id,
-        description: "HTTPS to AWS APIs through NAT or interface endpoints",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: "0.0.0.0/0",
+      this.vpcConnections = new Connections({ securityGroup: this.securityGroup });
+      this.vpcConnections.allowTo(Peer.anyIpv4(), Port.tcp(443), {
+        egress: { id: "egress-https", description: "HTTPS to AWS APIs through NAT or interface endpoints" },
       });
       // What Lambda does with the function's role to attach it to the subnets. These EC2 actions
       // have no resource-level permissions for the describe calls, and Lambda names no ENI in advance.
@@ -170,34 +167,10 @@ export class NodeFunction extends Construct {
     return this.function.arn;
   }
 
-  /** Lets the function open connections to `peerSecurityGroupId` on `port` (a database); needs `vpc`. */
-  allowEgressTo(id: string, peerSecurityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
-    if (!this.securityGroup) throw new Error(`${this.node.path}: allowEgressTo needs the function to run in a VPC (props.vpc)`);
-    return new VpcSecurityGroupEgressRule(this, `egress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
-  }
-
-  /** Lets the function open connections to address blocks on `port` (a database through a peering); needs `vpc`. */
-  allowEgressToCidrs(id: string, cidrs: readonly string[], port: number, description: string): VpcSecurityGroupEgressRule[] {
-    if (!this.securityGroup) throw new Error(`${this.node.path}: allowEgressToCidrs needs the function to run in a VPC (props.vpc)`);
-    const sg = this.securityGroup;
-    return cidrs.map(
-      (cidr, i) =>
-        new VpcSecurityGroupEgressRule(this, `egress-${id}-${i}`, {
-          securityGroupId: sg.id,
-          description: `${description}, ${cidr}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: cidr,
-        }),
-    );
+  /** The function's security group (a database links to it); only a function in a VPC has one. */
+  get connections(): Connections {
+    if (!this.vpcConnections) throw new Error(`${this.node.path}: only a function in a VPC (props.vpc) has a security group to connect`);
+    return this.vpcConnections;
   }
 
   /** Grants the function's role more; the policy is rendered at synth. */

@@ -2,19 +2,19 @@ import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { fit } from "../../src/core/naming";
+import { Connections, Port, type IConnectable } from "../core/connections";
 import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
 import type { SubnetPlacement } from "../network/placement";
 import { KmsKey } from "../security/kms-key";
-import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
-import { sid, slug } from "../security/sid";
+import { serviceTrustPolicy } from "../security/policy-document";
+import { sid } from "../security/sid";
 
 /** A cluster parameter: a value applied at the next reboot, or a value with its apply method. */
 export type AuroraParameterValue = string | { readonly value: string; readonly applyMethod: "immediate" | "pending-reboot" };
@@ -162,9 +162,10 @@ const IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
  * with retention, Enhanced Monitoring, automated backups, a final snapshot with a deterministic
  * name, automated backups kept after deletion, and deletion protection plus `prevent_destroy`
  * unless `permanent` is false (deletion protection alone, released outside Terraform, with
- * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until {@link allowFrom} adds one.
+ * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until a peer is let in
+ * through {@link connections} (`aurora.connections.allowDefaultPortFrom(peer, ...)`).
  */
-export class AuroraMysql extends ModuleConstruct {
+export class AuroraMysql extends ModuleConstruct implements IConnectable {
   readonly cluster: RdsCluster;
   readonly instances: readonly RdsClusterInstance[];
   readonly securityGroup: SecurityGroup;
@@ -176,7 +177,8 @@ export class AuroraMysql extends ModuleConstruct {
   readonly finalSnapshotIdentifier: string;
   /** Log groups of the exported logs, by log type. */
   readonly logGroups: Readonly<Partial<Record<AuroraLogType, CloudwatchLogGroup>>>;
-  private readonly ingressIds = new Set<string>();
+  /** The cluster's security group; its default port is the database port. */
+  readonly connections: Connections;
 
   constructor(scope: Construct, id: string, props: AuroraMysqlProps) {
     super(scope, id);
@@ -216,6 +218,7 @@ export class AuroraMysql extends ModuleConstruct {
       vpcId: props.placement.vpcId,
       tags: { Name: identifier },
     });
+    this.connections = new Connections({ securityGroup: this.securityGroup, defaultPort: Port.tcp(this.port) });
 
     const subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: identifier,
@@ -377,38 +380,21 @@ export class AuroraMysql extends ModuleConstruct {
   }
 
   /**
-   * Lets members of `peerSecurityGroupId` connect on the database port. The rule lives on this
-   * cluster's security group, next to the database; `description` names the peer and must be
-   * unique per cluster.
+   * Lets `grantee` sign in as database user `dbUser` with an IAM authentication token
+   * (`rds-db:connect`). The user must exist in MySQL with `AWSAuthenticationPlugin`. A bare role
+   * gets a policy of this cluster, `connect-<grantId>`.
    */
-  allowFrom(peerSecurityGroupId: string, description: string): VpcSecurityGroupIngressRule {
-    const id = `ingress-${slug(description)}`;
-    if (this.ingressIds.has(id)) throw new Error(`${this.node.path}: allowFrom("${description}") was already granted`);
-    this.ingressIds.add(id);
-    return new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: this.port,
-      toPort: this.port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
-  }
-
-  /**
-   * Lets an IAM role sign in as database user `dbUser` with an IAM authentication token
-   * (`rds-db:connect`). The user must exist in MySQL with `AWSAuthenticationPlugin`.
-   */
-  grantIamConnect(id: string, roleName: string, dbUser: string): IamRolePolicy {
-    return new IamRolePolicy(this, `connect-${id}`, {
-      role: roleName,
-      name: fit(`${this.identifier}-connect-${dbUser}`, 128),
-      policy: policyDocument([
+  grantConnect(grantee: IGrantable, dbUser: string): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
         {
           actions: ["rds-db:connect"],
           resources: [`arn:aws:rds-db:${this.region}:${this.account}:dbuser:${this.clusterResourceId}/${dbUser}`],
         },
-      ]),
+      ],
+      policy: { scope: this, id: `connect-${grantee.grantPrincipal.grantId}`, name: fit(`${this.identifier}-connect-${dbUser}`, 128), roleBy: "name" },
     });
   }
 }

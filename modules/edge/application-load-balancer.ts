@@ -7,9 +7,8 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Naming } from "../../src/core/naming";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import { S3Bucket } from "../data/s3-bucket";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 
@@ -85,13 +84,6 @@ export interface ApplicationLoadBalancerProps {
   /** Services, in rule order: the first whose path matches wins. */
   readonly services: readonly AlbService[];
   /**
-   * Security group of the targets (the EKS node group's); the load balancer may only send to it, on
-   * the services' ports.
-   * @default - no egress yet: add each target's group with {@link ApplicationLoadBalancer.allowTargets}
-   * (one per ECS service, which are created after the load balancer, since they need its target groups)
-   */
-  readonly targetSecurityGroupId?: string;
-  /**
    * Bucket for access logs (SSE-S3: ELB log delivery cannot use a customer key): an
    * {@link S3Bucket} of this stack, whose policy is extended here, or a bucket of a permanent stack
    * by name, whose policy already lets ELB write under `accessLogsPrefix` (see
@@ -122,7 +114,8 @@ export interface ApplicationLoadBalancerProps {
 /**
  * An internet-facing application load balancer that only CloudFront can use:
  * - ingress only from CloudFront's origin-facing managed prefix list, on 443 (and 80 for the
- *   redirect, in its own security group); egress only to the targets' security group on their ports;
+ *   redirect, in its own security group); egress only to the targets linked through
+ *   {@link connections} (`targets.connections.allowFrom(alb, port, ...)`), on their ports;
  * - HTTPS with a TLS 1.3 policy and a regional ACM certificate; HTTP redirects to HTTPS;
  * - every request must carry the secret origin header (one listener rule per service checks it
  *   together with the service's paths); the default action is a fixed 403;
@@ -131,10 +124,12 @@ export interface ApplicationLoadBalancerProps {
  *   (TargetGroupBinding); the controller's role is granted registration with
  *   {@link grantTargetRegistration}.
  */
-export class ApplicationLoadBalancer extends Construct {
+export class ApplicationLoadBalancer extends Construct implements IConnectable {
   readonly loadBalancer: Lb;
   /** Security group admitting HTTPS from CloudFront; also the source the targets admit. */
   readonly securityGroup: SecurityGroup;
+  /** The load balancer's (HTTPS) security group, which targets admit. */
+  readonly connections: Connections;
   /** Security group admitting HTTP (redirect only) from CloudFront, when the redirect is on. */
   readonly redirectSecurityGroup?: SecurityGroup;
   readonly httpsListener: LbListener;
@@ -159,26 +154,11 @@ export class ApplicationLoadBalancer extends Construct {
       vpcId: props.vpcId,
       tags: { Name: naming.name(name) },
     });
-    new VpcSecurityGroupIngressRule(this, "https-from-cloudfront", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS from CloudFront origin-facing servers",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      prefixListId: props.cloudFrontPrefixListId,
+    this.connections = new Connections({ securityGroup: this.securityGroup });
+    const cloudFront = Peer.prefixList(props.cloudFrontPrefixListId);
+    this.connections.allowFrom(cloudFront, Port.tcp(443), {
+      ingress: { id: "https-from-cloudfront", description: "HTTPS from CloudFront origin-facing servers" },
     });
-    if (props.targetSecurityGroupId !== undefined) {
-      for (const port of [...new Set(props.services.map((s) => s.port))]) {
-        new VpcSecurityGroupEgressRule(this, `to-targets-${port}`, {
-          securityGroupId: this.securityGroup.id,
-          description: `Requests and health checks to pods on ${port}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          referencedSecurityGroupId: props.targetSecurityGroupId,
-        });
-      }
-    }
     const securityGroups = [this.securityGroup.id];
     const httpRedirect = props.httpRedirect ?? true;
     if (httpRedirect) {
@@ -188,13 +168,8 @@ export class ApplicationLoadBalancer extends Construct {
         vpcId: props.vpcId,
         tags: { Name: naming.name(`${name}-http`) },
       });
-      new VpcSecurityGroupIngressRule(this, "http-from-cloudfront", {
-        securityGroupId: this.redirectSecurityGroup.id,
-        description: "HTTP from CloudFront origin-facing servers, answered with a redirect to HTTPS",
-        ipProtocol: "tcp",
-        fromPort: 80,
-        toPort: 80,
-        prefixListId: props.cloudFrontPrefixListId,
+      new Connections({ securityGroup: this.redirectSecurityGroup }).allowFrom(cloudFront, Port.tcp(80), {
+        ingress: { id: "http-from-cloudfront", description: "HTTP from CloudFront origin-facing servers, answered with a redirect to HTTPS" },
       });
       securityGroups.push(this.redirectSecurityGroup.id);
     }
@@ -293,21 +268,6 @@ export class ApplicationLoadBalancer extends Construct {
   /** Route 53 zone of the load balancer's DNS name (alias targets). */
   get hostedZoneId(): string {
     return this.loadBalancer.zoneId;
-  }
-
-  /**
-   * Lets the load balancer send requests and health checks to `securityGroupId` on `port` (a
-   * target whose group did not exist when the load balancer was created, e.g. an ECS service's).
-   */
-  allowTargets(id: string, securityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
-    return new VpcSecurityGroupEgressRule(this, `to-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: securityGroupId,
-    });
   }
 
   /** Lets `role` (the AWS Load Balancer Controller's) register and deregister pods in these target groups only. */

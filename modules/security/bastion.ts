@@ -6,11 +6,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import { ModuleConstruct } from "../core/environment";
 import type { SubnetPlacement } from "../network/placement";
 import { policyDocument } from "./policy-document";
-import { slug } from "./sid";
 
 /** Public SSM parameter holding the latest Amazon Linux 2023 x86_64 AMI id. */
 export const AL2023_X86_64_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -50,18 +49,18 @@ export interface BastionProps {
  * A bastion reached only through AWS Systems Manager Session Manager: one instance kept alive by
  * an Auto Scaling group in a private subnet, no key pair, no inbound rule at all, IMDSv2 only, an
  * encrypted root volume, and an instance profile with `AmazonSSMManagedInstanceCore` only. Its
- * egress is HTTPS to the VPC (the SSM endpoints) plus whatever {@link allowTo} opens; databases let
- * it in with their own `allowFrom(bastion.securityGroupId, ...)`.
+ * egress is HTTPS to the VPC (the SSM endpoints, rule `egress-endpoints`) plus the links written
+ * through {@link connections} (`db.connections.allowDefaultPortFrom(bastion, ...)` writes both sides).
  *
  * Operators forward a port through it (`aws ssm start-session --document-name
  * AWS-StartPortForwardingSessionToRemoteHost`), so nothing needs to be installed on it.
  */
-export class Bastion extends ModuleConstruct {
+export class Bastion extends ModuleConstruct implements IConnectable {
   readonly securityGroup: SecurityGroup;
+  readonly connections: Connections;
   readonly role: IamRole;
   readonly launchTemplate: LaunchTemplate;
   readonly autoScalingGroup: AutoscalingGroup;
-  private readonly egressIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
@@ -78,13 +77,9 @@ export class Bastion extends ModuleConstruct {
       vpcId: props.placement.vpcId,
       tags: { Name: name },
     });
-    new VpcSecurityGroupEgressRule(this, "egress-endpoints", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to the Session Manager interface endpoints in the VPC",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: props.vpcCidr,
+    this.connections = new Connections({ securityGroup: this.securityGroup });
+    this.connections.allowTo(Peer.ipv4(props.vpcCidr), Port.tcp(443), {
+      egress: { id: "egress-endpoints", description: "HTTPS to the Session Manager interface endpoints in the VPC" },
     });
 
     this.role = new IamRole(this, "role", {
@@ -146,20 +141,5 @@ export class Bastion extends ModuleConstruct {
 
   get securityGroupId(): string {
     return this.securityGroup.id;
-  }
-
-  /** Opens egress from the bastion to `peerSecurityGroupId` on `port` (the peer must allow it in). */
-  allowTo(peerSecurityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
-    const id = `egress-${slug(description)}`;
-    if (this.egressIds.has(id)) throw new Error(`${this.node.path}: allowTo("${description}") was already granted`);
-    this.egressIds.add(id);
-    return new VpcSecurityGroupEgressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
   }
 }

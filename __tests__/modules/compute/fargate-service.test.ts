@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EcsCluster } from "../../../modules/compute/ecs-cluster";
 import { FargateService, type FargateServiceProps } from "../../../modules/compute/fargate-service";
+import { Peer } from "../../../modules/core/connections";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { Naming } from "../../../src/core/naming";
 import { environmentStack } from "../../helpers/stack";
@@ -34,7 +35,7 @@ function synthService(props: Partial<FargateServiceProps> = {}) {
   const { stack } = environmentStack({ naming });
   const logKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const cluster = new EcsCluster(stack, "cluster", { name: naming.name("ecs") });
-  new FargateService(stack, "web", {
+  const service = new FargateService(stack, "web", {
     naming,
     serviceName: "web",
     cluster,
@@ -46,7 +47,6 @@ function synthService(props: Partial<FargateServiceProps> = {}) {
     cpu: 1024,
     memory: 2048,
     containerPort: 8080,
-    ingressFrom: { securityGroupId: "sg-0alb", description: "HTTP from the event ALB" },
     targetGroupArn: TG_ARN,
     environment: { LOG_LEVEL: "info" },
     secrets: { SESSION_KEY: { secretArn: SECRET_ARN, jsonKey: "key" } },
@@ -60,6 +60,10 @@ function synthService(props: Partial<FargateServiceProps> = {}) {
     },
     ...props,
   });
+  // The load balancer's side of the link is another module's; here it is a group known by id.
+  if (service.connections.defaultPort) {
+    service.connections.allowDefaultPortFrom(Peer.securityGroupId("sg-0alb"), { ingress: { id: "ingress", description: "HTTP from the event ALB" } });
+  }
   return synthJson(stack);
 }
 
@@ -185,7 +189,7 @@ describe("FargateService service", () => {
     expect(service!.desired_count).toBe(2);
   });
 
-  it("admits only the peer security group, only on the container port", () => {
+  it("admits only the linked peer, only on the container port (its default port)", () => {
     const ingress = listOf(json, "aws_vpc_security_group_ingress_rule");
     expect(ingress).toEqual([
       expect.objectContaining({ referenced_security_group_id: "sg-0alb", from_port: 8080, to_port: 8080, ip_protocol: "tcp", description: "HTTP from the event ALB" }),
@@ -195,7 +199,6 @@ describe("FargateService service", () => {
   it("has no load balancer, no ingress and no request scaling as a worker", () => {
     const worker = synthService({
       containerPort: undefined,
-      ingressFrom: undefined,
       targetGroupArn: undefined,
       scaling: { minTasks: 1, maxTasks: 30 },
     });
@@ -243,7 +246,7 @@ describe("FargateService rejects", () => {
     ["an image with both tag and digest", { image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, tag: "1", digest: `sha256:${"a".repeat(64)}` } }, /exactly one of tag or digest/],
     ["the latest tag", { image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, tag: "latest" } }, /"latest" is mutable/],
     ["a malformed digest", { image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, digest: "sha256:abc" } }, /must look like sha256:/],
-    ["a target group without a container port", { containerPort: undefined, ingressFrom: undefined }, /needs containerPort/],
+    ["a target group without a container port", { containerPort: undefined }, /needs containerPort/],
     ["a pre-warm count above max tasks", { scaling: { minTasks: 2, maxTasks: 10, prewarm: { tasks: 11, raiseSchedule: "at(2026-12-04T19:30:00)", lowerSchedule: "at(2026-12-06T00:15:00)", timezone: "Asia/Seoul" } } }, /prewarm.tasks \(11\) must lie within/],
     ["a secret that is also plain environment", { environment: { SESSION_KEY: "x" } }, /SESSION_KEY is both in environment and in secrets/],
   ])("%s", (_name, props, error) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NodeFunction, type NodeFunctionProps } from "../../../modules/compute/node-function";
+import { Peer, Port } from "../../../modules/core/connections";
 import { DeadLetterQueue } from "../../../modules/messaging/dead-letter-queue";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { lambdaBundles } from "../../../src/lifecycle/bundle";
@@ -36,7 +37,7 @@ describe("NodeFunction", () => {
 
   describe("in a VPC", () => {
     const json = synth({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }, (fn) =>
-      fn.allowEgressTo("db", "sg-db", 3306, "MySQL to the event database"),
+      fn.connections.allowTo(Peer.securityGroupId("sg-db"), Port.tcp(3306), { egress: { id: "egress-db", description: "MySQL to the event database" } }),
     );
     const fn = listOf(json, "aws_lambda_function")[0]!;
 
@@ -47,7 +48,7 @@ describe("NodeFunction", () => {
       expect(fn.replace_security_groups_on_destroy).toBe(true);
     });
 
-    it("admits nothing and sends HTTPS plus what allowEgressTo opens", () => {
+    it("admits nothing and sends HTTPS plus what its links open", () => {
       expect(listOf(json, "aws_vpc_security_group_ingress_rule")).toEqual([]);
       const egress = listOf(json, "aws_vpc_security_group_egress_rule");
       expect(egress.map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id]).sort()).toEqual([
@@ -63,7 +64,9 @@ describe("NodeFunction", () => {
     });
   });
 
-  it("refuses egress rules outside a VPC", () => {
-    expect(() => synth({}, (fn) => fn.allowEgressTo("db", "sg-db", 3306, "MySQL"))).toThrow(/needs the function to run in a VPC/);
+  it("has no security group to link outside a VPC", () => {
+    expect(() => synth({}, (fn) => fn.connections.allowTo(Peer.securityGroupId("sg-db"), Port.tcp(3306), "MySQL"))).toThrow(
+      /test\/fn: only a function in a VPC \(props.vpc\) has a security group to connect/,
+    );
   });
 });

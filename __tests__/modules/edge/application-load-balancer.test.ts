@@ -1,6 +1,7 @@
 import type { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Peer, Port } from "../../../modules/core/connections";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, elbLogDeliveryStatement, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
@@ -31,7 +32,6 @@ function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = fal
     ...baseProps(naming),
     originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },
     services: SERVICES,
-    targetSecurityGroupId: "sg-nodes",
     accessLogsBucket: logs,
     ...props,
   });
@@ -56,12 +56,8 @@ describe("ApplicationLoadBalancer defaults", () => {
     expect(lb(json).security_groups).toHaveLength(2);
   });
 
-  it("sends only to the targets' security group, on the services' ports", () => {
-    const egress = listOf(json, "aws_vpc_security_group_egress_rule");
-    expect(egress.map((r) => [r.from_port, r.referenced_security_group_id]).sort()).toEqual([
-      [3000, "sg-nodes"],
-      [8080, "sg-nodes"],
-    ]);
+  it("sends nothing until its targets are linked through its connections", () => {
+    expect(listOf(json, "aws_vpc_security_group_egress_rule")).toEqual([]);
   });
 
   it("is internet-facing in the public subnets, drops invalid headers and is protected from deletion", () => {
@@ -177,10 +173,10 @@ describe("ApplicationLoadBalancer for ECS services and a permanent log bucket", 
     accessLogsBucket: { bucketName: "flashcrowd-event-edge-logs" },
     accessLogsPrefix: "alb/event-a",
   });
-  alb.allowTargets("web", "sg-web-tasks", 3000, "Requests and health checks to the web tasks");
+  alb.connections.allowTo(Peer.securityGroupId("sg-web-tasks"), Port.tcp(3000), { egress: { id: "to-web", description: "Requests and health checks to the web tasks" } });
   const json = synthJson(stack);
 
-  it("sends only to the groups added with allowTargets", () => {
+  it("sends only to the groups linked through its connections", () => {
     expect(listOf(json, "aws_vpc_security_group_egress_rule").map((r) => [r.from_port, r.referenced_security_group_id, r.description])).toEqual([
       [3000, "sg-web-tasks", "Requests and health checks to the web tasks"],
     ]);

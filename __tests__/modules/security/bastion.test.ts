@@ -1,5 +1,6 @@
 import { Aspects, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { Peer, Port } from "../../../modules/core/connections";
 import { Bastion, type BastionProps } from "../../../modules/security/bastion";
 import { LaunchedResourceTagging } from "../../../src/core/tagging";
 import { listOf, synthJson } from "../../helpers/synth";
@@ -78,8 +79,8 @@ describe("Bastion options", () => {
     });
   });
 
-  it("opens egress to a database's security group through allowTo", () => {
-    const json = synthBastion({}, (b) => b.allowTo("sg-db", 3306, "Aurora MySQL"));
+  it("opens egress to a database's security group through its connections", () => {
+    const json = synthBastion({}, (b) => b.connections.allowTo(Peer.securityGroupId("sg-db"), Port.tcp(3306), { egress: { description: "Aurora MySQL" } }));
     expect(listOf(json, "aws_vpc_security_group_egress_rule")).toContainEqual(
       expect.objectContaining({ description: "Aurora MySQL", from_port: 3306, to_port: 3306, referenced_security_group_id: "sg-db" }),
     );
