@@ -75,11 +75,8 @@ export class ControlStack extends AwsStack {
 
     const fn = (id: ControlHandlerKey, component: string, description: string, extra: { environment?: Record<string, string>; timeoutSeconds?: number } = {}) =>
       new NodeFunction(this, id, {
-        naming,
         component,
         description,
-        accountId: account,
-        region,
         code: code[id],
         key,
         deadLetterQueue: dlq,
@@ -137,10 +134,7 @@ export class ControlStack extends AwsStack {
     );
 
     this.stateMachine = new StateMachine(this, "lifecycle", {
-      naming,
       component: "lifecycle",
-      accountId: account,
-      region,
       key,
       logRetentionDays: settings.logRetentionDays,
       definition: lifecycleDefinition({
@@ -161,10 +155,7 @@ export class ControlStack extends AwsStack {
     this.stateMachine.alarmOnFailures(this.alerts.topicArn);
 
     this.schedules = new OneTimeSchedules(this, "schedules", {
-      naming,
       component: "events",
-      accountId: account,
-      region,
       targetArn: this.stateMachine.arn,
       targetStatements: this.stateMachine.startStatements(),
       deadLetterQueue: dlq,

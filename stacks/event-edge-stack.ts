@@ -210,8 +210,6 @@ export class EventEdgeStack extends AwsStack {
     // (prod by default); this stack does only in an events account of its own.
     if (ownsRegistryReplication(props.config, EVENT_EDGE_STACK_ID, account)) {
       new EcrRegistryReplication(this, "ecr-replication", {
-        naming,
-        accountId: account,
         destinationRegion: platform.secondaryRegion,
         destinationProvider: this.secondaryProvider,
         namespace: props.config.project.name,

@@ -320,10 +320,8 @@ export class EventStack extends AwsStack {
     const dlq = new DeadLetterQueue(this, "post-apply-dlq", { name: naming.name("post-apply-dlq", 80), key: this.eventKey });
     dlq.alarmWhenNotEmpty(edge.alertsTopicArn);
     this.postApply = new NodeFunction(this, "post-apply", {
-      naming,
       component: "post-apply",
       description: `Post-apply step of ${naming.workspace}: binlog retention, DMS source user, first start of the DMS task`,
-      ...inAccount,
       code: props.postApplyCode ?? lambdaBundles().postApply,
       key: this.eventKey,
       deadLetterQueue: dlq,
@@ -332,7 +330,7 @@ export class EventStack extends AwsStack {
       timeoutSeconds: 120,
       logRetentionDays: EVENT_LOG_RETENTION_DAYS,
       // In the VPC, to reach the event database; AWS APIs through NAT and the Secrets Manager endpoint.
-      vpc: { vpcId, subnetIds: this.network.subnetIds("private") },
+      vpc: this.network.placement("private"),
       environment: postApplyEnvironment({
         clusterIdentifier: names.auroraClusterId,
         masterSecretArn: this.aurora.masterUserSecretArn,
@@ -367,10 +365,8 @@ export class EventStack extends AwsStack {
     const dataCheckDlq = new DeadLetterQueue(this, "data-check-dlq", { name: naming.name("data-check-dlq", 80), key: this.eventKey });
     dataCheckDlq.alarmWhenNotEmpty(edge.alertsTopicArn);
     this.dataCheck = new NodeFunction(this, "data-check", {
-      naming,
       component: "data-check",
       description: `Data checks of ${naming.workspace}: prod free of the event's key block at spin-up, the event's rows in prod reconciled by key at teardown`,
-      ...inAccount,
       code: props.dataCheckCode ?? lambdaBundles().dataCheck,
       key: this.eventKey,
       deadLetterQueue: dataCheckDlq,
@@ -379,7 +375,7 @@ export class EventStack extends AwsStack {
       timeoutSeconds: 180,
       logRetentionDays: EVENT_LOG_RETENTION_DAYS,
       // The data subnets are the only ones routed to prod through the peering; Secrets Manager through its endpoint.
-      vpc: { vpcId, subnetIds: this.network.subnetIds("data") },
+      vpc: this.network.placement("data"),
       environment: {
         ...dataCheckEnvironment({
           writer: { host: this.aurora.endpoint, port: this.aurora.port },
@@ -425,7 +421,6 @@ export class EventStack extends AwsStack {
     const platform = this.config.events.platform;
     const plan = this.capacity[name]!;
     const repository = edge.repository(service.image.repository);
-    const inAccount = { accountId: platform.account, region: platform.region };
 
     // What the application code may do: http services send orders, workers consume them; every
     // service may sign in to the waiting-room cache (Redis, IAM authentication).
@@ -445,12 +440,9 @@ export class EventStack extends AwsStack {
     const targetGroup = loadBalanced ? this.alb.targetGroups[name] : undefined;
     const masterSecret = this.aurora.masterUserSecretArn;
     const fargate = new FargateService(this, `svc-${name}`, {
-      naming: this.naming,
       serviceName: name,
       cluster: this.cluster,
-      ...inAccount,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.subnetIds("private"),
+      placement: this.network.placement("private"),
       image: { repositoryUrl: repository.url, repositoryArn: repository.arn, tag: service.image.tag, digest: service.image.digest },
       cpu: service.cpu,
       memory: service.memory,

@@ -295,9 +295,6 @@ export class PlatformStack extends AwsStack {
 
     if (env.offHours) {
       this.offHours = new OffHours(this, "off-hours", {
-        naming,
-        accountId: env.account,
-        region: env.region,
         ...env.offHours,
       });
       this.offHours.addAuroraCluster(this.aurora.identifier);
@@ -318,11 +315,9 @@ export class PlatformStack extends AwsStack {
     // principal that does not exist yet, so the entries must wait for the roles.
     const addonsRoles = addonsStack ? this.tfcIdentity?.roles[addonsStack.workspace] : undefined;
     this.eks = new EksCluster(this, "eks", {
-      ...inAccount,
       clusterName,
       version: env.eks.version,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.subnetIds("private"),
+      placement: this.network.placement("private"),
       publicAccessCidrs: env.eks.endpoint.publicAccess ? env.eks.endpoint.publicAccessCidrs : [],
       // The add-ons workspace installs charts through the cluster API with its apply role; its
       // plans read the releases (Helm keeps them in Secrets) with its read-only plan role.
@@ -336,20 +331,17 @@ export class PlatformStack extends AwsStack {
       logRetentionDays: env.eks.logRetentionDays,
     });
     this.karpenter = new Karpenter(this, "karpenter", {
-      ...inAccount,
       cluster: this.eks,
       namespace: ADDON_SERVICE_ACCOUNTS.karpenter.namespace,
       serviceAccount: ADDON_SERVICE_ACCOUNTS.karpenter.name,
     });
     const sa = ADDON_SERVICE_ACCOUNTS;
     this.loadBalancerController = new AwsLoadBalancerControllerRole(this, "aws-load-balancer-controller", {
-      ...inAccount,
       cluster: this.eks,
       namespace: sa.loadBalancerController.namespace,
       serviceAccount: sa.loadBalancerController.name,
     });
     this.fluentBit = new FluentBitRole(this, "fluent-bit", {
-      ...inAccount,
       cluster: this.eks,
       namespace: sa.fluentBit.namespace,
       serviceAccount: sa.fluentBit.name,
@@ -445,8 +437,6 @@ export class PlatformStack extends AwsStack {
     );
     if (ownsRegistryReplication(props.config, this.naming.stack, env.account)) {
       new EcrRegistryReplication(this, "ecr-replication", {
-        naming: this.naming,
-        accountId: env.account,
         destinationRegion: env.secondaryRegion,
         destinationProvider: this.secondaryProvider,
         namespace: props.config.project.name,

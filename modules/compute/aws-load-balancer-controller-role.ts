@@ -1,13 +1,10 @@
-import { Construct } from "constructs";
-import type { Naming } from "../../src/core/naming";
+import type { Construct } from "constructs";
+import { ModuleConstruct } from "../core/environment";
 import type { EksCluster } from "./eks-cluster";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export interface AwsLoadBalancerControllerRoleProps {
-  readonly naming: Naming;
   readonly cluster: EksCluster;
-  readonly accountId: string;
-  readonly region: string;
   /** Namespace of the controller's service account. @default "kube-system" */
   readonly namespace?: string;
   /** The controller's service account. @default "aws-load-balancer-controller" */
@@ -23,17 +20,15 @@ export interface AwsLoadBalancerControllerRoleProps {
  * fail for lack of permissions: that is intended. TargetGroupBindings must not set
  * `spec.networking` (the node security group rules come from Terraform).
  */
-export class AwsLoadBalancerControllerRole extends Construct {
+export class AwsLoadBalancerControllerRole extends ModuleConstruct {
   readonly role: PodIdentityRole;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerRoleProps) {
     super(scope, id);
     const { cluster } = props;
     this.role = new PodIdentityRole(this, "role", {
-      naming: props.naming,
       name: "aws-load-balancer-controller",
       description: `AWS Load Balancer Controller of ${cluster.clusterName} (TargetGroupBinding only)`,
-      accountId: props.accountId,
       clusterName: cluster.clusterName,
       clusterArn: cluster.clusterArn,
       namespace: props.namespace ?? "kube-system",
@@ -57,7 +52,7 @@ export class AwsLoadBalancerControllerRole extends Construct {
             "ec2:DescribeVpcs",
           ],
           resources: ["*"],
-          conditions: { StringEquals: { "aws:RequestedRegion": props.region } },
+          conditions: { StringEquals: { "aws:RequestedRegion": this.region } },
         },
       ],
     });

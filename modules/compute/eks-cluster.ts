@@ -1,5 +1,5 @@
 import type { ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -9,7 +9,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import { Connections, Port, type IConnectable } from "../core/connections";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
@@ -46,16 +47,12 @@ export interface EksSystemNodeGroupOptions {
 }
 
 export interface EksClusterProps {
-  readonly naming: Naming;
   /** Cluster name (also the value of the `karpenter.sh/discovery` tags). */
   readonly clusterName: string;
-  readonly accountId: string;
-  readonly region: string;
   /** Kubernetes minor version, e.g. "1.33". */
   readonly version: string;
-  readonly vpcId: string;
   /** Private subnets: control-plane ENIs and nodes. */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /**
    * Networks that may reach a public API endpoint.
    * @default [] - no public endpoint: the API is reachable from inside the VPC only (and from
@@ -115,7 +112,7 @@ export interface EksClusterProps {
  *   ({@link connections}: nodes and pods, which send anything anywhere; {@link apiConnections}: the
  *   private Kubernetes API on 443).
  */
-export class EksCluster extends Construct implements IConnectable {
+export class EksCluster extends ModuleConstruct implements IConnectable {
   readonly cluster: EksClusterResource;
   readonly clusterName: string;
   /** Encrypts Kubernetes secrets and the cluster's log groups. */
@@ -136,7 +133,8 @@ export class EksCluster extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const { naming, clusterName, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
+    const { clusterName } = props;
     const publicCidrs = props.publicAccessCidrs ?? [];
     if (publicCidrs.some((c) => c.endsWith("/0"))) {
       throw new Error(`${this.node.path}: a /0 public access CIDR opens the Kubernetes API to the internet; list specific networks`);
@@ -209,13 +207,13 @@ export class EksCluster extends Construct implements IConnectable {
     this.clusterSecurityGroup = new SecurityGroup(this, "cluster-sg", {
       name: naming.name("eks-cluster"),
       description: `EKS control plane of ${clusterName}: API from nodes and granted peers`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name("eks-cluster") },
     });
     this.nodeSecurityGroup = new SecurityGroup(this, "node-sg", {
       name: naming.name("eks-nodes"),
       description: `Nodes and pods of ${clusterName}`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name("eks-nodes"), "karpenter.sh/discovery": clusterName },
     });
     this.connections = new Connections({
@@ -243,7 +241,7 @@ export class EksCluster extends Construct implements IConnectable {
       version: props.version,
       roleArn: role.arn,
       vpcConfig: {
-        subnetIds: [...props.subnetIds],
+        subnetIds: [...props.placement.subnetIds],
         securityGroupIds: [clusterSg],
         endpointPrivateAccess: true,
         endpointPublicAccess: publicCidrs.length > 0,
@@ -300,10 +298,9 @@ export class EksCluster extends Construct implements IConnectable {
 
     const group = props.systemNodeGroup;
     this.systemNodeGroup = new EksNodeGroup(this, "system-nodes", {
-      naming,
       name: "system",
       clusterName: this.cluster.name,
-      subnetIds: props.subnetIds,
+      subnetIds: props.placement.subnetIds,
       securityGroupIds: [nodeSg],
       instanceTypes: group.instanceTypes,
       amiType: group.amiType,

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -8,7 +8,8 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
@@ -67,17 +68,11 @@ export interface FargateServiceScaling {
 }
 
 export interface FargateServiceProps {
-  /** Names resources `{project}-{stack}-{service}-...`. */
-  readonly naming: Naming;
-  /** Service name (`web`, `api`, `worker`), DNS-safe. */
+  /** Service name (`web`, `api`, `worker`), DNS-safe; resources are named `{project}-{stack}-{service}-...`. */
   readonly serviceName: string;
   readonly cluster: EcsCluster;
-  /** Account and region of the stack, for ARNs in policies and the logs service principal. */
-  readonly accountId: string;
-  readonly region: string;
-  readonly vpcId: string;
   /** Subnets the tasks run in: private ones (tasks never get a public IP). */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   readonly image: ContainerImage;
   /** Task CPU units (a Fargate size: 256 ... 16384). */
   readonly cpu: number;
@@ -151,7 +146,7 @@ export interface FargateServiceProps {
  * security group that sends HTTPS to AWS APIs and admits and reaches only the peers linked through
  * {@link connections}, and deployments that roll back when the new tasks do not become healthy.
  */
-export class FargateService extends Construct implements IConnectable {
+export class FargateService extends ModuleConstruct implements IConnectable {
   readonly service: EcsService;
   readonly taskDefinition: EcsTaskDefinition;
   readonly securityGroup: SecurityGroup;
@@ -164,7 +159,8 @@ export class FargateService extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    const { naming, serviceName: svc, accountId, region, scaling } = props;
+    const { naming, account: accountId, region } = this;
+    const { serviceName: svc, scaling } = props;
     this.serviceName = svc;
     const fail = (message: string): never => {
       throw new Error(`${this.node.path}: ${message}`);
@@ -280,7 +276,7 @@ export class FargateService extends Construct implements IConnectable {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: naming.name(`${svc}-tasks`),
       description: `${svc} tasks: inbound only from the load balancer on the container port`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name(`${svc}-tasks`) },
     });
     this.connections = new Connections({
@@ -304,7 +300,7 @@ export class FargateService extends Construct implements IConnectable {
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       networkConfiguration: {
-        subnets: [...props.subnetIds],
+        subnets: [...props.placement.subnetIds],
         securityGroups: [this.securityGroup.id],
         assignPublicIp: false,
       },

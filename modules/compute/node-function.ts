@@ -1,11 +1,12 @@
 import { Lazy, TerraformAsset, AssetType } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import type { KmsKey } from "../security/kms-key";
@@ -22,12 +23,9 @@ export interface FunctionCode {
 }
 
 export interface NodeFunctionProps {
-  readonly naming: Naming;
   /** Name component: the function is `{project}-{stack}-{component}`. */
   readonly component: string;
   readonly description: string;
-  readonly accountId: string;
-  readonly region: string;
   readonly code: FunctionCode;
   /** Key encrypting the log group and the environment variables. */
   readonly key: KmsKey;
@@ -53,7 +51,7 @@ export interface NodeFunctionProps {
    * gets the network-interface permissions Lambda needs.
    * @default - not in a VPC: the function reaches public endpoints and AWS APIs only
    */
-  readonly vpc?: { readonly vpcId: string; readonly subnetIds: readonly string[] };
+  readonly vpc?: SubnetPlacement;
 }
 
 /**
@@ -64,7 +62,7 @@ export interface NodeFunctionProps {
  * endpoints (Terraform Cloud, Slack, the sale's edge) and AWS APIs only; an event's post-apply
  * step runs in the event VPC to reach its database.
  */
-export class NodeFunction extends Construct implements IConnectable {
+export class NodeFunction extends ModuleConstruct implements IConnectable {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
@@ -76,10 +74,11 @@ export class NodeFunction extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
-    this.name = props.naming.name(props.component, 64);
+    const { naming, region } = this;
+    this.name = naming.name(props.component, 64);
     const logGroupName = `/aws/lambda/${this.name}`;
-    const logGroupArn = `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}`;
-    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, `logs.${props.region}.amazonaws.com`, {
+    const logGroupArn = `arn:aws:logs:${region}:${this.account}:log-group:${logGroupName}`;
+    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, `logs.${region}.amazonaws.com`, {
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn },
     });
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
@@ -92,15 +91,15 @@ export class NodeFunction extends Construct implements IConnectable {
       { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
       // X-Ray's write actions do not support resource-level permissions.
       { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-      ...props.deadLetterQueue.sendStatements(props.region),
-      { sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [props.key.arn], conditions: { StringEquals: { "kms:ViaService": `lambda.${props.region}.amazonaws.com` } } },
+      ...props.deadLetterQueue.sendStatements(region),
+      { sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [props.key.arn], conditions: { StringEquals: { "kms:ViaService": `lambda.${region}.amazonaws.com` } } },
     ];
     if (props.vpc) {
       this.securityGroup = new SecurityGroup(this, "sg", {
-        name: props.naming.name(`${props.component}-fn`),
+        name: naming.name(`${props.component}-fn`),
         description: `Function ${this.name}: no inbound; outbound HTTPS to AWS APIs and what allowEgressTo opens`,
         vpcId: props.vpc.vpcId,
-        tags: { Name: props.naming.name(`${props.component}-fn`) },
+        tags: { Name: naming.name(`${props.component}-fn`) },
       });
       this.vpcConnections = new Connections({ securityGroup: this.securityGroup });
       this.vpcConnections.allowTo(Peer.anyIpv4(), Port.tcp(443), {
@@ -122,7 +121,7 @@ export class NodeFunction extends Construct implements IConnectable {
       });
     }
     this.role = new IamRole(this, "role", {
-      name: props.naming.name(`${props.component}-fn`, 64),
+      name: naming.name(`${props.component}-fn`, 64),
       description: `Runs ${this.name}`,
       // Lambda's trust policy takes no source conditions: the service does not send them for execution roles.
       assumeRolePolicy: policyDocument([{ principals: { type: "Service", identifiers: ["lambda.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),

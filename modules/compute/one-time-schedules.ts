@@ -1,18 +1,15 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
 
 export interface OneTimeSchedulesProps {
-  readonly naming: Naming;
   /** Name component of the schedule group and role. */
   readonly component: string;
-  readonly accountId: string;
-  readonly region: string;
   /** The state machine the schedules start executions of. */
   readonly targetArn: string;
   /** What the schedules' role needs to start the target. */
@@ -51,7 +48,7 @@ export const START_EXECUTION_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:startExec
  * EventBridge Scheduler one-time schedules in their own group, sharing one role that may only start
  * the target and write to the dead-letter queue.
  */
-export class OneTimeSchedules extends Construct {
+export class OneTimeSchedules extends ModuleConstruct {
   readonly group: SchedulerScheduleGroup;
   readonly role: IamRole;
   readonly schedules: SchedulerSchedule[] = [];
@@ -62,16 +59,16 @@ export class OneTimeSchedules extends Construct {
     private readonly props: OneTimeSchedulesProps,
   ) {
     super(scope, id);
-    this.group = new SchedulerScheduleGroup(this, "group", { name: props.naming.name(props.component, 64) });
+    this.group = new SchedulerScheduleGroup(this, "group", { name: this.naming.name(props.component, 64) });
     this.role = new IamRole(this, "role", {
-      name: props.naming.name(`${props.component}-scheduler`, 64),
+      name: this.naming.name(`${props.component}-scheduler`, 64),
       description: "Lets EventBridge Scheduler start the event lifecycle",
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", props.accountId),
+      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", this.account),
     });
     new IamRolePolicy(this, "policy", {
       name: "least-privilege",
       role: this.role.id,
-      policy: policyDocument([...props.targetStatements, ...props.deadLetterQueue.sendStatements(props.region)]),
+      policy: policyDocument([...props.targetStatements, ...props.deadLetterQueue.sendStatements(this.region)]),
     });
   }
 
@@ -80,7 +77,7 @@ export class OneTimeSchedules extends Construct {
       throw new Error(`${this.node.path}: execution name "${schedule.executionName}" must be 1-80 letters, digits, '-' or '_' (Step Functions' limit)`);
     }
     const s = new SchedulerSchedule(this, schedule.component, {
-      name: this.props.naming.name(schedule.component, 64),
+      name: this.naming.name(schedule.component, 64),
       groupName: this.group.name,
       description: schedule.description,
       scheduleExpression: schedule.expression,

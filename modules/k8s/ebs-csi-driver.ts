@@ -62,10 +62,8 @@ export class EbsCsiDriver extends Construct {
     const sa = ADDON_SERVICE_ACCOUNTS.ebsCsiController;
     this.storageClassName = props.storageClassName ?? "gp3";
     this.identity = new PodIdentityRole(this, "identity", {
-      naming: props.naming,
       name: "ebs-csi-driver",
       description: `EBS CSI driver of ${props.clusterName}: volumes and snapshots`,
-      accountId: props.accountId,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
       namespace: sa.namespace,

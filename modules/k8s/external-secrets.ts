@@ -74,10 +74,8 @@ export class ExternalSecrets extends Construct {
     const sa = ADDON_SERVICE_ACCOUNTS.externalSecrets;
 
     this.identity = new PodIdentityRole(this, "identity", {
-      naming: props.naming,
       name: "external-secrets",
       description: `External Secrets of ${props.clusterName}: reads the add-ons' secrets`,
-      accountId: props.accountId,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
       namespace: sa.namespace,

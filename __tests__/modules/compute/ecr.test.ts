@@ -17,10 +17,8 @@ function synthRepository(props: Partial<EcrRepositoryProps> = {}): TerraformJson
 }
 
 function synthReplication(props: Partial<EcrRegistryReplicationProps> = {}): TerraformJson {
-  const { stack, naming, secondary } = moduleStack();
+  const { stack, secondary } = moduleStack();
   new EcrRegistryReplication(stack, "replication", {
-    naming,
-    accountId: ACCOUNT,
     destinationRegion: "ap-northeast-1",
     destinationProvider: secondary(),
     namespace: "flashcrowd",

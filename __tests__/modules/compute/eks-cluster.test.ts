@@ -8,8 +8,8 @@ import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../
 const ADMIN = TEST_CLUSTER_ADMIN;
 
 function synthCluster(props: Partial<EksClusterProps> = {}, extra?: (cluster: EksCluster) => void): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const cluster = new EksCluster(stack, "eks", testClusterProps(naming, props));
+  const { stack } = moduleStack();
+  const cluster = new EksCluster(stack, "eks", testClusterProps(props));
   extra?.(cluster);
   return synthJson(stack);
 }

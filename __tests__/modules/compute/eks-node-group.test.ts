@@ -5,10 +5,9 @@ import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../..
 import { moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthGroup(props: Partial<EksNodeGroupProps> = {}, withKey = false): TerraformJson {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   const volumeKey = withKey ? new KmsKey(stack, "volumes", { alias: "volumes", description: "volumes" }) : undefined;
   new EksNodeGroup(stack, "nodes", {
-    naming,
     name: "system",
     clusterName: "flashcrowd-test-eks",
     subnetIds: ["subnet-a", "subnet-b"],

@@ -36,13 +36,9 @@ function synthService(props: Partial<FargateServiceProps> = {}) {
   const logKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const cluster = new EcsCluster(stack, "cluster", { name: naming.name("ecs") });
   const service = new FargateService(stack, "web", {
-    naming,
     serviceName: "web",
     cluster,
-    accountId: ACCOUNT,
-    region: "ap-northeast-2",
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b"],
+    placement: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-a", "subnet-b"] },
     image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, tag: "2026.12.1" },
     cpu: 1024,
     memory: 2048,

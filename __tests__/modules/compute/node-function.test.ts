@@ -4,18 +4,15 @@ import { Peer, Port } from "../../../modules/core/connections";
 import { DeadLetterQueue } from "../../../modules/messaging/dead-letter-queue";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { lambdaBundles } from "../../../src/lifecycle/bundle";
-import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
+import { actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
 
 function synth(extra: Partial<NodeFunctionProps> = {}, configure: (fn: NodeFunction) => void = () => undefined): TerraformJson {
   const m = moduleStack();
   const key = new KmsKey(m.stack, "key", { alias: "test", description: "test" });
   const fn = new NodeFunction(m.stack, "fn", {
-    naming: m.naming,
     component: "post-apply",
     description: "test",
-    accountId: ACCOUNT,
-    region: REGION,
     code: lambdaBundles().postApply,
     key,
     deadLetterQueue: new DeadLetterQueue(m.stack, "dlq", { name: "dlq", key }),
