@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import type { Naming } from "../../src/core/naming";
+import type { IGrantable, IPrincipal } from "../core/grant";
 import type { EksCluster } from "./eks-cluster";
 import { PodIdentityRole } from "./pod-identity-role";
 
@@ -19,11 +20,11 @@ export interface AwsLoadBalancerControllerRoleProps {
  * balancers, listeners, target groups and security-group rules are Terraform's (the ALB is
  * CloudFront-only), so the controller may read load balancing and network state in this region
  * and nothing else. Registering pods in a target group is granted by the target group's owner
- * (ApplicationLoadBalancer.grantTargetRegistration). An Ingress or a LoadBalancer Service would
+ * (`alb.grantTargetRegistration(controllerRole)`). An Ingress or a LoadBalancer Service would
  * fail for lack of permissions: that is intended. TargetGroupBindings must not set
  * `spec.networking` (the node security group rules come from Terraform).
  */
-export class AwsLoadBalancerControllerRole extends Construct {
+export class AwsLoadBalancerControllerRole extends Construct implements IGrantable {
   readonly role: PodIdentityRole;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerRoleProps) {
@@ -61,6 +62,10 @@ export class AwsLoadBalancerControllerRole extends Construct {
         },
       ],
     });
+  }
+
+  get grantPrincipal(): IPrincipal {
+    return this.role.grantPrincipal;
   }
 
   get roleArn(): string {

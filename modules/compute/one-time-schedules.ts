@@ -4,8 +4,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
 import type { Naming } from "../../src/core/naming";
+import { PolicyStatements, type Grant, type IGrantable, type IPrincipal } from "../core/grant";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
-import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+import { serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+
+/** A state machine the schedules start, which grants its starting itself. */
+export interface ScheduleTarget {
+  readonly arn: string;
+  grantStartExecution(grantee: IGrantable): Grant;
+}
 
 export interface OneTimeSchedulesProps {
   readonly naming: Naming;
@@ -13,10 +20,8 @@ export interface OneTimeSchedulesProps {
   readonly component: string;
   readonly accountId: string;
   readonly region: string;
-  /** The state machine the schedules start executions of. */
-  readonly targetArn: string;
-  /** What the schedules' role needs to start the target. */
-  readonly targetStatements: readonly PolicyStatement[];
+  /** The state machine the schedules start executions of; it grants the schedules' role the start. */
+  readonly target: ScheduleTarget;
   /** Where an invocation that failed every retry goes. */
   readonly deadLetterQueue: DeadLetterQueue;
   /**
@@ -49,12 +54,14 @@ export const START_EXECUTION_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:startExec
 
 /**
  * EventBridge Scheduler one-time schedules in their own group, sharing one role that may only start
- * the target and write to the dead-letter queue.
+ * the target and write to the dead-letter queue (both granted by them into the role's one policy).
  */
-export class OneTimeSchedules extends Construct {
+export class OneTimeSchedules extends Construct implements IGrantable, IPrincipal {
+  readonly grantPrincipal: IPrincipal = this;
   readonly group: SchedulerScheduleGroup;
   readonly role: IamRole;
   readonly schedules: SchedulerSchedule[] = [];
+  private readonly statements = new PolicyStatements();
 
   constructor(
     scope: Construct,
@@ -68,11 +75,19 @@ export class OneTimeSchedules extends Construct {
       description: "Lets EventBridge Scheduler start the event lifecycle",
       assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", props.accountId),
     });
-    new IamRolePolicy(this, "policy", {
-      name: "least-privilege",
-      role: this.role.id,
-      policy: policyDocument([...props.targetStatements, ...props.deadLetterQueue.sendStatements(props.region)]),
-    });
+    props.target.grantStartExecution(this);
+    props.deadLetterQueue.grantSend(this);
+    new IamRolePolicy(this, "policy", { name: "least-privilege", role: this.role.id, policy: this.statements.document() });
+  }
+
+  get grantId(): string {
+    return this.node.id;
+  }
+
+  /** Grants land in the role's one policy. */
+  addToPrincipalPolicy(statements: readonly PolicyStatement[]): boolean {
+    this.statements.add(...statements);
+    return true;
   }
 
   add(schedule: OneTimeSchedule): SchedulerSchedule {
@@ -92,7 +107,7 @@ export class OneTimeSchedules extends Construct {
         // StartExecution, which makes a repeated delivery start nothing.
         arn: START_EXECUTION_TARGET,
         roleArn: this.role.arn,
-        input: JSON.stringify({ StateMachineArn: this.props.targetArn, Name: schedule.executionName, Input: schedule.input }),
+        input: JSON.stringify({ StateMachineArn: this.props.target.arn, Name: schedule.executionName, Input: schedule.input }),
         retryPolicy: this.props.retry ?? { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
         deadLetterConfig: { arn: this.props.deadLetterQueue.arn },
       },

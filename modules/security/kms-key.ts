@@ -1,8 +1,8 @@
-import { Lazy } from "cdktf";
+import { Lazy, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { policyDocument, type PolicyCondition, type PolicyStatement } from "./policy-document";
 
 export interface KmsKeyProps {
@@ -26,9 +26,11 @@ export class KmsKey extends Construct {
   readonly key: KmsKeyResource;
   readonly alias: KmsAlias;
   private readonly statements: PolicyStatement[];
+  private readonly provider?: AwsProvider;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
+    this.provider = props.provider;
     this.statements = [
       {
         sid: "AccountAdministers",
@@ -83,5 +85,33 @@ export class KmsKey extends Construct {
       resources: ["*"],
       conditions,
     });
+  }
+
+  /**
+   * The identity-policy statement that lets a principal use this key for `actions` (a grant of a
+   * resource encrypted with it adds it to the resource's statements); with `viaService`, only
+   * through that service in the key's region (`sqs`, `sns`, `secretsmanager`).
+   */
+  usageStatement(actions: readonly string[], options: { readonly sid?: string; readonly viaService?: string } = {}): PolicyStatement {
+    return {
+      ...(options.sid ? { sid: options.sid } : {}),
+      actions,
+      resources: [this.arn],
+      ...(options.viaService ? { conditions: this.viaService(options.viaService) } : {}),
+    };
+  }
+
+  /** Condition: the key is used through `service` in the key's region only. */
+  viaService(service: string): PolicyCondition {
+    return { StringEquals: { "kms:ViaService": `${service}.${this.region}.amazonaws.com` } };
+  }
+
+  /** The key's region: its provider's, or the one of its stack's default AWS provider. */
+  private get region(): string {
+    const provider =
+      this.provider ?? TerraformStack.of(this).node.children.find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+    const region = provider?.region;
+    if (!region) throw new Error(`${this.node.path}: the key's region is unknown: its stack has no default AWS provider with a region, and the key was given no provider`);
+    return region;
   }
 }
