@@ -106,8 +106,9 @@ export class ControlStack extends AwsStack {
     };
     this.functions = functions;
 
-    functions.tfcRun.addToPolicy(...this.tfcToken.readStatements(region));
-    functions.notify.addToPolicy(...this.slackWebhook.readStatements(region), ...this.alerts.publishStatements(region));
+    this.tfcToken.grantRead(functions.tfcRun);
+    this.slackWebhook.grantRead(functions.notify);
+    this.alerts.grantPublish(functions.notify);
     functions.dmsReplication.addToPolicy(...dmsStatements(props.config, account, region));
     const patterns = eventResourcePatterns(props.config);
     const clusters = `arn:aws:rds:${region}:${account}:cluster:${patterns.auroraClusterId}`;
@@ -156,8 +157,7 @@ export class ControlStack extends AwsStack {
 
     this.schedules = new OneTimeSchedules(this, "schedules", {
       component: "events",
-      targetArn: this.stateMachine.arn,
-      targetStatements: this.stateMachine.startStatements(),
+      target: this.stateMachine,
       deadLetterQueue: dlq,
     });
     for (const s of planSchedules(props.config, props.now)) {

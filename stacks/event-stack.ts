@@ -1,6 +1,5 @@
 import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EcsCluster } from "../modules/compute/ecs-cluster";
 import { FargateService } from "../modules/compute/fargate-service";
 import { Peer, Port } from "../modules/core/connections";
@@ -19,7 +18,7 @@ import { DeadLetterQueue } from "../modules/messaging/dead-letter-queue";
 import { Network } from "../modules/network/network";
 import { VpcPeering } from "../modules/network/vpc-peering";
 import { KmsKey } from "../modules/security/kms-key";
-import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../modules/security/policy-document";
+import { serviceTrustPolicy } from "../modules/security/policy-document";
 import type { Config, ResolvedEvent } from "../src/config";
 import type { EventServiceConfig } from "../src/config/event-workloads-schema";
 import { serviceCapacityPlans, type ServiceCapacityPlan } from "../src/config/capacity";
@@ -429,12 +428,11 @@ export class EventStack extends AwsStack {
       description: `Application permissions of the ${name} tasks of ${this.naming.workspace}`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", platform.account),
     });
-    const statements: PolicyStatement[] = (service.kind === "http" ? this.orders.sendStatements() : this.orders.consumeStatements()).map((s, i) => ({
-      ...s,
-      sid: `Orders${service.kind === "http" ? "Send" : "Consume"}${i + 1}`,
-    }));
-    new IamRolePolicy(this, `${name}-task-policy`, { role: taskRole.id, name: "orders-queue", policy: policyDocument(statements) });
-    this.redis.grantConnect(new RolePrincipal(taskRole, { grantId: name }));
+    // The role's own policy holds what the queue grants; the cache grants in a policy of its own.
+    const tasks = new RolePrincipal(taskRole, { grantId: name, policy: { id: `${name}-task-policy`, name: "orders-queue" } });
+    if (service.kind === "http") this.orders.grantSendMessages(tasks);
+    else this.orders.grantConsumeMessages(tasks);
+    this.redis.grantConnect(tasks);
 
     const loadBalanced = service.kind === "http";
     const targetGroup = loadBalanced ? this.alb.targetGroups[name] : undefined;

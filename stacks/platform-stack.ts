@@ -6,6 +6,7 @@ import { Redis } from "../modules/data/redis";
 import { AwsLoadBalancerControllerRole } from "../modules/compute/aws-load-balancer-controller-role";
 import { EksCluster } from "../modules/compute/eks-cluster";
 import { Port } from "../modules/core/connections";
+import { AccountPrincipal } from "../modules/core/grant";
 import { FluentBitRole } from "../modules/compute/fluent-bit-role";
 import { EcrRegistryReplication } from "../modules/compute/ecr-registry-replication";
 import { EcrRepository } from "../modules/compute/ecr-repository";
@@ -278,7 +279,9 @@ export class PlatformStack extends AwsStack {
       const events = props.config.events.platform;
       if (events.account !== env.account) {
         // The event stacks' DMS secrets-access roles run in the events account.
-        this.dmsTargetSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-dms-secrets`, env.region);
+        this.dmsTargetSecret.grantRead(
+          new AccountPrincipal(events.account, { principalArnLike: `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-dms-secrets` }),
+        );
       }
       this.verifyReaderSecret = new Secret(this, "verify-reader-secret", {
         name: `${props.config.project.name}/${this.naming.stack}/verify-reader`,
@@ -289,7 +292,9 @@ export class PlatformStack extends AwsStack {
         issuer: "the database administrators (a MySQL user with SELECT on the event target tables only; they change its password and this value together)",
       });
       if (events.account !== env.account) {
-        this.verifyReaderSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-data-check-fn`, env.region);
+        this.verifyReaderSecret.grantRead(
+          new AccountPrincipal(events.account, { principalArnLike: `arn:aws:iam::${events.account}:role/${props.config.project.name}-event-*-data-check-fn` }),
+        );
       }
     }
 
@@ -376,7 +381,7 @@ export class PlatformStack extends AwsStack {
         egress: { id: `to-targets-${port}`, description: `Requests and health checks to pods on ${port}` },
       });
     }
-    this.alb.grantTargetRegistration(this.loadBalancerController.role.role);
+    this.alb.grantTargetRegistration(this.loadBalancerController);
     new AliasRecords(this, "origin-dns", { zoneId, names: [originName], target: this.alb, ipv6: false });
 
     this.webAcl = new CloudFrontWebAcl(this, "waf", {

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { ModuleConstruct } from "../core/environment";
+import type { IGrantable, IPrincipal } from "../core/grant";
 import type { EksCluster } from "./eks-cluster";
 import { PodIdentityRole } from "./pod-identity-role";
 
@@ -16,11 +17,11 @@ export interface AwsLoadBalancerControllerRoleProps {
  * balancers, listeners, target groups and security-group rules are Terraform's (the ALB is
  * CloudFront-only), so the controller may read load balancing and network state in this region
  * and nothing else. Registering pods in a target group is granted by the target group's owner
- * (ApplicationLoadBalancer.grantTargetRegistration). An Ingress or a LoadBalancer Service would
+ * (`alb.grantTargetRegistration(controllerRole)`). An Ingress or a LoadBalancer Service would
  * fail for lack of permissions: that is intended. TargetGroupBindings must not set
  * `spec.networking` (the node security group rules come from Terraform).
  */
-export class AwsLoadBalancerControllerRole extends ModuleConstruct {
+export class AwsLoadBalancerControllerRole extends ModuleConstruct implements IGrantable {
   readonly role: PodIdentityRole;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerRoleProps) {
@@ -56,6 +57,10 @@ export class AwsLoadBalancerControllerRole extends ModuleConstruct {
         },
       ],
     });
+  }
+
+  get grantPrincipal(): IPrincipal {
+    return this.role.grantPrincipal;
   }
 
   get roleArn(): string {

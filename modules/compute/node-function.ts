@@ -1,4 +1,4 @@
-import { Lazy, TerraformAsset, AssetType } from "cdktf";
+import { TerraformAsset, AssetType } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -8,6 +8,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ModuleConstruct } from "../core/environment";
 import type { SubnetPlacement } from "../network/placement";
 import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { PolicyStatements, type IGrantable, type IPrincipal } from "../core/grant";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
@@ -56,13 +57,15 @@ export interface NodeFunctionProps {
 
 /**
  * A Node.js 20 Lambda function from a bundled zip, with its own role (which starts with only its
- * log group, X-Ray and its dead-letter queue; grant the rest with {@link addToPolicy}), a
+ * log group, X-Ray and its dead-letter queue; resources grant it more, `queue.grantSend(fn)`, into
+ * its one policy, and {@link addToPolicy} adds what no resource of this app grants), a
  * KMS-encrypted log group with retention, active X-Ray tracing, a dead-letter queue and reserved
  * concurrency. Outside any VPC unless `vpc` is given: the lifecycle's functions call public
  * endpoints (Terraform Cloud, Slack, the sale's edge) and AWS APIs only; an event's post-apply
  * step runs in the event VPC to reach its database.
  */
-export class NodeFunction extends ModuleConstruct implements IConnectable {
+export class NodeFunction extends ModuleConstruct implements IConnectable, IGrantable, IPrincipal {
+  readonly grantPrincipal: IPrincipal = this;
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
@@ -70,7 +73,8 @@ export class NodeFunction extends ModuleConstruct implements IConnectable {
   /** The function's own security group, when it runs in a VPC. */
   readonly securityGroup?: SecurityGroup;
   private readonly vpcConnections?: Connections;
-  private readonly statements: PolicyStatement[];
+  /** The role's one policy ("least-privilege"), rendered at synth. */
+  private readonly statements = new PolicyStatements();
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -87,13 +91,18 @@ export class NodeFunction extends ModuleConstruct implements IConnectable {
       kmsKeyId: props.key.arn,
     });
 
-    this.statements = [
+    this.statements.add(
       { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
       // X-Ray's write actions do not support resource-level permissions.
       { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-      ...props.deadLetterQueue.sendStatements(region),
-      { sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [props.key.arn], conditions: { StringEquals: { "kms:ViaService": `lambda.${region}.amazonaws.com` } } },
-    ];
+    );
+    props.deadLetterQueue.grantSend(this);
+    this.statements.add({
+      sid: "DecryptEnvironment",
+      actions: ["kms:Decrypt"],
+      resources: [props.key.arn],
+      conditions: { StringEquals: { "kms:ViaService": `lambda.${region}.amazonaws.com` } },
+    });
     if (props.vpc) {
       this.securityGroup = new SecurityGroup(this, "sg", {
         name: naming.name(`${props.component}-fn`),
@@ -107,7 +116,7 @@ export class NodeFunction extends ModuleConstruct implements IConnectable {
       });
       // What Lambda does with the function's role to attach it to the subnets. These EC2 actions
       // have no resource-level permissions for the describe calls, and Lambda names no ENI in advance.
-      this.statements.push({
+      this.statements.add({
         sid: "VpcNetworkInterfaces",
         actions: [
           "ec2:CreateNetworkInterface",
@@ -129,7 +138,7 @@ export class NodeFunction extends ModuleConstruct implements IConnectable {
     const policy = new IamRolePolicy(this, "policy", {
       name: "least-privilege",
       role: this.role.id,
-      policy: Lazy.stringValue({ produce: () => policyDocument(uniqueSids(this.statements)) }),
+      policy: this.statements.document(),
     });
 
     const asset = new TerraformAsset(this, "code", { path: props.code.zipPath, type: AssetType.FILE, assetHash: props.code.hash });
@@ -172,19 +181,18 @@ export class NodeFunction extends ModuleConstruct implements IConnectable {
     return this.vpcConnections;
   }
 
-  /** Grants the function's role more; the policy is rendered at synth. */
+  /** Adds what no resource of this app grants (its own API calls); the policy is rendered at synth. */
   addToPolicy(...statements: PolicyStatement[]): void {
-    this.statements.push(...statements);
+    this.statements.add(...statements);
   }
-}
 
-/** Statement ids must be unique within a policy: number repeats. */
-function uniqueSids(statements: readonly PolicyStatement[]): PolicyStatement[] {
-  const seen = new Map<string, number>();
-  return statements.map((s) => {
-    if (!s.sid) return s;
-    const n = (seen.get(s.sid) ?? 0) + 1;
-    seen.set(s.sid, n);
-    return n === 1 ? s : { ...s, sid: `${s.sid}${n}` };
-  });
+  get grantId(): string {
+    return this.node.id;
+  }
+
+  /** Grants land in the function's one policy. */
+  addToPrincipalPolicy(statements: readonly PolicyStatement[]): boolean {
+    this.statements.add(...statements);
+    return true;
+  }
 }

@@ -4,6 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ModuleConstruct } from "../core/environment";
+import { RolePrincipal, type IGrantable, type IPrincipal } from "../core/grant";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 
 export interface PodIdentityRoleProps {
@@ -29,12 +30,14 @@ export interface PodIdentityRoleProps {
  * and service account (session tags), with an
  * inline least-privilege policy and the `aws_eks_pod_identity_association` that binds it. No OIDC
  * provider and no IRSA annotations are needed; the Pod Identity agent add-on serves the credentials.
+ * As a grantee it is a bare role: each grant writes a policy of its own.
  */
-export class PodIdentityRole extends ModuleConstruct {
+export class PodIdentityRole extends ModuleConstruct implements IGrantable {
   readonly role: IamRole;
   readonly association: EksPodIdentityAssociation;
   readonly namespace: string;
   readonly serviceAccount: string;
+  readonly grantPrincipal: IPrincipal;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
@@ -50,6 +53,7 @@ export class PodIdentityRole extends ModuleConstruct {
       description: props.description,
       assumeRolePolicy: podIdentityTrustPolicy(this.account, props.clusterArn, props.namespace, props.serviceAccount),
     });
+    this.grantPrincipal = new RolePrincipal(this.role, { grantId: props.name });
     if (statements.length > 0) {
       new IamRolePolicy(this, "policy", { role: this.role.id, name: props.name, policy: policyDocument(statements) });
     }

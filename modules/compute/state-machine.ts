@@ -5,8 +5,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+import { sid } from "../security/sid";
 
 export interface StateMachineProps {
   /** Name component: the state machine is `{project}-{stack}-{component}`. */
@@ -40,9 +42,11 @@ export class StateMachine extends ModuleConstruct {
   readonly stateMachine: SfnStateMachine;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
+  private readonly component: string;
 
   constructor(scope: Construct, id: string, props: StateMachineProps) {
     super(scope, id);
+    this.component = props.component;
     const { naming, account, region } = this;
     const name = naming.name(props.component, 80);
     const logGroupName = `/aws/vendedlogs/states/${name}`;
@@ -93,9 +97,14 @@ export class StateMachine extends ModuleConstruct {
     return this.stateMachine.arn;
   }
 
-  /** What a role needs to start executions. */
-  startStatements(): PolicyStatement[] {
-    return [{ sid: "StartLifecycle", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] }];
+  /** Lets `grantee` start executions (statement `Start<Component>`). */
+  grantStartExecution(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [{ sid: sid("Start", this.component), actions: ["states:StartExecution"], resources: [this.stateMachine.arn] }],
+      policy: { id: `start-${this.component}`, name: `start-${this.component}` },
+    });
   }
 
   /** Alarms to `topicArn` when an execution fails, times out or is aborted. */

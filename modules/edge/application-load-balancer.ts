@@ -1,6 +1,4 @@
 import { Construct } from "constructs";
-import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
@@ -9,8 +7,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Naming } from "../../src/core/naming";
 import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { Grant, type IGrantable } from "../core/grant";
 import { S3Bucket } from "../data/s3-bucket";
-import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import type { PolicyStatement } from "../security/policy-document";
 
 /**
  * Accounts Elastic Load Balancing writes access logs from, in the regions that existed before
@@ -270,19 +269,23 @@ export class ApplicationLoadBalancer extends Construct implements IConnectable {
     return this.loadBalancer.zoneId;
   }
 
-  /** Lets `role` (the AWS Load Balancer Controller's) register and deregister pods in these target groups only. */
-  grantTargetRegistration(role: IamRole): void {
+  /**
+   * Lets `grantee` (the AWS Load Balancer Controller) register and deregister pods in these target
+   * groups only. A bare role gets a policy of this load balancer, `target-registration-<n>`.
+   */
+  grantTargetRegistration(grantee: IGrantable): Grant {
     this.grants += 1;
-    new IamRolePolicy(this, `target-registration-${this.grants}`, {
-      role: role.id,
-      name: `register-targets-${this.node.id}`,
-      policy: policyDocument([
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
         {
           sid: "RegisterPodsInOwnTargetGroups",
           actions: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
           resources: this.targetGroupArns,
         },
-      ]),
+      ],
+      policy: { scope: this, id: `target-registration-${this.grants}`, name: `register-targets-${this.node.id}` },
     });
   }
 }

@@ -7,8 +7,9 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
 import type { KmsKey } from "../security/kms-key";
-import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import { policyDocument } from "../security/policy-document";
 import { sid } from "../security/sid";
 
 /** A Slack channel that receives the topic through AWS Chatbot. */
@@ -155,16 +156,16 @@ export class AlertTopic extends ModuleConstruct {
     return this.topic.arn;
   }
 
-  /** What a role needs to publish here: sns:Publish on this topic and use of its key through SNS. */
-  publishStatements(region: string): PolicyStatement[] {
-    return [
-      { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [this.topic.arn] },
-      {
-        sid: "AlertTopicKey",
-        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        resources: [this.kmsKey.arn],
-        conditions: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
-      },
-    ];
+  /** Lets `grantee` publish here: sns:Publish on this topic and use of its key through SNS. */
+  grantPublish(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
+        { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [this.topic.arn] },
+        this.kmsKey.usageStatement(["kms:GenerateDataKey*", "kms:Decrypt"], { sid: "AlertTopicKey", viaService: "sns" }),
+      ],
+      policy: { id: `${this.node.id}-publish`, name: `publish-${this.node.id}` },
+    });
   }
 }

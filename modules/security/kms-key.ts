@@ -12,7 +12,7 @@ export interface KmsKeyProps {
   readonly description: string;
   /** Waiting period before a deleted key is gone. @default 30 days, the maximum: a key deleted by mistake can be restored */
   readonly deletionWindowInDays?: number;
-  /** Provider for another region. @default the stack's default provider */
+  /** Provider for another region (the key then lives in that region). @default the stack's default provider */
   readonly provider?: AwsProvider;
 }
 
@@ -28,7 +28,8 @@ export class KmsKey extends ModuleConstruct {
   private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
-    super(scope, id);
+    // A key of another region's provider lives in that region, in the stack's account.
+    super(scope, id, { region: props.provider?.region });
     this.statements = [
       {
         sid: "AccountAdministers",
@@ -83,5 +84,24 @@ export class KmsKey extends ModuleConstruct {
       resources: ["*"],
       conditions,
     });
+  }
+
+  /**
+   * The identity-policy statement that lets a principal use this key for `actions` (a grant of a
+   * resource encrypted with it adds it to the resource's statements); with `viaService`, only
+   * through that service in the key's region (`sqs`, `sns`, `secretsmanager`).
+   */
+  usageStatement(actions: readonly string[], options: { readonly sid?: string; readonly viaService?: string } = {}): PolicyStatement {
+    return {
+      ...(options.sid ? { sid: options.sid } : {}),
+      actions,
+      resources: [this.arn],
+      ...(options.viaService ? { conditions: this.viaService(options.viaService) } : {}),
+    };
+  }
+
+  /** Condition: the key is used through `service` in the key's region only. */
+  viaService(service: string): PolicyCondition {
+    return { StringEquals: { "kms:ViaService": `${service}.${this.region}.amazonaws.com` } };
   }
 }

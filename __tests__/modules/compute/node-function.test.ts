@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { NodeFunction, type NodeFunctionProps } from "../../../modules/compute/node-function";
 import { Peer, Port } from "../../../modules/core/connections";
 import { DeadLetterQueue } from "../../../modules/messaging/dead-letter-queue";
+import { AlertTopic } from "../../../modules/observability/alert-topic";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { lambdaBundles } from "../../../src/lifecycle/bundle";
-import { actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
+import { REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
 
 function synth(extra: Partial<NodeFunctionProps> = {}, configure: (fn: NodeFunction) => void = () => undefined): TerraformJson {
@@ -59,6 +60,30 @@ describe("NodeFunction", () => {
       const statement = rolePolicy(json).Statement.find((s) => s.Sid === "VpcNetworkInterfaces")!;
       expect(actionsOf(statement)).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces"]));
     });
+  });
+
+  it("takes grants of resources into its one policy: the dead-letter queue's first, repeated Sids numbered", () => {
+    const json = synth({}, (fn) => {
+      const key = new KmsKey(fn.node.scope!, "other-key", { alias: "other", description: "other" });
+      const topic = new AlertTopic(fn.node.scope!, "alerts", { kmsKey: key });
+      const grant = topic.grantPublish(fn);
+      expect(grant.principalStatements.map((s) => s.sid)).toEqual(["PublishAlerts", "AlertTopicKey"]);
+      new DeadLetterQueue(fn.node.scope!, "dlq-2", { name: "dlq-2", key }).grantSend(fn);
+    });
+    const policies = listOf(json, "aws_iam_role_policy");
+    expect(policies).toHaveLength(1);
+    expect(rolePolicy(json).Statement.map((s) => s.Sid)).toEqual([
+      "WriteOwnLogs",
+      "XRayTraces",
+      "SendToDeadLetterQueue",
+      "DeadLetterQueueKey",
+      "DecryptEnvironment",
+      "PublishAlerts",
+      "AlertTopicKey",
+      "SendToDeadLetterQueue2",
+      "DeadLetterQueueKey2",
+    ]);
+    expect(rolePolicy(json).Statement.find((s) => s.Sid === "AlertTopicKey")!.Condition).toEqual({ StringEquals: { "kms:ViaService": `sns.${REGION}.amazonaws.com` } });
   });
 
   it("has no security group to link outside a VPC", () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { RolePrincipal } from "../../../modules/core/grant";
 import { SqsQueue, type SqsQueueProps } from "../../../modules/data/sqs-queue";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { environmentStack } from "../../helpers/stack";
@@ -74,14 +76,26 @@ describe("SqsQueue options and access", () => {
     expect(() => synthQueue({ queueName: "orders.fifo" })).toThrow(/must be 1-76 letters/);
   });
 
-  it("gives producers send and consumers receive/delete on this queue, with the key", () => {
-    const { queue } = synthQueue();
-    const send = queue.sendStatements();
-    const consume = queue.consumeStatements();
-    expect(send[0]!.actions).toEqual(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]);
-    expect(send[1]!.actions).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+  it("grants producers send and consumers receive/delete on this queue, with the key, named after the queue", () => {
+    const { stack } = environmentStack();
+    const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
+    const queue = new SqsQueue(stack, "orders", { queueName: "orders", kmsKey });
+    const role = (id: string) => new RolePrincipal(new IamRole(stack, `${id}-task-role`, { name: id, assumeRolePolicy: "{}" }), { grantId: id });
+    const send = queue.grantSendMessages(role("web")).principalStatements;
+    const consume = queue.grantConsumeMessages(role("worker")).principalStatements;
+    expect(send.map((s) => [s.sid, s.actions])).toEqual([
+      ["OrdersSend1", ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]],
+      ["OrdersSend2", ["kms:GenerateDataKey", "kms:Decrypt"]],
+    ]);
     expect(consume[0]!.actions).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
     expect(consume[0]!.actions).not.toContain("sqs:SendMessage");
+    expect(consume[1]).toEqual({ sid: "OrdersConsume2", actions: ["kms:Decrypt"], resources: [expect.any(String)] });
+    // A bare role gets the statements in a policy next to it, named after the queue.
+    const policies = resourcesOf(synthJson(stack), "aws_iam_role_policy");
+    expect(Object.entries(policies).map(([id, p]) => [id, p.name])).toEqual([
+      ["web-orders-send", "orders-queue"],
+      ["worker-orders-consume", "orders-queue"],
+    ]);
   });
 
   it("adds resource-policy statements to the main queue only", () => {

@@ -2,6 +2,7 @@ import type { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Peer, Port } from "../../../modules/core/connections";
+import { RolePrincipal } from "../../../modules/core/grant";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, elbLogDeliveryStatement, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
@@ -35,7 +36,7 @@ function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = fal
     accessLogsBucket: logs,
     ...props,
   });
-  if (grant) alb.grantTargetRegistration(new IamRole(stack, "controller", { name: "controller", assumeRolePolicy: "{}" }));
+  if (grant) alb.grantTargetRegistration(new RolePrincipal(new IamRole(stack, "controller", { name: "controller", assumeRolePolicy: "{}" })));
   return synthJson(stack);
 }
 
