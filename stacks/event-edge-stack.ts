@@ -160,8 +160,6 @@ export class EventEdgeStack extends AwsStack {
 
     // ---- Shared by every event's distribution ----
     this.webAcl = new CloudFrontWebAcl(this, "waf", {
-      naming,
-      accountId: account,
       usEast1Provider: this.usEast1Provider,
       rateLimit: platform.edge.wafRateLimit,
       logRetentionDays: platform.edge.wafLogRetentionDays,
@@ -281,7 +279,6 @@ export class EventEdgeStack extends AwsStack {
     const names = eventResourceNames(this.config, event);
     const originVerify = new OriginVerifyHeader(this, `origin-verify-${event.slug}`);
     const distribution = new CdnDistribution(this, `cdn-${event.slug}`, {
-      naming: this.naming,
       name: `cdn-${event.slug}`,
       comment: `${event.name} (${names.publicHostname})`.slice(0, 128),
       aliases: [names.publicHostname],

@@ -110,7 +110,6 @@ export class EventStack extends AwsStack {
     const sale = edge.saleOf(props.event.slug);
     const account = platform.account;
     const region = platform.region;
-    const inAccount = { accountId: account, region };
 
     this.network = new Network(this, "network", {
       naming,
@@ -186,10 +185,7 @@ export class EventStack extends AwsStack {
     // ---- Edge: the ALB behind this event's distribution, reachable from CloudFront only ----
     const http = httpServicesInRuleOrder(platform.services);
     this.alb = new ApplicationLoadBalancer(this, "alb", {
-      naming,
-      ...inAccount,
-      vpcId,
-      subnetIds: this.network.subnetIds("public"),
+      placement: this.network.placement("public"),
       cloudFrontPrefixListId: platform.edge.originFacingPrefixListId,
       // `*.<domain>`, validated in event-edge: no certificate on the spin-up path.
       certificateArn: edge.originCertificateArn,
@@ -343,7 +339,8 @@ export class EventStack extends AwsStack {
     }
     this.postApply.addToPolicy(
       ...postApplyPolicyStatements({
-        ...inAccount,
+        accountId: account,
+        region,
         clusterIdentifier: names.auroraClusterId,
         masterSecretArn: this.aurora.masterUserSecretArn,
         masterSecretKmsKeyArn: edge.databaseKeyArn,

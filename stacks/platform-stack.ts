@@ -312,8 +312,6 @@ export class PlatformStack extends AwsStack {
     // Kubernetes: EKS with its system node group and core add-ons, Karpenter's AWS side, and the
     // Pod Identity roles of the add-ons the `<env>-addons` stack installs.
     // ------------------------------------------------------------------------------------------
-    // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
-    const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
     const addonsStack = stackCatalog(props.config).find(`${props.environmentId}-addons`);
     const addonsRunRole = addonsStack?.runRole;
     // When this stack creates the add-ons roles, refer to them: EKS refuses an access entry for a
@@ -364,9 +362,7 @@ export class PlatformStack extends AwsStack {
     const originHeader = new OriginVerifyHeader(this, "origin-verify");
     const originCertificate = new DnsValidatedCertificate(this, "origin-certificate", { domainName: originName, hostedZoneId: zoneId });
     this.alb = new ApplicationLoadBalancer(this, "alb", {
-      ...inAccount,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.subnetIds("public"),
+      placement: this.network.placement("public"),
       cloudFrontPrefixListId: edge.originFacingPrefixListId,
       certificateArn: originCertificate.certificateArn,
       originVerifyHeader: { name: originHeader.headerName, value: originHeader.value },
@@ -385,8 +381,6 @@ export class PlatformStack extends AwsStack {
     new AliasRecords(this, "origin-dns", { zoneId, names: [originName], target: this.alb, ipv6: false });
 
     this.webAcl = new CloudFrontWebAcl(this, "waf", {
-      naming: this.naming,
-      accountId: env.account,
       usEast1Provider: this.usEast1Provider,
       rateLimit: edge.wafRateLimit,
       logRetentionDays: edge.wafLogRetentionDays,
@@ -410,7 +404,6 @@ export class PlatformStack extends AwsStack {
       lifecycle: { noncurrentExpireDays: 30 },
     });
     this.cdn = new CdnDistribution(this, "cdn", {
-      naming: this.naming,
       aliases: siteNames,
       certificateArn: siteCertificate.certificateArn,
       webAclArn: this.webAcl.arn,

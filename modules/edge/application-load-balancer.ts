@@ -1,14 +1,15 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Naming } from "../../src/core/naming";
 import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
 import { Grant, type IGrantable } from "../core/grant";
 import { S3Bucket } from "../data/s3-bucket";
+import type { SubnetPlacement } from "../network/placement";
 import type { PolicyStatement } from "../security/policy-document";
 
 /**
@@ -63,14 +64,10 @@ export interface AlbTargetGroup {
 }
 
 export interface ApplicationLoadBalancerProps {
-  readonly naming: Naming;
   /** Component name: the load balancer is `{project}-{stack}-{name}`. @default "alb" */
   readonly name?: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly vpcId: string;
   /** Public subnets, one per AZ. */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /**
    * The only source admitted: the id of the managed prefix list
    * `com.amazonaws.global.cloudfront.origin-facing` in this region (from config; ids differ by region).
@@ -123,7 +120,7 @@ export interface ApplicationLoadBalancerProps {
  *   (TargetGroupBinding); the controller's role is granted registration with
  *   {@link grantTargetRegistration}.
  */
-export class ApplicationLoadBalancer extends Construct implements IConnectable {
+export class ApplicationLoadBalancer extends ModuleConstruct implements IConnectable {
   readonly loadBalancer: Lb;
   /** Security group admitting HTTPS from CloudFront; also the source the targets admit. */
   readonly securityGroup: SecurityGroup;
@@ -138,7 +135,7 @@ export class ApplicationLoadBalancer extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
-    const { naming } = props;
+    const { naming } = this;
     const name = props.name ?? "alb";
     if (props.services.length === 0) throw new Error(`${this.node.path}: at least one service is needed`);
     for (const service of props.services) {
@@ -150,7 +147,7 @@ export class ApplicationLoadBalancer extends Construct implements IConnectable {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: naming.name(name),
       description: "Load balancer: HTTPS from CloudFront origin-facing addresses only",
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name(name) },
     });
     this.connections = new Connections({ securityGroup: this.securityGroup });
@@ -164,7 +161,7 @@ export class ApplicationLoadBalancer extends Construct implements IConnectable {
       this.redirectSecurityGroup = new SecurityGroup(this, "redirect-sg", {
         name: naming.name(`${name}-http`),
         description: "Load balancer: HTTP (redirected to HTTPS) from CloudFront origin-facing addresses only",
-        vpcId: props.vpcId,
+        vpcId: props.placement.vpcId,
         tags: { Name: naming.name(`${name}-http`) },
       });
       new Connections({ securityGroup: this.redirectSecurityGroup }).allowFrom(cloudFront, Port.tcp(80), {
@@ -176,14 +173,14 @@ export class ApplicationLoadBalancer extends Construct implements IConnectable {
     const logsPrefix = props.accessLogsPrefix ?? `alb/${name}`;
     const bucket = props.accessLogsBucket;
     const ownBucket = bucket instanceof S3Bucket ? bucket : undefined;
-    ownBucket?.addToPolicy(elbLogDeliveryStatement({ sid: `ElbAccessLogs${pascal(name)}`, bucketArn: ownBucket.arn, prefix: logsPrefix, accountId: props.accountId, region: props.region }));
+    ownBucket?.addToPolicy(elbLogDeliveryStatement({ sid: `ElbAccessLogs${pascal(name)}`, bucketArn: ownBucket.arn, prefix: logsPrefix, accountId: this.account, region: this.region }));
 
     this.loadBalancer = new Lb(this, "lb", {
       name: naming.name(name, 32),
       loadBalancerType: "application",
       internal: false,
       ipAddressType: "ipv4",
-      subnets: [...props.subnetIds],
+      subnets: [...props.placement.subnetIds],
       securityGroups,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
@@ -202,7 +199,7 @@ export class ApplicationLoadBalancer extends Construct implements IConnectable {
         targetType: "ip",
         protocol: "HTTP",
         port: service.port,
-        vpcId: props.vpcId,
+        vpcId: props.placement.vpcId,
         deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
         healthCheck: {
           enabled: true,

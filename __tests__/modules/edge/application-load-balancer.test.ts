@@ -1,4 +1,3 @@
-import type { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Peer, Port } from "../../../modules/core/connections";
@@ -14,23 +13,19 @@ const SERVICES = [
 ];
 
 /** What every load balancer of these tests shares: where it runs and how CloudFront reaches it. */
-function baseProps(naming: Naming) {
+function baseProps() {
   return {
-    naming,
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-pub-a", "subnet-pub-b"],
+    placement: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] },
     cloudFrontPrefixListId: "pl-22a6434b",
     certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
   };
 }
 
-function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false): TerraformJson {
-  const { stack, naming } = moduleStack();
+function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false, region = REGION): TerraformJson {
+  const { stack } = moduleStack({ region });
   const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed" });
   const alb = new ApplicationLoadBalancer(stack, "alb", {
-    ...baseProps(naming),
+    ...baseProps(),
     originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },
     services: SERVICES,
     accessLogsBucket: logs,
@@ -152,7 +147,7 @@ describe("ApplicationLoadBalancer options", () => {
   });
 
   it("grants log delivery to the service principal in regions opened since August 2022", () => {
-    const json = synthAlb({ region: "ap-southeast-5" });
+    const json = synthAlb({}, false, "ap-southeast-5");
     const statement = parseJsonAttribute<PolicyJson>(listOf(json, "aws_s3_bucket_policy")[0]!.policy).Statement.find((s) => s.Sid === "ElbAccessLogsAlb")!;
     expect(statement.Principal).toEqual({ Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
   });
@@ -166,9 +161,9 @@ describe("ApplicationLoadBalancer options", () => {
 });
 
 describe("ApplicationLoadBalancer for ECS services and a permanent log bucket", () => {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   const alb = new ApplicationLoadBalancer(stack, "alb", {
-    ...baseProps(naming),
+    ...baseProps(),
     originVerifyHeader: { name: "X-Origin-Verify", value: "secret" },
     services: SERVICES,
     accessLogsBucket: { bucketName: "flashcrowd-event-edge-logs" },
