@@ -56,7 +56,7 @@ export interface EksClusterProps {
   /**
    * Networks that may reach a public API endpoint.
    * @default [] - no public endpoint: the API is reachable from inside the VPC only (and from
-   * peers granted with {@link EksCluster.allowApiAccessFrom}). Listing networks turns the public
+   * peers linked through {@link EksCluster.apiConnections}). Listing networks turns the public
    * endpoint on for those networks only; 0.0.0.0/0 is refused.
    */
   readonly publicAccessCidrs?: readonly string[];

@@ -285,27 +285,31 @@ export class Connections implements IConnectable {
       throw new Error(`${this}: a ${direction} rule with a description function needs an id`);
     }
     const baseId = options.id ?? `${direction}-${slug(options.description as string)}`;
+    const pending: WrittenRule[] = [];
     const planned = endpoints.map((endpoint, i) => {
       const id = numbered ? `${baseId}-${i}` : baseId;
       const d = options.description;
       const description = typeof d === "function" ? d(endpoint.label) : numbered ? `${d}, ${endpoint.label}` : d;
       const peerKey = peer instanceof Connections ? peer : JSON.stringify(endpoint.attributes);
       const path = `${scope.node.path}/${id}`;
-      const sameId = this.rules.find((r) => r.path === path);
+      const written = [...this.rules, ...pending];
+      const sameId = written.find((r) => r.path === path);
       if (sameId || scope.node.tryFindChild(id)) {
         throw new Error(
           `${scope.node.path}: ${direction} rule "${id}" ("${sameId?.description ?? description}") was already granted; ` +
             `each link is written once: drop the repeated call, or give this rule its own description or id`,
         );
       }
-      const same = this.rules.find((r) => r.direction === direction && r.peer === peerKey && r.port.toString() === port.toString());
+      const same = written.find((r) => r.direction === direction && r.peer === peerKey && r.port.toString() === port.toString());
       if (same) {
         throw new Error(
           `${this}: ${direction} ${port} ${direction === "ingress" ? "from" : "to"} ${endpoint.label} was already granted as "${same.path}"; ` +
             `AWS refuses identical rules: drop the repeated call`,
         );
       }
-      return { id, description, endpoint, rule: { direction, path, baseId, description, port, peer: peerKey } };
+      const rule: WrittenRule = { direction, path, baseId, description, port, peer: peerKey };
+      pending.push(rule);
+      return { id, description, endpoint, rule };
     });
     return () =>
       planned.map(({ id, description, endpoint, rule }) => {
@@ -349,8 +353,7 @@ export class Connections implements IConnectable {
         writeEgress = source.planRules("egress", target, port, egress);
       }
     }
-    const rules: SecurityGroupRules = { ingress: writeIngress(), egress: writeEgress() };
-    return rules;
+    return { ingress: writeIngress(), egress: writeEgress() };
   }
 }
 

@@ -14,11 +14,10 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Naming } from "../../src/core/naming";
 import type { InterfaceEndpointService, SubnetPrefixLength } from "../../src/config/schema";
 import { SUBNET_TIERS, planSubnets, type SubnetTier } from "../../src/config/subnet-plan";
+import { Connections, Peer, Port } from "../core/connections";
 import { KmsKey } from "../security/kms-key";
 import type { SubnetPlacement } from "./placement";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
@@ -228,22 +227,10 @@ export class Network extends Construct {
         vpcId: this.vpc.id,
         tags: { Name: naming.name("vpc-endpoints") },
       });
-      new VpcSecurityGroupIngressRule(this, "endpoints-https-in", {
-        securityGroupId: this.endpointSecurityGroup.id,
-        description: "HTTPS from the VPC",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: props.cidr,
-      });
-      new VpcSecurityGroupEgressRule(this, "endpoints-https-out", {
-        securityGroupId: this.endpointSecurityGroup.id,
-        description: "Endpoint responses within the VPC",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: props.cidr,
-      });
+      const endpointConnections = new Connections({ securityGroup: this.endpointSecurityGroup, defaultPort: Port.tcp(443) });
+      const inVpc = Peer.ipv4(props.cidr);
+      endpointConnections.allowDefaultPortFrom(inVpc, { ingress: { id: "endpoints-https-in", description: "HTTPS from the VPC" } });
+      endpointConnections.allowDefaultPortTo(inVpc, { egress: { id: "endpoints-https-out", description: "Endpoint responses within the VPC" } });
       for (const service of endpoints) {
         new VpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
           vpcId: this.vpc.id,

@@ -125,6 +125,14 @@ describe("Connections", () => {
     expect(rulesByPath(stack, INGRESS)).toEqual({});
   });
 
+  it("refuses a block listed twice in one call", () => {
+    const { stack } = moduleStack();
+    const fn = new Box(stack, "fn");
+    expect(() => fn.connections.allowTo(Peer.ipv4List(["10.0.68.0/24", "10.0.68.0/24"]), Port.tcp(3306), { egress: { id: "egress-prod-db", description: "MySQL" } })).toThrow(
+      /egress tcp 3306 to 10.0.68.0\/24 was already granted as "test\/fn\/egress-prod-db-0"/,
+    );
+  });
+
   it("admits a prefix list, and names blocks through a description function", () => {
     const { stack } = moduleStack();
     const alb = new Box(stack, "alb");
