@@ -112,9 +112,6 @@ export class EventStack extends AwsStack {
     const region = platform.region;
 
     this.network = new Network(this, "network", {
-      naming,
-      accountId: account,
-      region,
       availabilityZones: platform.availabilityZones,
       cidr: props.event.cidr,
       ...platform.network,
@@ -163,12 +160,9 @@ export class EventStack extends AwsStack {
         : undefined;
     const prodDataCidrs = prod.network.subnets.data.map((s) => s.cidr);
     this.peering = new VpcPeering(this, "peering", {
-      naming,
       component: `to-${prod.environmentId}`,
       requester: {
         vpcId,
-        accountId: account,
-        region,
         routeTableIds: [this.network.dataRouteTable.id],
         cidrs: this.network.subnets.data.map((s) => s.cidr),
       },

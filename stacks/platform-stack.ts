@@ -128,9 +128,6 @@ export class PlatformStack extends AwsStack {
 
     const clusterName = this.naming.name("eks", 100);
     this.network = new Network(this, "network", {
-      naming: this.naming,
-      accountId: env.account,
-      region: env.region,
       availabilityZones: env.availabilityZones,
       ...env.network,
       // Karpenter launches nodes into the subnets carrying its discovery tag.

@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { Network } from "../../../modules/network/network";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../../../modules/security/policy-document";
-import { check, expectCase, naming, type RuleCase } from "../helpers";
+import { check, expectCase, type RuleCase } from "../helpers";
 
 const FN = "aws_lambda_function.fn";
 const fn = (s: TerraformStack, extra: Partial<LambdaFunctionConfig> = {}) =>
@@ -87,7 +87,7 @@ describe("LOGS-KMS", () => {
     { name: "no key", build: (s) => new CloudwatchLogGroup(s, "g", { name: "/app", retentionInDays: 30 }), address: "aws_cloudwatch_log_group.g", status: "non_compliant" },
     {
       name: "the Network module's flow-log group",
-      build: (s) => new Network(s, "network", { naming, accountId: "210987654321", region: "ap-northeast-2", cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }),
+      build: (s) => new Network(s, "network", { cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }),
       address: "aws_cloudwatch_log_group.network_flow-log-group_73759AFD",
       status: "compliant",
     },
@@ -131,7 +131,7 @@ describe("IAM-NO-WILDCARD-ADMIN", () => {
   ])("$name: $status", (c) => expectCase("IAM-NO-WILDCARD-ADMIN", c));
 
   it("passes the Network module's flow-log role and policy", () => {
-    const results = check("IAM-NO-WILDCARD-ADMIN", (s) => new Network(s, "network", { naming, accountId: "210987654321", region: "ap-northeast-2", cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }));
+    const results = check("IAM-NO-WILDCARD-ADMIN", (s) => new Network(s, "network", { cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }));
     expect(results.map((r) => r.status)).toEqual(["compliant", "compliant"]);
   });
 });
