@@ -34,7 +34,8 @@ import { Secret } from "../modules/security/secret";
 import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";
 import type { Config, EnvironmentConfig } from "../src/config";
 import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
-import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS, type AddonInputs } from "../src/config/addons-contract";
+import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS } from "../modules/k8s/contract";
+import type { AddonInputs } from "../src/config/addons-contract";
 import { AwsStack } from "../src/core/aws-stack";
 import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
 
