@@ -2,9 +2,10 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { ModuleConstruct, environmentOf, provideEnvironment, type EnvironmentOverride } from "../../../modules/core/environment";
+import { KmsKey } from "../../../modules/security/kms-key";
 import { AwsStack } from "../../../src/core/aws-stack";
 import { configWith } from "../../helpers/config";
-import { ACCOUNT, REGION, environmentStack } from "../../helpers/stack";
+import { ACCOUNT, REGION, environmentStack, moduleStack } from "../../helpers/stack";
 
 /** A module that only reports its environment. */
 class Probe extends ModuleConstruct {
@@ -59,6 +60,14 @@ describe("ModuleConstruct", () => {
     expect([accepter.account, accepter.region]).toEqual(["210987654321", REGION]);
     // Siblings keep the stack's environment.
     expect(environmentOf(new Construct(stack, "other"))).toBe(environment);
+  });
+
+  it("puts a KMS key of another region's provider in that region, in the stack's account", () => {
+    const m = moduleStack();
+    const key = new KmsKey(m.stack, "copy-key", { alias: "copy", description: "copy", provider: m.secondary() });
+    expect([key.account, key.region]).toEqual([ACCOUNT, "ap-northeast-1"]);
+    expect(key.viaService("sqs")).toEqual({ StringEquals: { "kms:ViaService": "sqs.ap-northeast-1.amazonaws.com" } });
+    expect(m.key.region).toBe(REGION);
   });
 
   it("shares the stack's environment when the override changes nothing", () => {
