@@ -10,7 +10,8 @@ import { KubePrometheusStack } from "../modules/k8s/kube-prometheus-stack";
 import { MetricsServer } from "../modules/k8s/metrics-server";
 import { Namespace } from "../modules/k8s/namespace";
 import type { Config, EnvironmentConfig } from "../src/config";
-import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS, type AddonInputs } from "../src/config/addons-contract";
+import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS } from "../modules/k8s/contract";
+import type { AddonInputs } from "../src/config/addons-contract";
 import type { AddonsConfig } from "../src/config/addons-schema";
 import { AwsStack } from "../src/core/aws-stack";
 import { StackIds } from "../src/core/naming";
@@ -65,7 +66,7 @@ export class AddonsStack extends AwsStack {
     });
     const provider = this.connection.helm;
     const kubernetes = this.connection.kubernetes;
-    const identity = { accountId: env.account, region: env.region, clusterName: platform.clusterName, clusterArn: platform.clusterArn };
+    const cluster = { clusterName: platform.clusterName, clusterArn: platform.clusterArn };
 
     // Namespaces first, each with its pod security level.
     const namespaces: Record<string, Namespace> = {};
@@ -86,9 +87,8 @@ export class AddonsStack extends AwsStack {
 
     // Storage, then the controllers.
     this.ebsCsiDriver = new EbsCsiDriver(this, "ebs-csi-driver", {
-      ...identity,
+      ...cluster,
       version: addons.charts.awsEbsCsiDriver,
-      naming: this.naming,
       replicas: addons.controllerReplicas,
       volumeTags: this.tags,
       kmsKeyArn: platform.volumeKmsKeyArn,
@@ -117,7 +117,6 @@ export class AddonsStack extends AwsStack {
     this.loadBalancerController = new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
       version: addons.charts.awsLoadBalancerController,
       clusterName: platform.clusterName,
-      region: env.region,
       vpcId: platform.vpcId,
       roleArn: platform.podIdentityRoleArns.loadBalancerController,
       replicas: addons.controllerReplicas,
@@ -149,10 +148,9 @@ export class AddonsStack extends AwsStack {
 
     const secrets = platform.alertingSecrets;
     this.externalSecrets = new ExternalSecrets(this, "external-secrets", {
-      ...identity,
+      ...cluster,
       version: addons.charts.externalSecrets,
       namespace: secretsNs,
-      naming: this.naming,
       secretsKmsKeyArn: secrets.kmsKeyArn,
       replicas: addons.controllerReplicas,
       provider,
@@ -200,7 +198,6 @@ export class AddonsStack extends AwsStack {
     this.fluentBit = new FluentBit(this, "fluent-bit", {
       version: addons.charts.awsForFluentBit,
       namespace: loggingNs,
-      region: env.region,
       roleArn: platform.podIdentityRoleArns.fluentBit,
       destinations: platform.containerLogs,
       provider,

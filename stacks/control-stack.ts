@@ -57,7 +57,7 @@ export class ControlStack extends AwsStack {
     const region = platform.region;
     const code = props.code ?? lambdaBundles();
 
-    const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues", accountId: account });
+    const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues" });
     this.tfcToken = new Secret(this, "tfc-token", {
       name: `${project}/${naming.stack}/tfc-token`,
       description: "Terraform Cloud team token with apply rights on the event workspaces; set the value outside Terraform (README, Event lifecycle)",
@@ -70,17 +70,14 @@ export class ControlStack extends AwsStack {
       key,
       issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
     });
-    this.alerts = new AlertTopic(this, "alerts", { naming, accountId: this.target.account, kmsKey: key, name: "lifecycle-alerts" });
+    this.alerts = new AlertTopic(this, "alerts", { kmsKey: key, name: "lifecycle-alerts" });
     const dlq = new DeadLetterQueue(this, "dlq", { name: naming.name("lifecycle-dlq", 80), key });
     dlq.alarmWhenNotEmpty(this.alerts.topicArn);
 
     const fn = (id: ControlHandlerKey, component: string, description: string, extra: { environment?: Record<string, string>; timeoutSeconds?: number } = {}) =>
       new NodeFunction(this, id, {
-        naming,
         component,
         description,
-        accountId: account,
-        region,
         code: code[id],
         key,
         deadLetterQueue: dlq,
@@ -110,8 +107,9 @@ export class ControlStack extends AwsStack {
     };
     this.functions = functions;
 
-    functions.tfcRun.addToPolicy(...this.tfcToken.readStatements(region));
-    functions.notify.addToPolicy(...this.slackWebhook.readStatements(region), ...this.alerts.publishStatements(region));
+    this.tfcToken.grantRead(functions.tfcRun);
+    this.slackWebhook.grantRead(functions.notify);
+    this.alerts.grantPublish(functions.notify);
     functions.dmsReplication.addToPolicy(...dmsStatements(props.config, account, region));
     const patterns = eventResourcePatterns(props.config);
     const clusters = `arn:aws:rds:${region}:${account}:cluster:${patterns.auroraClusterId}`;
@@ -138,10 +136,7 @@ export class ControlStack extends AwsStack {
     );
 
     this.stateMachine = new StateMachine(this, "lifecycle", {
-      naming,
       component: "lifecycle",
-      accountId: account,
-      region,
       key,
       logRetentionDays: settings.logRetentionDays,
       definition: lifecycleDefinition({
@@ -162,12 +157,8 @@ export class ControlStack extends AwsStack {
     this.stateMachine.alarmOnFailures(this.alerts.topicArn);
 
     this.schedules = new OneTimeSchedules(this, "schedules", {
-      naming,
       component: "events",
-      accountId: account,
-      region,
-      targetArn: this.stateMachine.arn,
-      targetStatements: this.stateMachine.startStatements(),
+      target: this.stateMachine,
       deadLetterQueue: dlq,
     });
     for (const s of planSchedules(props.config, props.now)) {

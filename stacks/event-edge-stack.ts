@@ -119,21 +119,18 @@ export class EventEdgeStack extends AwsStack {
     this.databaseKey = new KmsKey(this, "database-key", {
       alias: naming.name("databases"),
       description: "Encrypts the event databases and their final snapshots; outlives every event stack",
-      accountId: account,
     });
     this.logsKey = new KmsKey(this, "logs-key", {
       alias: naming.name("logs"),
       description: "Encrypts the event log archive and the event-alerts topic",
-      accountId: account,
     });
-    const pageKey = new KmsKey(this, "page-key", { alias: naming.name("pages"), description: "Encrypts the event edge's static pages", accountId: account });
-    const imagesKey = new KmsKey(this, "images-key", { alias: naming.name("images"), description: "Encrypts the event images (ECR)", accountId: account });
+    const pageKey = new KmsKey(this, "page-key", { alias: naming.name("pages"), description: "Encrypts the event edge's static pages" });
+    const imagesKey = new KmsKey(this, "images-key", { alias: naming.name("images"), description: "Encrypts the event images (ECR)" });
 
     // ---- Buckets ----
     const lifecycle = { transitionToGlacierDays: platform.logs.transitionToGlacierDays, expireDays: platform.logs.expireDays, noncurrentExpireDays: 30 };
     this.accessLogsBucket = new S3Bucket(this, "access-logs", {
       bucketName: naming.name(`logs-${account}`, 63),
-      accountId: account,
       // ALB access-log delivery cannot use a customer key; CloudFront standard logging needs ACLs.
       encryption: "s3-managed",
       objectOwnership: "BucketOwnerPreferred",
@@ -148,7 +145,6 @@ export class EventEdgeStack extends AwsStack {
     );
     this.logArchive = new S3Bucket(this, "log-archive", {
       bucketName: naming.name(`archive-${account}`, 63),
-      accountId: account,
       kmsKey: this.logsKey,
       accessLogsBucket: this.accessLogsBucket,
       preventDestroy: true,
@@ -156,7 +152,6 @@ export class EventEdgeStack extends AwsStack {
     });
     this.pageBucket = new S3Bucket(this, "page-bucket", {
       bucketName: naming.name(`pages-${account}`, 63),
-      accountId: account,
       kmsKey: pageKey,
       accessLogsBucket: this.accessLogsBucket,
       preventDestroy: true,
@@ -166,8 +161,6 @@ export class EventEdgeStack extends AwsStack {
 
     // ---- Shared by every event's distribution ----
     this.webAcl = new CloudFrontWebAcl(this, "waf", {
-      naming,
-      accountId: account,
       usEast1Provider: this.usEast1Provider,
       rateLimit: platform.edge.wafRateLimit,
       logRetentionDays: platform.edge.wafLogRetentionDays,
@@ -216,8 +209,6 @@ export class EventEdgeStack extends AwsStack {
     // (prod by default); this stack does only in an events account of its own.
     if (ownsRegistryReplication(props.config, StackIds.eventEdge, account)) {
       new EcrRegistryReplication(this, "ecr-replication", {
-        naming,
-        accountId: account,
         destinationRegion: platform.secondaryRegion,
         destinationProvider: this.secondaryProvider,
         namespace: props.config.project.name,
@@ -228,9 +219,7 @@ export class EventEdgeStack extends AwsStack {
 
     // ---- Alerts of every event (DMS events and alarms): subscriptions confirmed once, here ----
     this.alerts = new AlertTopic(this, "alerts", {
-      naming,
       name: "event-alerts",
-      accountId: account,
       kmsKey: this.logsKey,
       emails: platform.alerts.emails,
       slack: platform.alerts.slack
@@ -291,7 +280,6 @@ export class EventEdgeStack extends AwsStack {
     const names = eventResourceNames(this.config, event);
     const originVerify = new OriginVerifyHeader(this, `origin-verify-${event.slug}`);
     const distribution = new CdnDistribution(this, `cdn-${event.slug}`, {
-      naming: this.naming,
       name: `cdn-${event.slug}`,
       comment: `${event.name} (${names.publicHostname})`.slice(0, 128),
       aliases: [names.publicHostname],

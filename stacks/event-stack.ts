@@ -1,9 +1,9 @@
 import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EcsCluster } from "../modules/compute/ecs-cluster";
 import { FargateService } from "../modules/compute/fargate-service";
+import { Peer, Port } from "../modules/core/connections";
+import { RolePrincipal } from "../modules/core/grant";
 import { NodeFunction, type FunctionCode } from "../modules/compute/node-function";
 import { AuroraMysql } from "../modules/data/aurora-mysql";
 import { DmsMonitoring } from "../modules/data/dms-monitoring";
@@ -18,7 +18,7 @@ import { DeadLetterQueue } from "../modules/messaging/dead-letter-queue";
 import { Network } from "../modules/network/network";
 import { VpcPeering } from "../modules/network/vpc-peering";
 import { KmsKey } from "../modules/security/kms-key";
-import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../modules/security/policy-document";
+import { serviceTrustPolicy } from "../modules/security/policy-document";
 import type { Config, ResolvedEvent } from "../src/config";
 import type { EventServiceConfig } from "../src/config/event-workloads-schema";
 import { serviceCapacityPlans, type ServiceCapacityPlan } from "../src/config/capacity";
@@ -110,12 +110,8 @@ export class EventStack extends AwsStack {
     const sale = edge.saleOf(props.event.slug);
     const account = platform.account;
     const region = platform.region;
-    const inAccount = { accountId: account, region };
 
     this.network = new Network(this, "network", {
-      naming,
-      accountId: account,
-      region,
       availabilityZones: platform.availabilityZones,
       cidr: props.event.cidr,
       ...platform.network,
@@ -125,7 +121,6 @@ export class EventStack extends AwsStack {
     this.eventKey = new KmsKey(this, "event-key", {
       alias: naming.name("event"),
       description: `Encrypts the short-lived data of ${naming.workspace} (queues, topics, logs, cache, DMS)`,
-      accountId: account,
       // The minimum: nothing encrypted with this key outlives the event.
       deletionWindowInDays: 7,
     });
@@ -133,9 +128,7 @@ export class EventStack extends AwsStack {
     // ---- Logs: every log group of the event is archived in event-edge's bucket ----
     const archive = edge.logArchiveTarget;
     this.logs = new LogDeliveryStream(this, "logs", {
-      naming,
       component: "logs",
-      ...inAccount,
       bucket: { arn: archive.bucketArn },
       bucketKey: { arn: archive.keyArn },
       prefix: sale.archivePrefix,
@@ -167,12 +160,9 @@ export class EventStack extends AwsStack {
         : undefined;
     const prodDataCidrs = prod.network.subnets.data.map((s) => s.cidr);
     this.peering = new VpcPeering(this, "peering", {
-      naming,
       component: `to-${prod.environmentId}`,
       requester: {
         vpcId,
-        accountId: account,
-        region,
         routeTableIds: [this.network.dataRouteTable.id],
         cidrs: this.network.subnets.data.map((s) => s.cidr),
       },
@@ -189,10 +179,7 @@ export class EventStack extends AwsStack {
     // ---- Edge: the ALB behind this event's distribution, reachable from CloudFront only ----
     const http = httpServicesInRuleOrder(platform.services);
     this.alb = new ApplicationLoadBalancer(this, "alb", {
-      naming,
-      ...inAccount,
-      vpcId,
-      subnetIds: this.network.subnetIds("public"),
+      placement: this.network.placement("public"),
       cloudFrontPrefixListId: platform.edge.originFacingPrefixListId,
       // `*.<domain>`, validated in event-edge: no certificate on the spin-up path.
       certificateArn: edge.originCertificateArn,
@@ -211,9 +198,7 @@ export class EventStack extends AwsStack {
     const sizing = platform.aurora.sizing;
     this.aurora = new AuroraMysql(this, "aurora", {
       identifier: names.auroraClusterId,
-      ...inAccount,
-      vpcId,
-      subnetIds: this.network.subnetIds("data"),
+      placement: this.network.placement("data"),
       availabilityZones: platform.availabilityZones,
       engineVersion: platform.aurora.engineVersion,
       ...(sizing.type === "serverless-v2"
@@ -246,9 +231,7 @@ export class EventStack extends AwsStack {
 
     this.redis = new Redis(this, "redis", {
       replicationGroupId: naming.name("redis", 40),
-      ...inAccount,
-      vpcId,
-      subnetIds: this.network.subnetIds("data"),
+      placement: this.network.placement("data"),
       availabilityZones: platform.availabilityZones,
       nodeType: platform.redis.nodeType,
       engineVersion: platform.redis.engineVersion,
@@ -272,8 +255,6 @@ export class EventStack extends AwsStack {
     if (!prodDmsSecret) throw new Error(`${prod.environmentId} has no DMS target secret; it must be events.platform.syncTo`);
     const dataSubnets = this.network.subnets.data.map((s) => ({ id: s.id, cidr: s.cidr }));
     this.dms = new DmsReplication(this, "dms", {
-      naming,
-      ...inAccount,
       replicationInstanceId: names.dmsReplicationInstanceId,
       replicationTaskId: names.dmsTaskId,
       vpcId,
@@ -284,7 +265,6 @@ export class EventStack extends AwsStack {
       multiAz: dmsConfig.multiAz,
       allocatedStorageGb: dmsConfig.allocatedStorageGb,
       kmsKey: this.eventKey,
-      source: { securityGroupId: this.aurora.securityGroupId, port: this.aurora.port },
       target: {
         secretArn: prodDmsSecret.arn,
         secretKmsKeyArn: prod.dataKey.arn,
@@ -308,7 +288,10 @@ export class EventStack extends AwsStack {
         validationThreadCount: dmsConfig.validationThreadCount,
       },
     });
-    this.aurora.allowFrom(this.dms.securityGroupId, "DMS replication instance (CDC source)");
+    this.aurora.connections.allowDefaultPortFrom(this.dms, {
+      ingress: { description: "DMS replication instance (CDC source)" },
+      egress: { id: "to-source", description: "MySQL to the event database (source)" },
+    });
     suppress(
       this.dms.sourceSecret,
       "SECRET-RECOVERY-WINDOW",
@@ -316,8 +299,6 @@ export class EventStack extends AwsStack {
     );
     suppress(this.dms.sourceSecret, "SECRET-ROTATION", "issued by the post-apply step at spin-up; the secret and the MySQL user it names are gone at teardown, a day later");
     this.dmsMonitoring = new DmsMonitoring(this, "dms-monitoring", {
-      naming,
-      ...inAccount,
       replication: this.dms,
       // Permanent, in event-edge: its e-mail and Slack subscriptions are confirmed once, not per event.
       topic: { arn: edge.alertsTopicArn },
@@ -328,10 +309,8 @@ export class EventStack extends AwsStack {
     const dlq = new DeadLetterQueue(this, "post-apply-dlq", { name: naming.name("post-apply-dlq", 80), key: this.eventKey });
     dlq.alarmWhenNotEmpty(edge.alertsTopicArn);
     this.postApply = new NodeFunction(this, "post-apply", {
-      naming,
       component: "post-apply",
       description: `Post-apply step of ${naming.workspace}: binlog retention, DMS source user, first start of the DMS task`,
-      ...inAccount,
       code: props.postApplyCode ?? lambdaBundles().postApply,
       key: this.eventKey,
       deadLetterQueue: dlq,
@@ -340,7 +319,7 @@ export class EventStack extends AwsStack {
       timeoutSeconds: 120,
       logRetentionDays: EVENT_LOG_RETENTION_DAYS,
       // In the VPC, to reach the event database; AWS APIs through NAT and the Secrets Manager endpoint.
-      vpc: { vpcId, subnetIds: this.network.subnetIds("private") },
+      vpc: this.network.placement("private"),
       environment: postApplyEnvironment({
         clusterIdentifier: names.auroraClusterId,
         masterSecretArn: this.aurora.masterUserSecretArn,
@@ -354,7 +333,8 @@ export class EventStack extends AwsStack {
     }
     this.postApply.addToPolicy(
       ...postApplyPolicyStatements({
-        ...inAccount,
+        accountId: account,
+        region,
         clusterIdentifier: names.auroraClusterId,
         masterSecretArn: this.aurora.masterUserSecretArn,
         masterSecretKmsKeyArn: edge.databaseKeyArn,
@@ -363,8 +343,10 @@ export class EventStack extends AwsStack {
         dmsTaskArn: this.dms.taskArn,
       }),
     );
-    this.postApply.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database (binlog retention, DMS source user)");
-    this.aurora.allowFrom(this.postApply.securityGroup!.id, "Post-apply function");
+    this.aurora.connections.allowDefaultPortFrom(this.postApply, {
+      ingress: { description: "Post-apply function" },
+      egress: { id: "egress-db", description: "MySQL to the event database (binlog retention, DMS source user)" },
+    });
     this.logs.subscribe("post-apply", this.postApply.logGroup.name);
 
     // ---- Data checks: key block at spin-up, reconciliation by key at teardown; both databases, read-only on prod ----
@@ -373,10 +355,8 @@ export class EventStack extends AwsStack {
     const dataCheckDlq = new DeadLetterQueue(this, "data-check-dlq", { name: naming.name("data-check-dlq", 80), key: this.eventKey });
     dataCheckDlq.alarmWhenNotEmpty(edge.alertsTopicArn);
     this.dataCheck = new NodeFunction(this, "data-check", {
-      naming,
       component: "data-check",
       description: `Data checks of ${naming.workspace}: prod free of the event's key block at spin-up, the event's rows in prod reconciled by key at teardown`,
-      ...inAccount,
       code: props.dataCheckCode ?? lambdaBundles().dataCheck,
       key: this.eventKey,
       deadLetterQueue: dataCheckDlq,
@@ -385,7 +365,7 @@ export class EventStack extends AwsStack {
       timeoutSeconds: 180,
       logRetentionDays: EVENT_LOG_RETENTION_DAYS,
       // The data subnets are the only ones routed to prod through the peering; Secrets Manager through its endpoint.
-      vpc: { vpcId, subnetIds: this.network.subnetIds("data") },
+      vpc: this.network.placement("data"),
       environment: {
         ...dataCheckEnvironment({
           writer: { host: this.aurora.endpoint, port: this.aurora.port },
@@ -408,18 +388,19 @@ export class EventStack extends AwsStack {
         keyArns: [edge.databaseKeyArn, this.eventKey.arn, prod.dataKey.arn],
       }),
     );
-    this.dataCheck.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database (key block, reconciliation)");
-    this.aurora.allowFrom(this.dataCheck.securityGroup!.id, "Data-check function");
-    this.dataCheck.allowEgressToCidrs("prod-db", prodDataCidrs, prod.aurora.port, "MySQL to the prod database through the peering (read-only verification user)");
+    this.aurora.connections.allowDefaultPortFrom(this.dataCheck, {
+      ingress: { description: "Data-check function" },
+      egress: { id: "egress-db", description: "MySQL to the event database (key block, reconciliation)" },
+    });
+    this.dataCheck.connections.allowTo(Peer.ipv4List(prodDataCidrs), Port.tcp(prod.aurora.port), {
+      egress: { id: "egress-prod-db", description: "MySQL to the prod database through the peering (read-only verification user)" },
+    });
     if (!(crossAccount || crossRegion)) {
       // Across accounts or regions prod admits the event's data subnets by CIDR already (the DMS rule).
-      new VpcSecurityGroupIngressRule(this, "prod-db-from-data-check", {
-        securityGroupId: prod.aurora.securityGroupId,
-        description: `Data checks of ${naming.workspace} reading the event's rows (read-only user)`,
-        ipProtocol: "tcp",
-        fromPort: prod.aurora.port,
-        toPort: prod.aurora.port,
-        referencedSecurityGroupId: this.dataCheck.securityGroup!.id,
+      // The rule on prod's group lives and dies with this stack.
+      prod.aurora.connections.allowDefaultPortFrom(this.dataCheck, {
+        ingress: { scope: this, id: "prod-db-from-data-check", description: `Data checks of ${naming.workspace} reading the event's rows (read-only user)` },
+        egress: { coveredBy: "egress-prod-db" },
       });
     }
     this.logs.subscribe("data-check", this.dataCheck.logGroup.name);
@@ -430,7 +411,6 @@ export class EventStack extends AwsStack {
     const platform = this.config.events.platform;
     const plan = this.capacity[name]!;
     const repository = edge.repository(service.image.repository);
-    const inAccount = { accountId: platform.account, region: platform.region };
 
     // What the application code may do: http services send orders, workers consume them; every
     // service may sign in to the waiting-room cache (Redis, IAM authentication).
@@ -439,28 +419,23 @@ export class EventStack extends AwsStack {
       description: `Application permissions of the ${name} tasks of ${this.naming.workspace}`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", platform.account),
     });
-    const statements: PolicyStatement[] = (service.kind === "http" ? this.orders.sendStatements() : this.orders.consumeStatements()).map((s, i) => ({
-      ...s,
-      sid: `Orders${service.kind === "http" ? "Send" : "Consume"}${i + 1}`,
-    }));
-    new IamRolePolicy(this, `${name}-task-policy`, { role: taskRole.id, name: "orders-queue", policy: policyDocument(statements) });
-    this.redis.grantConnect(name, taskRole.name);
+    // The role's own policy holds what the queue grants; the cache grants in a policy of its own.
+    const tasks = new RolePrincipal(taskRole, { grantId: name, policy: { id: `${name}-task-policy`, name: "orders-queue" } });
+    if (service.kind === "http") this.orders.grantSendMessages(tasks);
+    else this.orders.grantConsumeMessages(tasks);
+    this.redis.grantConnect(tasks);
 
     const loadBalanced = service.kind === "http";
     const targetGroup = loadBalanced ? this.alb.targetGroups[name] : undefined;
     const masterSecret = this.aurora.masterUserSecretArn;
     const fargate = new FargateService(this, `svc-${name}`, {
-      naming: this.naming,
       serviceName: name,
       cluster: this.cluster,
-      ...inAccount,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.subnetIds("private"),
+      placement: this.network.placement("private"),
       image: { repositoryUrl: repository.url, repositoryArn: repository.arn, tag: service.image.tag, digest: service.image.digest },
       cpu: service.cpu,
       memory: service.memory,
       containerPort: loadBalanced ? service.port : undefined,
-      ingressFrom: loadBalanced ? { securityGroupId: this.alb.securityGroup.id, description: "Requests and health checks from the load balancer" } : undefined,
       targetGroupArn: targetGroup?.arn,
       environment: {
         EVENT_SLUG: this.event.slug,
@@ -494,12 +469,19 @@ export class EventStack extends AwsStack {
       },
     });
     if (loadBalanced) {
-      this.alb.allowTargets(name, fargate.securityGroup.id, service.port!, `Requests and health checks to the ${name} tasks on ${service.port}`);
+      fargate.connections.allowDefaultPortFrom(this.alb, {
+        ingress: { id: "ingress", description: "Requests and health checks from the load balancer" },
+        egress: { id: `to-${name}`, description: `Requests and health checks to the ${name} tasks on ${service.port}` },
+      });
     }
-    fargate.allowEgressTo("db", this.aurora.securityGroupId, this.aurora.port, "MySQL to the event database");
-    this.aurora.allowFrom(fargate.securityGroup.id, `${name} tasks`);
-    fargate.allowEgressTo("redis", this.redis.securityGroupId, this.redis.port, "Redis (TLS) to the waiting-room cache");
-    this.redis.allowFrom(fargate.securityGroup.id, `${name} tasks`);
+    this.aurora.connections.allowDefaultPortFrom(fargate, {
+      ingress: { description: `${name} tasks` },
+      egress: { id: "egress-db", description: "MySQL to the event database" },
+    });
+    this.redis.connections.allowDefaultPortFrom(fargate, {
+      ingress: { description: `${name} tasks` },
+      egress: { id: "egress-redis", description: "Redis (TLS) to the waiting-room cache" },
+    });
     this.logs.subscribe(`svc-${name}`, fargate.logGroup.name);
     return fargate;
   }

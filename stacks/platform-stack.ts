@@ -5,6 +5,8 @@ import { Backup } from "../modules/data/backup";
 import { Redis } from "../modules/data/redis";
 import { AwsLoadBalancerControllerRole } from "../modules/compute/aws-load-balancer-controller-role";
 import { EksCluster } from "../modules/compute/eks-cluster";
+import { Port } from "../modules/core/connections";
+import { AccountPrincipal } from "../modules/core/grant";
 import { FluentBitRole } from "../modules/compute/fluent-bit-role";
 import { EcrRegistryReplication } from "../modules/compute/ecr-registry-replication";
 import { EcrRepository } from "../modules/compute/ecr-repository";
@@ -33,7 +35,8 @@ import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-ident
 import type { Config, EnvironmentConfig } from "../src/config";
 import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
 import { eventResourcePatterns } from "../src/config/event-resources";
-import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS, type AddonInputs } from "../src/config/addons-contract";
+import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS } from "../modules/k8s/contract";
+import type { AddonInputs } from "../src/config/addons-contract";
 import { AwsStack } from "../src/core/aws-stack";
 import { StackIds } from "../src/core/naming";
 import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
@@ -128,9 +131,6 @@ export class PlatformStack extends AwsStack {
 
     const clusterName = this.naming.name("eks", 100);
     this.network = new Network(this, "network", {
-      naming: this.naming,
-      accountId: env.account,
-      region: env.region,
       availabilityZones: env.availabilityZones,
       ...env.network,
       // Karpenter launches nodes into the subnets carrying its discovery tag.
@@ -140,12 +140,10 @@ export class PlatformStack extends AwsStack {
     this.dataKey = new KmsKey(this, "data-key", {
       alias: this.naming.name("data"),
       description: `Encrypts data at rest of ${this.naming.workspace}`,
-      accountId: env.account,
     });
 
     this.logsBucket = new S3Bucket(this, "logs-bucket", {
       bucketName: this.naming.name(`logs-${env.account}`, 63),
-      accountId: env.account,
       encryption: "s3-managed",
       preventDestroy: true,
       // CloudFront standard logging still writes with ACLs.
@@ -160,11 +158,9 @@ export class PlatformStack extends AwsStack {
 
     // ---- Data, audit, backup, monitoring, access ----
     const naming = this.naming;
-    const dataSubnets = this.network.subnetIds("data");
+    const dataSubnets = this.network.placement("data");
 
     this.backup = new Backup(this, "backup", {
-      naming,
-      accountId: env.account,
       kmsKey: this.dataKey,
       copyTo: env.backup.copyToSecondaryRegion ? { provider: this.secondaryProvider, region: env.secondaryRegion } : undefined,
       timeZone: env.backup.timeZone,
@@ -178,10 +174,7 @@ export class PlatformStack extends AwsStack {
     const syncTarget = props.config.events.platform.syncTo === props.environmentId;
     this.aurora = new AuroraMysql(this, "aurora", {
       identifier: naming.name("db", 63),
-      accountId: env.account,
-      region: env.region,
-      vpcId: this.network.vpc.id,
-      subnetIds: dataSubnets,
+      placement: dataSubnets,
       availabilityZones: env.availabilityZones,
       engineVersion: env.aurora.engineVersion,
       instanceClass: env.aurora.instanceClass,
@@ -200,10 +193,7 @@ export class PlatformStack extends AwsStack {
 
     this.redis = new Redis(this, "redis", {
       replicationGroupId: naming.name("redis", 40),
-      accountId: env.account,
-      region: env.region,
-      vpcId: this.network.vpc.id,
-      subnetIds: dataSubnets,
+      placement: dataSubnets,
       availabilityZones: env.availabilityZones,
       nodeType: env.redis.nodeType,
       engineVersion: env.redis.engineVersion,
@@ -214,9 +204,6 @@ export class PlatformStack extends AwsStack {
     });
 
     this.auditTrail = new AuditTrail(this, "audit", {
-      naming,
-      accountId: env.account,
-      region: env.region,
       accessLogsBucket: this.logsBucket,
       cloudWatchRetentionDays: env.audit.cloudWatchRetentionDays,
       transitionToGlacierDays: env.audit.transitionToGlacierDays,
@@ -225,8 +212,6 @@ export class PlatformStack extends AwsStack {
 
     const monitoring = env.monitoring;
     this.alerts = new AlertTopic(this, "alerts", {
-      naming,
-      accountId: env.account,
       kmsKey: this.dataKey,
       emails: monitoring.emails,
       slack: monitoring.slack
@@ -240,7 +225,6 @@ export class PlatformStack extends AwsStack {
     const topicArns = [this.alerts.topicArn];
     const t = monitoring.thresholds;
     new AuroraAlarms(this, "aurora-alarms", {
-      naming,
       clusterIdentifier: this.aurora.identifier,
       readers: env.aurora.readers,
       thresholds: {
@@ -252,16 +236,14 @@ export class PlatformStack extends AwsStack {
       topicArns,
     });
     new RedisAlarms(this, "redis-alarms", {
-      naming,
       memberClusterIds: this.redis.memberClusterIds,
       thresholds: { cpuPercent: t.redisCpuPercent, memoryPercent: t.redisMemoryPercent, evictions: t.redisEvictions },
       topicArns,
     });
     const natGateways = this.network.natGateways.map((nat, i) => ({ name: this.network.subnets.public[i]!.az.slice(-1), id: nat.id }));
-    new NatGatewayAlarms(this, "nat-alarms", { naming, natGateways, packetsDroppedThreshold: t.natPacketsDropped, topicArns });
+    new NatGatewayAlarms(this, "nat-alarms", { natGateways, packetsDroppedThreshold: t.natPacketsDropped, topicArns });
     this.dashboard = new PlatformDashboard(this, "dashboard", {
       dashboardName: naming.workspace,
-      region: env.region,
       aurora: { clusterIdentifier: this.aurora.identifier },
       redis: { memberClusterIds: this.redis.memberClusterIds },
       natGateways,
@@ -269,16 +251,12 @@ export class PlatformStack extends AwsStack {
 
     if (env.bastion) {
       const bastion = new Bastion(this, "bastion", {
-        naming,
-        vpcId: this.network.vpc.id,
+        placement: this.network.placement("private"),
         vpcCidr: env.network.cidr,
-        subnetIds: this.network.subnetIds("private"),
         instanceType: env.bastion.instanceType,
       });
-      this.aurora.allowFrom(bastion.securityGroupId, "SSM bastion");
-      bastion.allowTo(this.aurora.securityGroupId, this.aurora.port, "Aurora MySQL");
-      this.redis.allowFrom(bastion.securityGroupId, "SSM bastion");
-      bastion.allowTo(this.redis.securityGroupId, this.redis.port, "Redis");
+      this.aurora.connections.allowDefaultPortFrom(bastion, { ingress: { description: "SSM bastion" }, egress: { description: "Aurora MySQL" } });
+      this.redis.connections.allowDefaultPortFrom(bastion, { ingress: { description: "SSM bastion" }, egress: { description: "Redis" } });
       this.bastion = bastion;
     }
 
@@ -301,7 +279,9 @@ export class PlatformStack extends AwsStack {
       const events = props.config.events.platform;
       if (events.account !== env.account) {
         // The event stacks' DMS secrets-access roles run in the events account.
-        this.dmsTargetSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${eventResourcePatterns(props.config).dmsSecretsRoleName}`, env.region);
+        this.dmsTargetSecret.grantRead(
+          new AccountPrincipal(events.account, { principalArnLike: `arn:aws:iam::${events.account}:role/${eventResourcePatterns(props.config).dmsSecretsRoleName}` }),
+        );
       }
       this.verifyReaderSecret = new Secret(this, "verify-reader-secret", {
         name: `${props.config.project.name}/${this.naming.stack}/verify-reader`,
@@ -312,15 +292,14 @@ export class PlatformStack extends AwsStack {
         issuer: "the database administrators (a MySQL user with SELECT on the event target tables only; they change its password and this value together)",
       });
       if (events.account !== env.account) {
-        this.verifyReaderSecret.allowReadFromAccount(events.account, `arn:aws:iam::${events.account}:role/${eventResourcePatterns(props.config).dataCheckRoleName}`, env.region);
+        this.verifyReaderSecret.grantRead(
+          new AccountPrincipal(events.account, { principalArnLike: `arn:aws:iam::${events.account}:role/${eventResourcePatterns(props.config).dataCheckRoleName}` }),
+        );
       }
     }
 
     if (env.offHours) {
       this.offHours = new OffHours(this, "off-hours", {
-        naming,
-        accountId: env.account,
-        region: env.region,
         ...env.offHours,
       });
       this.offHours.addAuroraCluster(this.aurora.identifier);
@@ -333,19 +312,15 @@ export class PlatformStack extends AwsStack {
     // Kubernetes: EKS with its system node group and core add-ons, Karpenter's AWS side, and the
     // Pod Identity roles of the add-ons the `<env>-addons` stack installs.
     // ------------------------------------------------------------------------------------------
-    // Shared by the modules of this block (named to stay distinct from other blocks of this constructor).
-    const inAccount = { naming: this.naming, accountId: env.account, region: env.region };
     const addonsStack = stackCatalog(props.config).find(StackIds.addons(props.environmentId));
     const addonsRunRole = addonsStack?.runRole;
     // When this stack creates the add-ons roles, refer to them: EKS refuses an access entry for a
     // principal that does not exist yet, so the entries must wait for the roles.
     const addonsRoles = addonsStack ? this.tfcIdentity?.roles[addonsStack.workspace] : undefined;
     this.eks = new EksCluster(this, "eks", {
-      ...inAccount,
       clusterName,
       version: env.eks.version,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.subnetIds("private"),
+      placement: this.network.placement("private"),
       publicAccessCidrs: env.eks.endpoint.publicAccess ? env.eks.endpoint.publicAccessCidrs : [],
       // The add-ons workspace installs charts through the cluster API with its apply role; its
       // plans read the releases (Helm keeps them in Secrets) with its read-only plan role.
@@ -359,20 +334,17 @@ export class PlatformStack extends AwsStack {
       logRetentionDays: env.eks.logRetentionDays,
     });
     this.karpenter = new Karpenter(this, "karpenter", {
-      ...inAccount,
       cluster: this.eks,
       namespace: ADDON_SERVICE_ACCOUNTS.karpenter.namespace,
       serviceAccount: ADDON_SERVICE_ACCOUNTS.karpenter.name,
     });
     const sa = ADDON_SERVICE_ACCOUNTS;
     this.loadBalancerController = new AwsLoadBalancerControllerRole(this, "aws-load-balancer-controller", {
-      ...inAccount,
       cluster: this.eks,
       namespace: sa.loadBalancerController.namespace,
       serviceAccount: sa.loadBalancerController.name,
     });
     this.fluentBit = new FluentBitRole(this, "fluent-bit", {
-      ...inAccount,
       cluster: this.eks,
       namespace: sa.fluentBit.namespace,
       serviceAccount: sa.fluentBit.name,
@@ -390,27 +362,25 @@ export class PlatformStack extends AwsStack {
     const originHeader = new OriginVerifyHeader(this, "origin-verify");
     const originCertificate = new DnsValidatedCertificate(this, "origin-certificate", { domainName: originName, hostedZoneId: zoneId });
     this.alb = new ApplicationLoadBalancer(this, "alb", {
-      ...inAccount,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.subnetIds("public"),
+      placement: this.network.placement("public"),
       cloudFrontPrefixListId: edge.originFacingPrefixListId,
       certificateArn: originCertificate.certificateArn,
       originVerifyHeader: { name: originHeader.headerName, value: originHeader.value },
       services: env.alb.services,
-      targetSecurityGroupId: this.eks.nodeSecurityGroupId,
       accessLogsBucket: this.logsBucket,
       deletionProtection: env.alb.deletionProtection,
       idleTimeoutSeconds: env.alb.idleTimeoutSeconds,
     });
     for (const port of new Set(env.alb.services.map((service) => service.port))) {
-      this.eks.allowPodTrafficFrom("alb", this.alb.securityGroup.id, port, `Load balancer to pods on ${port} (ip targets)`);
+      this.eks.connections.allowFrom(this.alb, Port.tcp(port), {
+        ingress: { id: `pods-from-alb-${port}`, description: `Load balancer to pods on ${port} (ip targets)` },
+        egress: { id: `to-targets-${port}`, description: `Requests and health checks to pods on ${port}` },
+      });
     }
-    this.alb.grantTargetRegistration(this.loadBalancerController.role.role);
+    this.alb.grantTargetRegistration(this.loadBalancerController);
     new AliasRecords(this, "origin-dns", { zoneId, names: [originName], target: this.alb, ipv6: false });
 
     this.webAcl = new CloudFrontWebAcl(this, "waf", {
-      naming: this.naming,
-      accountId: env.account,
       usEast1Provider: this.usEast1Provider,
       rateLimit: edge.wafRateLimit,
       logRetentionDays: edge.wafLogRetentionDays,
@@ -425,18 +395,15 @@ export class PlatformStack extends AwsStack {
     const staticKey = new KmsKey(this, "static-key", {
       alias: this.naming.name("static"),
       description: `Encrypts the static assets of ${this.naming.workspace}`,
-      accountId: env.account,
     });
     this.staticBucket = new S3Bucket(this, "static-bucket", {
       bucketName: this.naming.name(`static-${env.account}`, 63),
-      accountId: env.account,
       kmsKey: staticKey,
       accessLogsBucket: this.logsBucket,
       preventDestroy: true,
       lifecycle: { noncurrentExpireDays: 30 },
     });
     this.cdn = new CdnDistribution(this, "cdn", {
-      naming: this.naming,
       aliases: siteNames,
       certificateArn: siteCertificate.certificateArn,
       webAclArn: this.webAcl.arn,
@@ -468,8 +435,6 @@ export class PlatformStack extends AwsStack {
     );
     if (ownsRegistryReplication(props.config, this.naming.stack, env.account)) {
       new EcrRegistryReplication(this, "ecr-replication", {
-        naming: this.naming,
-        accountId: env.account,
         destinationRegion: env.secondaryRegion,
         destinationProvider: this.secondaryProvider,
         namespace: props.config.project.name,
@@ -481,14 +446,16 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     // Between the blocks above: access is granted by the owner of each resource.
     // ------------------------------------------------------------------------------------------
-    this.aurora.allowFrom(this.eks.nodeSecurityGroupId, "EKS nodes and pods");
-    this.redis.allowFrom(this.eks.nodeSecurityGroupId, "EKS nodes and pods");
+    this.aurora.connections.allowDefaultPortFrom(this.eks, { ingress: { description: "EKS nodes and pods" } });
+    this.redis.connections.allowDefaultPortFrom(this.eks, { ingress: { description: "EKS nodes and pods" } });
     if (this.bastion) {
-      // The bastion already sends HTTPS anywhere inside the VPC; the API side admits it here.
-      this.eks.allowApiAccessFrom("bastion", this.bastion.securityGroupId, "SSM bastion to the private Kubernetes API");
+      // The bastion already sends HTTPS anywhere inside the VPC (its endpoints rule); the API side admits it here.
+      this.eks.apiConnections.allowDefaultPortFrom(this.bastion, {
+        ingress: { id: "api-from-bastion", description: "SSM bastion to the private Kubernetes API" },
+        egress: { coveredBy: "egress-endpoints" },
+      });
     }
     new AlbAlarms(this, "alb-alarms", {
-      naming,
       loadBalancerArnSuffix: this.alb.arnSuffix,
       targetGroups: Object.entries(this.alb.targetGroups).map(([name, tg]) => ({ name, arnSuffix: tg.arnSuffix })),
       fiveXxPerMinute: t.alb5xxPerMinute,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allocate, cidrProblem, contains, firstFree, formatCidr, overlaps, parseCidr } from "../../src/core/cidr";
-import { planSubnets } from "../../src/config/subnet-plan";
+import { planSubnets } from "../../modules/network/subnet-plan";
 
 describe("CIDR arithmetic", () => {
   it.each([

@@ -80,7 +80,7 @@ describe("reusing the preparing pass's resolution", () => {
     const config = configWith();
     const app = new App({ outdir, skipValidation: true });
     const stack = new (class extends AwsStack {})(app, { config, stackId: "probe", environment: "probe", target: config.events.platform });
-    const key = new KmsKey(stack, "key", { alias: "probe", description: "probe", accountId: "210987654321" });
+    const key = new KmsKey(stack, "key", { alias: "probe", description: "probe" });
     // The key policy is a Lazy value: its placeholder, and so the element's fingerprint, stays the same.
     Aspects.of(stack).add({ visit: (node) => node === key && key.allowService("LateGrant", "logs.ap-northeast-2.amazonaws.com") });
     app.synth();

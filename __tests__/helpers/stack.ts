@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { provideEnvironment, type ModuleEnvironment } from "../../modules/core/environment";
 import { KmsKey } from "../../modules/security/kms-key";
 import { Naming } from "../../src/core/naming";
 import { listOf, parseJsonAttribute, type TerraformJson } from "./synth";
@@ -21,18 +22,34 @@ export interface ModuleStack {
   readonly secondary: () => AwsProvider;
 }
 
-/** A bare stack with an AWS provider in ap-northeast-2, for module tests. */
-export function moduleStack(): ModuleStack {
+/** The environment module tests build in: account 123456789012, ap-northeast-2, names `flashcrowd-test-*`. */
+export function testEnvironment(overrides: Partial<ModuleEnvironment> = {}): ModuleEnvironment {
+  return { account: ACCOUNT, region: REGION, naming: new Naming("flashcrowd", "test"), ...overrides };
+}
+
+/**
+ * A bare stack providing the module environment ({@link testEnvironment}, with `overrides`) and an
+ * AWS provider in its region, as an `AwsStack` would.
+ */
+export function environmentStack(overrides: Partial<ModuleEnvironment> = {}): { stack: TerraformStack; environment: ModuleEnvironment } {
+  const environment = testEnvironment(overrides);
   const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: REGION });
+  provideEnvironment(stack, environment);
+  new AwsProvider(stack, "aws", { region: environment.region });
+  return { stack, environment };
+}
+
+/** A bare stack with an AWS provider in ap-northeast-2 and the test environment, for module tests. */
+export function moduleStack(overrides: Partial<ModuleEnvironment> = {}): ModuleStack {
+  const { stack, environment } = environmentStack(overrides);
   let key: KmsKey | undefined;
   let usEast1: AwsProvider | undefined;
   let secondary: AwsProvider | undefined;
   return {
     stack,
-    naming: new Naming("flashcrowd", "test"),
+    naming: environment.naming,
     get key() {
-      return (key ??= new KmsKey(stack, "key", { alias: "test", description: "test", accountId: ACCOUNT }));
+      return (key ??= new KmsKey(stack, "key", { alias: "test", description: "test" }));
     },
     usEast1: () => (usEast1 ??= new AwsProvider(stack, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1" })),
     secondary: () => (secondary ??= new AwsProvider(stack, "aws-secondary", { region: "ap-northeast-1", alias: "secondary" })),

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { TfcWorkloadIdentity, type TfcWorkloadIdentityProps } from "../../modules/security/tfc-workload-identity";
-import type { IamPolicyDocument } from "../../src/core/run-role-policies";
+import type { IamPolicyDocument } from "../../modules/security/policy-document";
 import { listOf, parseJsonAttribute, synthJson } from "../helpers/synth";
 
 const CUSTOM = "arn:aws:iam::123456789012:policy/iam-for-events";

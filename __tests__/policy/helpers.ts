@@ -1,6 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { expect } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { provideEnvironment } from "../../modules/core/environment";
 import { Naming } from "../../src/core/naming";
 import type { RuleId } from "../../src/policy/ids";
 import { definitionOf } from "../../src/policy/pack";
@@ -16,6 +17,8 @@ export const naming = new Naming("flashcrowd", "test");
 /** A stack with an AWS provider, built by `build`, as the JSON the pack reads (with `//` metadata). */
 export function stackJson(build: (stack: TerraformStack) => void): TerraformJson {
   const stack = new TerraformStack(Testing.app(), "test");
+  // Where the modules some cases build act, as an AwsStack would provide it.
+  provideEnvironment(stack, { account: "210987654321", region: "ap-northeast-2", naming });
   new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
   build(stack);
   return JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson;

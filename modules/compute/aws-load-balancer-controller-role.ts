@@ -1,13 +1,11 @@
-import { Construct } from "constructs";
-import type { Naming } from "../../src/core/naming";
+import type { Construct } from "constructs";
+import { ModuleConstruct } from "../core/environment";
+import type { IGrantable, IPrincipal } from "../core/grant";
 import type { EksCluster } from "./eks-cluster";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export interface AwsLoadBalancerControllerRoleProps {
-  readonly naming: Naming;
   readonly cluster: EksCluster;
-  readonly accountId: string;
-  readonly region: string;
   /** Namespace of the controller's service account. @default "kube-system" */
   readonly namespace?: string;
   /** The controller's service account. @default "aws-load-balancer-controller" */
@@ -19,21 +17,19 @@ export interface AwsLoadBalancerControllerRoleProps {
  * balancers, listeners, target groups and security-group rules are Terraform's (the ALB is
  * CloudFront-only), so the controller may read load balancing and network state in this region
  * and nothing else. Registering pods in a target group is granted by the target group's owner
- * (ApplicationLoadBalancer.grantTargetRegistration). An Ingress or a LoadBalancer Service would
+ * (`alb.grantTargetRegistration(controllerRole)`). An Ingress or a LoadBalancer Service would
  * fail for lack of permissions: that is intended. TargetGroupBindings must not set
  * `spec.networking` (the node security group rules come from Terraform).
  */
-export class AwsLoadBalancerControllerRole extends Construct {
+export class AwsLoadBalancerControllerRole extends ModuleConstruct implements IGrantable {
   readonly role: PodIdentityRole;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerRoleProps) {
     super(scope, id);
     const { cluster } = props;
     this.role = new PodIdentityRole(this, "role", {
-      naming: props.naming,
       name: "aws-load-balancer-controller",
       description: `AWS Load Balancer Controller of ${cluster.clusterName} (TargetGroupBinding only)`,
-      accountId: props.accountId,
       clusterName: cluster.clusterName,
       clusterArn: cluster.clusterArn,
       namespace: props.namespace ?? "kube-system",
@@ -57,10 +53,14 @@ export class AwsLoadBalancerControllerRole extends Construct {
             "ec2:DescribeVpcs",
           ],
           resources: ["*"],
-          conditions: { StringEquals: { "aws:RequestedRegion": props.region } },
+          conditions: { StringEquals: { "aws:RequestedRegion": this.region } },
         },
       ],
     });
+  }
+
+  get grantPrincipal(): IPrincipal {
+    return this.role.grantPrincipal;
   }
 
   get roleArn(): string {

@@ -1,17 +1,15 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { EcrReplicationConfiguration } from "@cdktf/provider-aws/lib/ecr-replication-configuration";
 import { EcrRepositoryCreationTemplate } from "@cdktf/provider-aws/lib/ecr-repository-creation-template";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 import { ecrLifecyclePolicy, type EcrImageRetention } from "./ecr-repository";
 
 export interface EcrRegistryReplicationProps extends EcrImageRetention {
-  readonly naming: Naming;
-  readonly accountId: string;
   /** Region the images are copied to. */
   readonly destinationRegion: string;
   /** Provider of `destinationRegion` (the replica key and the creation template live there). */
@@ -30,13 +28,13 @@ export interface EcrRegistryReplicationProps extends EcrImageRetention {
  * created with immutable tags, the same lifecycle and SSE-KMS under a key in the destination
  * region (without it ECR would create them with AES-256 and no lifecycle).
  */
-export class EcrRegistryReplication extends Construct {
+export class EcrRegistryReplication extends ModuleConstruct {
   readonly configuration: EcrReplicationConfiguration;
   readonly replicaKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: EcrRegistryReplicationProps) {
     super(scope, id);
-    const { naming, accountId } = props;
+    const { naming, account: accountId } = this;
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(props.namespace)) {
       throw new Error(`${this.node.path}: namespace "${props.namespace}" must be a single lowercase path segment (no '/')`);
     }
@@ -56,7 +54,6 @@ export class EcrRegistryReplication extends Construct {
       provider,
       alias: naming.name("ecr-replicas"),
       description: `Encrypts the ECR replicas of ${naming.workspace} in ${props.destinationRegion}`,
-      accountId,
     });
     // ECR needs a role of ours to create KMS-encrypted repositories from a template.
     const role = new IamRole(this, "creation-role", {

@@ -1,5 +1,5 @@
 import type { ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -9,9 +9,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
+import { Connections, Port, type IConnectable } from "../core/connections";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { EksNodeGroup } from "./eks-node-group";
@@ -47,20 +47,16 @@ export interface EksSystemNodeGroupOptions {
 }
 
 export interface EksClusterProps {
-  readonly naming: Naming;
   /** Cluster name (also the value of the `karpenter.sh/discovery` tags). */
   readonly clusterName: string;
-  readonly accountId: string;
-  readonly region: string;
   /** Kubernetes minor version, e.g. "1.33". */
   readonly version: string;
-  readonly vpcId: string;
   /** Private subnets: control-plane ENIs and nodes. */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /**
    * Networks that may reach a public API endpoint.
    * @default [] - no public endpoint: the API is reachable from inside the VPC only (and from
-   * peers granted with {@link EksCluster.allowApiAccessFrom}). Listing networks turns the public
+   * peers linked through {@link EksCluster.apiConnections}). Listing networks turns the public
    * endpoint on for those networks only; 0.0.0.0/0 is refused.
    */
   readonly publicAccessCidrs?: readonly string[];
@@ -112,9 +108,11 @@ export interface EksClusterProps {
  * - authentication mode API: administrators are access entries; no aws-auth ConfigMap;
  * - the Pod Identity agent, VPC CNI, kube-proxy and CoreDNS are EKS-managed add-ons at pinned versions;
  * - a managed system node group (IMDSv2 with hop limit 1, encrypted gp3, private subnets) on its
- *   own node security group, which is tagged for Karpenter and is the group others grant access to.
+ *   own node security group, which is tagged for Karpenter and is the group others grant access to
+ *   ({@link connections}: nodes and pods, which send anything anywhere; {@link apiConnections}: the
+ *   private Kubernetes API on 443).
  */
-export class EksCluster extends Construct {
+export class EksCluster extends ModuleConstruct implements IConnectable {
   readonly cluster: EksClusterResource;
   readonly clusterName: string;
   /** Encrypts Kubernetes secrets and the cluster's log groups. */
@@ -126,12 +124,17 @@ export class EksCluster extends Construct {
   readonly clusterSecurityGroup: SecurityGroup;
   /** Security group of every node; pods share it (VPC CNI). */
   readonly nodeSecurityGroup: SecurityGroup;
+  /** Nodes and pods (ip targets land on the node ENIs): what a database or the load balancer links to. */
+  readonly connections: Connections;
+  /** The control plane's group: the private Kubernetes API on 443 (a bastion, a CI runner). */
+  readonly apiConnections: Connections;
   readonly systemNodeGroup: EksNodeGroup;
   readonly addons: Readonly<Record<"podIdentityAgent" | "vpcCni" | "kubeProxy" | "coredns", EksAddon>>;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const { naming, clusterName, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
+    const { clusterName } = props;
     const publicCidrs = props.publicAccessCidrs ?? [];
     if (publicCidrs.some((c) => c.endsWith("/0"))) {
       throw new Error(`${this.node.path}: a /0 public access CIDR opens the Kubernetes API to the internet; list specific networks`);
@@ -148,7 +151,6 @@ export class EksCluster extends Construct {
     this.key = new KmsKey(this, "key", {
       alias: naming.name("eks"),
       description: `Encrypts the Kubernetes secrets and logs of ${clusterName}`,
-      accountId,
     });
     const logGroupName = `/aws/eks/${clusterName}/cluster`;
     this.key.allowService("CloudWatchLogsControlPlane", `logs.${region}.amazonaws.com`, {
@@ -163,7 +165,6 @@ export class EksCluster extends Construct {
     this.nodeVolumeKey = new KmsKey(this, "node-volume-key", {
       alias: naming.name("eks-node-volumes"),
       description: `Encrypts the node volumes of ${clusterName}`,
-      accountId,
     });
     // Instances are launched by the Auto Scaling service-linked role (managed node groups) and by
     // Karpenter: any principal of the account may use the key, but only through EC2 (the same
@@ -206,76 +207,41 @@ export class EksCluster extends Construct {
     this.clusterSecurityGroup = new SecurityGroup(this, "cluster-sg", {
       name: naming.name("eks-cluster"),
       description: `EKS control plane of ${clusterName}: API from nodes and granted peers`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name("eks-cluster") },
     });
     this.nodeSecurityGroup = new SecurityGroup(this, "node-sg", {
       name: naming.name("eks-nodes"),
       description: `Nodes and pods of ${clusterName}`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name("eks-nodes"), "karpenter.sh/discovery": clusterName },
+    });
+    this.connections = new Connections({
+      securityGroup: this.nodeSecurityGroup,
+      allowAllOutbound: { id: "nodes-out", description: "Nodes and pods to AWS APIs, ECR and the internet (through NAT) and to the VPC" },
+    });
+    this.apiConnections = new Connections({ securityGroup: this.clusterSecurityGroup, defaultPort: Port.tcp(443) });
+    this.apiConnections.allowDefaultPortFrom(this, { ingress: { id: "api-from-nodes", description: "Kubernetes API from the nodes" } });
+    this.apiConnections.allowTo(this, Port.tcpRange(1025, 65535), {
+      egress: { id: "control-plane-to-nodes", description: "Control plane to kubelets (10250) and webhooks on the nodes" },
+      ingress: { id: "nodes-from-control-plane", description: "Control plane to kubelets (10250) and webhooks" },
+    });
+    this.apiConnections.allowTo(this, Port.tcp(443), {
+      egress: { id: "control-plane-to-webhooks-443", description: "Control plane to webhooks served on 443" },
+      ingress: { id: "nodes-from-control-plane-443", description: "Control plane to webhooks served on 443" },
+    });
+    this.connections.allowInternally(Port.allTraffic(), {
+      ingress: { id: "nodes-from-nodes", description: "Node to node and pod to pod, all protocols (DNS, service traffic)" },
     });
     const clusterSg = this.clusterSecurityGroup.id;
     const nodeSg = this.nodeSecurityGroup.id;
-    new VpcSecurityGroupIngressRule(this, "api-from-nodes", {
-      securityGroupId: clusterSg,
-      description: "Kubernetes API from the nodes",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      referencedSecurityGroupId: nodeSg,
-    });
-    new VpcSecurityGroupEgressRule(this, "control-plane-to-nodes", {
-      securityGroupId: clusterSg,
-      description: "Control plane to kubelets (10250) and webhooks on the nodes",
-      ipProtocol: "tcp",
-      fromPort: 1025,
-      toPort: 65535,
-      referencedSecurityGroupId: nodeSg,
-    });
-    new VpcSecurityGroupEgressRule(this, "control-plane-to-webhooks-443", {
-      securityGroupId: clusterSg,
-      description: "Control plane to webhooks served on 443",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      referencedSecurityGroupId: nodeSg,
-    });
-    new VpcSecurityGroupIngressRule(this, "nodes-from-nodes", {
-      securityGroupId: nodeSg,
-      description: "Node to node and pod to pod, all protocols (DNS, service traffic)",
-      ipProtocol: "-1",
-      referencedSecurityGroupId: nodeSg,
-    });
-    new VpcSecurityGroupIngressRule(this, "nodes-from-control-plane", {
-      securityGroupId: nodeSg,
-      description: "Control plane to kubelets (10250) and webhooks",
-      ipProtocol: "tcp",
-      fromPort: 1025,
-      toPort: 65535,
-      referencedSecurityGroupId: clusterSg,
-    });
-    new VpcSecurityGroupIngressRule(this, "nodes-from-control-plane-443", {
-      securityGroupId: nodeSg,
-      description: "Control plane to webhooks served on 443",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      referencedSecurityGroupId: clusterSg,
-    });
-    new VpcSecurityGroupEgressRule(this, "nodes-out", {
-      securityGroupId: nodeSg,
-      description: "Nodes and pods to AWS APIs, ECR and the internet (through NAT) and to the VPC",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
 
     this.cluster = new EksClusterResource(this, "cluster", {
       name: clusterName,
       version: props.version,
       roleArn: role.arn,
       vpcConfig: {
-        subnetIds: [...props.subnetIds],
+        subnetIds: [...props.placement.subnetIds],
         securityGroupIds: [clusterSg],
         endpointPrivateAccess: true,
         endpointPublicAccess: publicCidrs.length > 0,
@@ -332,10 +298,9 @@ export class EksCluster extends Construct {
 
     const group = props.systemNodeGroup;
     this.systemNodeGroup = new EksNodeGroup(this, "system-nodes", {
-      naming,
       name: "system",
       clusterName: this.cluster.name,
-      subnetIds: props.subnetIds,
+      subnetIds: props.placement.subnetIds,
       securityGroupIds: [nodeSg],
       instanceTypes: group.instanceTypes,
       amiType: group.amiType,
@@ -378,30 +343,6 @@ export class EksCluster extends Construct {
 
   get systemNodeGroupName(): string {
     return this.systemNodeGroup.nodeGroupName;
-  }
-
-  /** Lets `peerSecurityGroupId` (a bastion, a CI runner) reach the private Kubernetes API on 443. */
-  allowApiAccessFrom(id: string, peerSecurityGroupId: string, description: string): void {
-    new VpcSecurityGroupIngressRule(this, `api-from-${id}`, {
-      securityGroupId: this.clusterSecurityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
-  }
-
-  /** Lets `peerSecurityGroupId` (the ALB) reach pods on `port` (ip targets land on the node ENIs). */
-  allowPodTrafficFrom(id: string, peerSecurityGroupId: string, port: number, description: string): void {
-    new VpcSecurityGroupIngressRule(this, `pods-from-${id}-${port}`, {
-      securityGroupId: this.nodeSecurityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
   }
 
   /**

@@ -1,10 +1,10 @@
 import { Token, type ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { EksNodeGroup as EksNodeGroupResource } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 
@@ -23,7 +23,6 @@ export const EC2_TRUST_POLICY = policyDocument([
 ]);
 
 export interface EksNodeGroupProps {
-  readonly naming: Naming;
   /** Component name of the group: the node group is `{project}-{stack}-{name}-<suffix>`, its role `{project}-{stack}-{name}-node`. */
   readonly name: string;
   /** Name of the cluster the nodes join. */
@@ -70,14 +69,14 @@ export interface EksNodeGroupProps {
  * only. The group is replaced before it is destroyed (name prefix + create_before_destroy), and
  * the desired size is left to autoscaling and schedules after creation.
  */
-export class EksNodeGroup extends Construct {
+export class EksNodeGroup extends ModuleConstruct {
   readonly role: IamRole;
   readonly launchTemplate: LaunchTemplate;
   readonly nodeGroup: EksNodeGroupResource;
 
   constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
     super(scope, id);
-    const { naming } = props;
+    const { naming } = this;
     if (props.minSize > props.maxSize || props.desiredSize < props.minSize || props.desiredSize > props.maxSize) {
       throw new Error(`${this.node.path}: sizes must satisfy minSize <= desiredSize <= maxSize (got ${props.minSize}/${props.desiredSize}/${props.maxSize})`);
     }

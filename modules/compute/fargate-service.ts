@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -8,9 +8,9 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
 import type { EcsCluster } from "./ecs-cluster";
@@ -68,17 +68,11 @@ export interface FargateServiceScaling {
 }
 
 export interface FargateServiceProps {
-  /** Names resources `{project}-{stack}-{service}-...`. */
-  readonly naming: Naming;
-  /** Service name (`web`, `api`, `worker`), DNS-safe. */
+  /** Service name (`web`, `api`, `worker`), DNS-safe; resources are named `{project}-{stack}-{service}-...`. */
   readonly serviceName: string;
   readonly cluster: EcsCluster;
-  /** Account and region of the stack, for ARNs in policies and the logs service principal. */
-  readonly accountId: string;
-  readonly region: string;
-  readonly vpcId: string;
   /** Subnets the tasks run in: private ones (tasks never get a public IP). */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   readonly image: ContainerImage;
   /** Task CPU units (a Fargate size: 256 ... 16384). */
   readonly cpu: number;
@@ -90,15 +84,11 @@ export interface FargateServiceProps {
    */
   readonly cpuArchitecture?: "X86_64" | "ARM64";
   /**
-   * Port the container listens on; the security group admits only this port, only from `ingressFrom`.
+   * Port the container listens on: the default port of {@link FargateService.connections}, which
+   * admits only the peers linked to it (the load balancer).
    * @default - none: the service accepts no inbound connections (a queue worker)
    */
   readonly containerPort?: number;
-  /**
-   * The one security group allowed to reach `containerPort` (the ALB's).
-   * @default - no ingress rule
-   */
-  readonly ingressFrom?: { readonly securityGroupId: string; readonly description: string };
   /**
    * Target group the service registers its tasks in (the ALB is another module's). Needs `containerPort`.
    * @default - not load balanced
@@ -153,13 +143,15 @@ export interface FargateServiceProps {
  * Secure by default: read-only root file system, not privileged, all Linux capabilities dropped,
  * secrets only through `secrets`, an execution role that can pull from one repository, write one
  * log group and read only the listed secrets, tasks in private subnets without public IPs, a
- * security group that admits one peer on one port, and deployments that roll back when the new
- * tasks do not become healthy.
+ * security group that sends HTTPS to AWS APIs and admits and reaches only the peers linked through
+ * {@link connections}, and deployments that roll back when the new tasks do not become healthy.
  */
-export class FargateService extends Construct {
+export class FargateService extends ModuleConstruct implements IConnectable {
   readonly service: EcsService;
   readonly taskDefinition: EcsTaskDefinition;
   readonly securityGroup: SecurityGroup;
+  /** The tasks' security group; its default port is the container port. */
+  readonly connections: Connections;
   readonly executionRole: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly scalableTarget: AppautoscalingTarget;
@@ -167,7 +159,8 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    const { naming, serviceName: svc, accountId, region, scaling } = props;
+    const { naming, account: accountId, region } = this;
+    const { serviceName: svc, scaling } = props;
     this.serviceName = svc;
     const fail = (message: string): never => {
       throw new Error(`${this.node.path}: ${message}`);
@@ -181,7 +174,6 @@ export class FargateService extends Construct {
       fail(`image digest "${props.image.digest}" must look like sha256:<64 hex characters>`);
     }
     if (props.targetGroupArn !== undefined && props.containerPort === undefined) fail("a load-balanced service needs containerPort");
-    if (props.ingressFrom !== undefined && props.containerPort === undefined) fail("ingressFrom needs containerPort");
     if (scaling.minTasks > scaling.maxTasks) fail(`scaling.minTasks (${scaling.minTasks}) is greater than maxTasks (${scaling.maxTasks})`);
     if (scaling.prewarm && (scaling.prewarm.tasks < scaling.minTasks || scaling.prewarm.tasks > scaling.maxTasks)) {
       fail(`scaling.prewarm.tasks (${scaling.prewarm.tasks}) must lie within [minTasks, maxTasks] = [${scaling.minTasks}, ${scaling.maxTasks}]`);
@@ -284,26 +276,15 @@ export class FargateService extends Construct {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: naming.name(`${svc}-tasks`),
       description: `${svc} tasks: inbound only from the load balancer on the container port`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name(`${svc}-tasks`) },
     });
-    if (props.ingressFrom && props.containerPort !== undefined) {
-      new VpcSecurityGroupIngressRule(this, "ingress", {
-        securityGroupId: this.securityGroup.id,
-        description: props.ingressFrom.description,
-        ipProtocol: "tcp",
-        fromPort: props.containerPort,
-        toPort: props.containerPort,
-        referencedSecurityGroupId: props.ingressFrom.securityGroupId,
-      });
-    }
-    new VpcSecurityGroupEgressRule(this, "egress-https", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to AWS APIs (ECR, Secrets Manager, SQS, logs) through NAT or endpoints",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
+    this.connections = new Connections({
+      securityGroup: this.securityGroup,
+      defaultPort: props.containerPort === undefined ? undefined : Port.tcp(props.containerPort),
+    });
+    this.connections.allowTo(Peer.anyIpv4(), Port.tcp(443), {
+      egress: { id: "egress-https", description: "HTTPS to AWS APIs (ECR, Secrets Manager, SQS, logs) through NAT or endpoints" },
     });
 
     // Service.
@@ -319,7 +300,7 @@ export class FargateService extends Construct {
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       networkConfiguration: {
-        subnets: [...props.subnetIds],
+        subnets: [...props.placement.subnetIds],
         securityGroups: [this.securityGroup.id],
         assignPublicIp: false,
       },
@@ -395,18 +376,6 @@ export class FargateService extends Construct {
   /** The service's short name (`web`), also its container's name. */
   get name(): string {
     return this.serviceName;
-  }
-
-  /** Lets the tasks open connections to `peerSecurityGroupId` on `port` (a database, a cache). */
-  allowEgressTo(id: string, peerSecurityGroupId: string, port: number, description: string): void {
-    new VpcSecurityGroupEgressRule(this, `egress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
   }
 }
 

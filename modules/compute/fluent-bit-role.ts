@@ -1,16 +1,13 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { S3Bucket } from "../data/s3-bucket";
 import type { PolicyStatement } from "../security/policy-document";
 import type { EksCluster } from "./eks-cluster";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export interface FluentBitRoleProps {
-  readonly naming: Naming;
   readonly cluster: EksCluster;
-  readonly accountId: string;
-  readonly region: string;
   /** Retention of the container log group. @default 90 days */
   readonly logRetentionDays?: number;
   /**
@@ -30,13 +27,14 @@ export interface FluentBitRoleProps {
  * no logs:CreateLogGroup, streams and events in that group only, and optionally objects under one
  * prefix of an archive bucket.
  */
-export class FluentBitRole extends Construct {
+export class FluentBitRole extends ModuleConstruct {
   readonly logGroup: CloudwatchLogGroup;
   readonly role: PodIdentityRole;
 
   constructor(scope: Construct, id: string, props: FluentBitRoleProps) {
     super(scope, id);
-    const { cluster, region, accountId } = props;
+    const { region, account: accountId } = this;
+    const { cluster } = props;
     const groupName = `/aws/eks/${cluster.clusterName}/containers`;
     const groupArn = `arn:aws:logs:${region}:${accountId}:log-group:${groupName}`;
     cluster.key.allowService("CloudWatchLogsContainers", `logs.${region}.amazonaws.com`, {
@@ -58,10 +56,8 @@ export class FluentBitRole extends Construct {
       statements.push({ sid: "ArchiveContainerLogs", actions: ["s3:PutObject"], resources: [`${props.archive.bucket.arn}/${props.archive.prefix}*`] });
     }
     this.role = new PodIdentityRole(this, "role", {
-      naming: props.naming,
       name: "fluent-bit",
       description: `Fluent Bit of ${cluster.clusterName}: container logs to CloudWatch Logs${props.archive ? " and S3" : ""}`,
-      accountId,
       clusterName: cluster.clusterName,
       clusterArn: cluster.clusterArn,
       namespace: props.namespace ?? "amazon-cloudwatch",

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
@@ -6,7 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 import type { EksCluster } from "./eks-cluster";
 import { EC2_TRUST_POLICY, NODE_ROLE_MANAGED_POLICIES } from "./eks-node-group";
@@ -21,10 +21,7 @@ export const KARPENTER_INTERRUPTION_EVENTS = {
 } as const;
 
 export interface KarpenterProps {
-  readonly naming: Naming;
   readonly cluster: EksCluster;
-  readonly accountId: string;
-  readonly region: string;
   /** Namespace of Karpenter's service account. @default "kube-system" */
   readonly namespace?: string;
   /** Karpenter's service account. @default "karpenter" */
@@ -49,7 +46,7 @@ export interface KarpenterProps {
  * allowed to create instance profiles. Subnets and security groups are found by the
  * `karpenter.sh/discovery: <cluster name>` tags on the private subnets and the node security group.
  */
-export class Karpenter extends Construct {
+export class Karpenter extends ModuleConstruct {
   readonly nodeRole: IamRole;
   readonly instanceProfile: IamInstanceProfile;
   readonly queue: SqsQueue;
@@ -57,7 +54,8 @@ export class Karpenter extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
-    const { naming, cluster, accountId, region } = props;
+    const { naming, region } = this;
+    const { cluster } = props;
     const clusterName = cluster.clusterName;
 
     this.nodeRole = new IamRole(this, "node-role", {
@@ -116,10 +114,8 @@ export class Karpenter extends Construct {
     const namespace = props.namespace ?? "kube-system";
     const serviceAccount = props.serviceAccount ?? "karpenter";
     this.controllerRole = new PodIdentityRole(this, "controller", {
-      naming,
       name: "karpenter-controller",
       description: `Karpenter controller of ${clusterName}`,
-      accountId,
       clusterName,
       clusterArn: cluster.clusterArn,
       namespace,

@@ -1,12 +1,14 @@
-import { Lazy, TerraformAsset, AssetType } from "cdktf";
-import { Construct } from "constructs";
+import { TerraformAsset, AssetType } from "cdktf";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { PolicyStatements, type IGrantable, type IPrincipal } from "../core/grant";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
@@ -22,12 +24,9 @@ export interface FunctionCode {
 }
 
 export interface NodeFunctionProps {
-  readonly naming: Naming;
   /** Name component: the function is `{project}-{stack}-{component}`. */
   readonly component: string;
   readonly description: string;
-  readonly accountId: string;
-  readonly region: string;
   readonly code: FunctionCode;
   /** Key encrypting the log group and the environment variables. */
   readonly key: KmsKey;
@@ -49,36 +48,41 @@ export interface NodeFunctionProps {
   /**
    * Runs the function in a VPC (to reach a database there): in `subnetIds` (private ones, with a
    * route to AWS APIs through NAT or endpoints), with a security group of its own that admits
-   * nothing and sends only HTTPS until {@link NodeFunction.allowEgressTo} opens more. The role
+   * nothing and sends only HTTPS until links through {@link NodeFunction.connections} open more. The role
    * gets the network-interface permissions Lambda needs.
    * @default - not in a VPC: the function reaches public endpoints and AWS APIs only
    */
-  readonly vpc?: { readonly vpcId: string; readonly subnetIds: readonly string[] };
+  readonly vpc?: SubnetPlacement;
 }
 
 /**
  * A Node.js 20 Lambda function from a bundled zip, with its own role (which starts with only its
- * log group, X-Ray and its dead-letter queue; grant the rest with {@link addToPolicy}), a
+ * log group, X-Ray and its dead-letter queue; resources grant it more, `queue.grantSend(fn)`, into
+ * its one policy, and {@link addToPolicy} adds what no resource of this app grants), a
  * KMS-encrypted log group with retention, active X-Ray tracing, a dead-letter queue and reserved
  * concurrency. Outside any VPC unless `vpc` is given: the lifecycle's functions call public
  * endpoints (Terraform Cloud, Slack, the sale's edge) and AWS APIs only; an event's post-apply
  * step runs in the event VPC to reach its database.
  */
-export class NodeFunction extends Construct {
+export class NodeFunction extends ModuleConstruct implements IConnectable, IGrantable, IPrincipal {
+  readonly grantPrincipal: IPrincipal = this;
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly name: string;
   /** The function's own security group, when it runs in a VPC. */
   readonly securityGroup?: SecurityGroup;
-  private readonly statements: PolicyStatement[];
+  private readonly vpcConnections?: Connections;
+  /** The role's one policy ("least-privilege"), rendered at synth. */
+  private readonly statements = new PolicyStatements();
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
-    this.name = props.naming.name(props.component, 64);
+    const { naming, region } = this;
+    this.name = naming.name(props.component, 64);
     const logGroupName = `/aws/lambda/${this.name}`;
-    const logGroupArn = `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}`;
-    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, `logs.${props.region}.amazonaws.com`, {
+    const logGroupArn = `arn:aws:logs:${region}:${this.account}:log-group:${logGroupName}`;
+    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, `logs.${region}.amazonaws.com`, {
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn },
     });
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
@@ -87,31 +91,32 @@ export class NodeFunction extends Construct {
       kmsKeyId: props.key.arn,
     });
 
-    this.statements = [
+    this.statements.add(
       { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
       // X-Ray's write actions do not support resource-level permissions.
       { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-      ...props.deadLetterQueue.sendStatements(props.region),
-      { sid: "DecryptEnvironment", actions: ["kms:Decrypt"], resources: [props.key.arn], conditions: { StringEquals: { "kms:ViaService": `lambda.${props.region}.amazonaws.com` } } },
-    ];
+    );
+    props.deadLetterQueue.grantSend(this);
+    this.statements.add({
+      sid: "DecryptEnvironment",
+      actions: ["kms:Decrypt"],
+      resources: [props.key.arn],
+      conditions: { StringEquals: { "kms:ViaService": `lambda.${region}.amazonaws.com` } },
+    });
     if (props.vpc) {
       this.securityGroup = new SecurityGroup(this, "sg", {
-        name: props.naming.name(`${props.component}-fn`),
+        name: naming.name(`${props.component}-fn`),
         description: `Function ${this.name}: no inbound; outbound HTTPS to AWS APIs and what allowEgressTo opens`,
         vpcId: props.vpc.vpcId,
-        tags: { Name: props.naming.name(`${props.component}-fn`) },
+        tags: { Name: naming.name(`${props.component}-fn`) },
       });
-      new VpcSecurityGroupEgressRule(this, "egress-https", {
-        securityGroupId: this.securityGroup.id,
-        description: "HTTPS to AWS APIs through NAT or interface endpoints",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: "0.0.0.0/0",
+      this.vpcConnections = new Connections({ securityGroup: this.securityGroup });
+      this.vpcConnections.allowTo(Peer.anyIpv4(), Port.tcp(443), {
+        egress: { id: "egress-https", description: "HTTPS to AWS APIs through NAT or interface endpoints" },
       });
       // What Lambda does with the function's role to attach it to the subnets. These EC2 actions
       // have no resource-level permissions for the describe calls, and Lambda names no ENI in advance.
-      this.statements.push({
+      this.statements.add({
         sid: "VpcNetworkInterfaces",
         actions: [
           "ec2:CreateNetworkInterface",
@@ -125,7 +130,7 @@ export class NodeFunction extends Construct {
       });
     }
     this.role = new IamRole(this, "role", {
-      name: props.naming.name(`${props.component}-fn`, 64),
+      name: naming.name(`${props.component}-fn`, 64),
       description: `Runs ${this.name}`,
       // Lambda's trust policy takes no source conditions: the service does not send them for execution roles.
       assumeRolePolicy: policyDocument([{ principals: { type: "Service", identifiers: ["lambda.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),
@@ -133,7 +138,7 @@ export class NodeFunction extends Construct {
     const policy = new IamRolePolicy(this, "policy", {
       name: "least-privilege",
       role: this.role.id,
-      policy: Lazy.stringValue({ produce: () => policyDocument(uniqueSids(this.statements)) }),
+      policy: this.statements.document(),
     });
 
     const asset = new TerraformAsset(this, "code", { path: props.code.zipPath, type: AssetType.FILE, assetHash: props.code.hash });
@@ -170,49 +175,24 @@ export class NodeFunction extends Construct {
     return this.function.arn;
   }
 
-  /** Lets the function open connections to `peerSecurityGroupId` on `port` (a database); needs `vpc`. */
-  allowEgressTo(id: string, peerSecurityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
-    if (!this.securityGroup) throw new Error(`${this.node.path}: allowEgressTo needs the function to run in a VPC (props.vpc)`);
-    return new VpcSecurityGroupEgressRule(this, `egress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
+  /** The function's security group (a database links to it); only a function in a VPC has one. */
+  get connections(): Connections {
+    if (!this.vpcConnections) throw new Error(`${this.node.path}: only a function in a VPC (props.vpc) has a security group to connect`);
+    return this.vpcConnections;
   }
 
-  /** Lets the function open connections to address blocks on `port` (a database through a peering); needs `vpc`. */
-  allowEgressToCidrs(id: string, cidrs: readonly string[], port: number, description: string): VpcSecurityGroupEgressRule[] {
-    if (!this.securityGroup) throw new Error(`${this.node.path}: allowEgressToCidrs needs the function to run in a VPC (props.vpc)`);
-    const sg = this.securityGroup;
-    return cidrs.map(
-      (cidr, i) =>
-        new VpcSecurityGroupEgressRule(this, `egress-${id}-${i}`, {
-          securityGroupId: sg.id,
-          description: `${description}, ${cidr}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: cidr,
-        }),
-    );
-  }
-
-  /** Grants the function's role more; the policy is rendered at synth. */
+  /** Adds what no resource of this app grants (its own API calls); the policy is rendered at synth. */
   addToPolicy(...statements: PolicyStatement[]): void {
-    this.statements.push(...statements);
+    this.statements.add(...statements);
   }
-}
 
-/** Statement ids must be unique within a policy: number repeats. */
-function uniqueSids(statements: readonly PolicyStatement[]): PolicyStatement[] {
-  const seen = new Map<string, number>();
-  return statements.map((s) => {
-    if (!s.sid) return s;
-    const n = (seen.get(s.sid) ?? 0) + 1;
-    seen.set(s.sid, n);
-    return n === 1 ? s : { ...s, sid: `${s.sid}${n}` };
-  });
+  get grantId(): string {
+    return this.node.id;
+  }
+
+  /** Grants land in the function's one policy. */
+  addToPrincipalPolicy(statements: readonly PolicyStatement[]): boolean {
+    this.statements.add(...statements);
+    return true;
+  }
 }

@@ -1,17 +1,13 @@
 import { Lazy } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
 
 export interface OffHoursProps {
-  /** Names the schedule group, schedules and role `{project}-{stack}-off-hours...`. */
-  readonly naming: Naming;
-  readonly accountId: string;
-  readonly region: string;
   /** IANA time zone the cron expressions are read in; schedules follow its daylight saving. */
   readonly timeZone: string;
   /** When to stop (AWS cron), e.g. `cron(0 21 ? * MON-FRI *)`. */
@@ -46,7 +42,7 @@ function sdkTarget(service: string, action: string): string {
  *
  * A stopped Aurora cluster is started by AWS after seven days; the next stop schedule stops it again.
  */
-export class OffHours extends Construct {
+export class OffHours extends ModuleConstruct {
   readonly group: SchedulerScheduleGroup;
   readonly role: IamRole;
   private readonly props: OffHoursProps;
@@ -56,12 +52,12 @@ export class OffHours extends Construct {
   constructor(scope: Construct, id: string, props: OffHoursProps) {
     super(scope, id);
     this.props = props;
-    const { naming } = props;
+    const { naming } = this;
     this.group = new SchedulerScheduleGroup(this, "group", { name: naming.name("off-hours") });
     this.role = new IamRole(this, "role", {
       name: naming.name("off-hours"),
       description: "Lets EventBridge Scheduler stop and start resources off hours",
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", props.accountId),
+      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", this.account),
     });
     new IamRolePolicy(this, "policy", {
       role: this.role.id,
@@ -75,7 +71,7 @@ export class OffHours extends Construct {
 
   /** Stops the Aurora cluster at stop time and starts it at start time. */
   addAuroraCluster(clusterIdentifier: string): void {
-    const { region, accountId } = this.props;
+    const { region, account: accountId } = this;
     this.statements.push({
       sid: `StopStart${this.statements.length}`,
       actions: ["rds:StopDBCluster", "rds:StartDBCluster"],
@@ -88,7 +84,7 @@ export class OffHours extends Construct {
 
   /** Scales an EKS managed node group to zero at stop time and back to its sizes at start time. */
   addEksNodeGroup(nodeGroup: OffHoursNodeGroup): void {
-    const { region, accountId } = this.props;
+    const { region, account: accountId } = this;
     const { id, clusterName, nodeGroupName, minSize, maxSize, desiredSize } = nodeGroup;
     if (maxSize < 1 || minSize > desiredSize || desiredSize > maxSize) {
       throw new Error(`${this.node.path}: node group ${nodeGroupName} needs 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1`);
@@ -106,7 +102,7 @@ export class OffHours extends Construct {
   }
 
   private schedule(component: string, cron: string, arn: string, input: string, description: string): void {
-    const { naming } = this.props;
+    const { naming } = this;
     this.schedules.push(
       new SchedulerSchedule(this, component, {
         name: naming.name(`off-hours-${component}`),

@@ -1,22 +1,24 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import { PolicyStatements, type Grant, type IGrantable, type IPrincipal } from "../core/grant";
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
-import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+import { serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+
+/** A state machine the schedules start, which grants its starting itself. */
+export interface ScheduleTarget {
+  readonly arn: string;
+  grantStartExecution(grantee: IGrantable): Grant;
+}
 
 export interface OneTimeSchedulesProps {
-  readonly naming: Naming;
   /** Name component of the schedule group and role. */
   readonly component: string;
-  readonly accountId: string;
-  readonly region: string;
-  /** The state machine the schedules start executions of. */
-  readonly targetArn: string;
-  /** What the schedules' role needs to start the target. */
-  readonly targetStatements: readonly PolicyStatement[];
+  /** The state machine the schedules start executions of; it grants the schedules' role the start. */
+  readonly target: ScheduleTarget;
   /** Where an invocation that failed every retry goes. */
   readonly deadLetterQueue: DeadLetterQueue;
   /**
@@ -49,12 +51,14 @@ export const START_EXECUTION_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:startExec
 
 /**
  * EventBridge Scheduler one-time schedules in their own group, sharing one role that may only start
- * the target and write to the dead-letter queue.
+ * the target and write to the dead-letter queue (both granted by them into the role's one policy).
  */
-export class OneTimeSchedules extends Construct {
+export class OneTimeSchedules extends ModuleConstruct implements IGrantable, IPrincipal {
+  readonly grantPrincipal: IPrincipal = this;
   readonly group: SchedulerScheduleGroup;
   readonly role: IamRole;
   readonly schedules: SchedulerSchedule[] = [];
+  private readonly statements = new PolicyStatements();
 
   constructor(
     scope: Construct,
@@ -62,17 +66,25 @@ export class OneTimeSchedules extends Construct {
     private readonly props: OneTimeSchedulesProps,
   ) {
     super(scope, id);
-    this.group = new SchedulerScheduleGroup(this, "group", { name: props.naming.name(props.component, 64) });
+    this.group = new SchedulerScheduleGroup(this, "group", { name: this.naming.name(props.component, 64) });
     this.role = new IamRole(this, "role", {
-      name: props.naming.name(`${props.component}-scheduler`, 64),
+      name: this.naming.name(`${props.component}-scheduler`, 64),
       description: "Lets EventBridge Scheduler start the event lifecycle",
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", props.accountId),
+      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", this.account),
     });
-    new IamRolePolicy(this, "policy", {
-      name: "least-privilege",
-      role: this.role.id,
-      policy: policyDocument([...props.targetStatements, ...props.deadLetterQueue.sendStatements(props.region)]),
-    });
+    props.target.grantStartExecution(this);
+    props.deadLetterQueue.grantSend(this);
+    new IamRolePolicy(this, "policy", { name: "least-privilege", role: this.role.id, policy: this.statements.document() });
+  }
+
+  get grantId(): string {
+    return this.node.id;
+  }
+
+  /** Grants land in the role's one policy. */
+  addToPrincipalPolicy(statements: readonly PolicyStatement[]): boolean {
+    this.statements.add(...statements);
+    return true;
   }
 
   add(schedule: OneTimeSchedule): SchedulerSchedule {
@@ -80,7 +92,7 @@ export class OneTimeSchedules extends Construct {
       throw new Error(`${this.node.path}: execution name "${schedule.executionName}" must be 1-80 letters, digits, '-' or '_' (Step Functions' limit)`);
     }
     const s = new SchedulerSchedule(this, schedule.component, {
-      name: this.props.naming.name(schedule.component, 64),
+      name: this.naming.name(schedule.component, 64),
       groupName: this.group.name,
       description: schedule.description,
       scheduleExpression: schedule.expression,
@@ -92,7 +104,7 @@ export class OneTimeSchedules extends Construct {
         // StartExecution, which makes a repeated delivery start nothing.
         arn: START_EXECUTION_TARGET,
         roleArn: this.role.arn,
-        input: JSON.stringify({ StateMachineArn: this.props.targetArn, Name: schedule.executionName, Input: schedule.input }),
+        input: JSON.stringify({ StateMachineArn: this.props.target.arn, Name: schedule.executionName, Input: schedule.input }),
         retryPolicy: this.props.retry ?? { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
         deadLetterConfig: { arn: this.props.deadLetterQueue.arn },
       },

@@ -1,18 +1,16 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import { RolePrincipal, type IGrantable, type IPrincipal } from "../core/grant";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
 
 export interface PodIdentityRoleProps {
-  readonly naming: Naming;
   /** Component name: the role is `{project}-{stack}-{name}`. */
   readonly name: string;
   readonly description: string;
-  /** Account of the cluster (trust condition). */
-  readonly accountId: string;
   readonly clusterName: string;
   /** ARN of the cluster: only Pod Identity sessions tagged with it may assume the role. */
   readonly clusterArn: string;
@@ -28,15 +26,18 @@ export interface PodIdentityRoleProps {
 
 /**
  * An IAM role for one Kubernetes service account through EKS Pod Identity: trusted by
- * `pods.eks.amazonaws.com` only for this cluster, namespace and service account (session tags), with an
+ * `pods.eks.amazonaws.com` of the stack's account only for this cluster (of that account), namespace
+ * and service account (session tags), with an
  * inline least-privilege policy and the `aws_eks_pod_identity_association` that binds it. No OIDC
  * provider and no IRSA annotations are needed; the Pod Identity agent add-on serves the credentials.
+ * As a grantee it is a bare role: each grant writes a policy of its own.
  */
-export class PodIdentityRole extends Construct {
+export class PodIdentityRole extends ModuleConstruct implements IGrantable {
   readonly role: IamRole;
   readonly association: EksPodIdentityAssociation;
   readonly namespace: string;
   readonly serviceAccount: string;
+  readonly grantPrincipal: IPrincipal;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
@@ -48,10 +49,11 @@ export class PodIdentityRole extends Construct {
     this.namespace = props.namespace;
     this.serviceAccount = props.serviceAccount;
     this.role = new IamRole(this, "role", {
-      name: props.naming.name(props.name),
+      name: this.naming.name(props.name),
       description: props.description,
-      assumeRolePolicy: podIdentityTrustPolicy(props.accountId, props.clusterArn, props.namespace, props.serviceAccount),
+      assumeRolePolicy: podIdentityTrustPolicy(this.account, props.clusterArn, props.namespace, props.serviceAccount),
     });
+    this.grantPrincipal = new RolePrincipal(this.role, { grantId: props.name });
     if (statements.length > 0) {
       new IamRolePolicy(this, "policy", { role: this.role.id, name: props.name, policy: policyDocument(statements) });
     }

@@ -1,19 +1,18 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../security/policy-document";
+import { sid } from "../security/sid";
 
 export interface StateMachineProps {
-  readonly naming: Naming;
   /** Name component: the state machine is `{project}-{stack}-{component}`. */
   readonly component: string;
-  readonly accountId: string;
-  readonly region: string;
   /** The Amazon States Language definition (serialized here). */
   readonly definition: object;
   /** Function ARNs the definition invokes. */
@@ -39,17 +38,20 @@ export interface StateMachineProps {
  * A STANDARD Step Functions state machine with a role that may invoke only the given functions,
  * logging of every event to a KMS-encrypted log group, and X-Ray tracing.
  */
-export class StateMachine extends Construct {
+export class StateMachine extends ModuleConstruct {
   readonly stateMachine: SfnStateMachine;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
+  private readonly component: string;
 
   constructor(scope: Construct, id: string, props: StateMachineProps) {
     super(scope, id);
-    const name = props.naming.name(props.component, 80);
+    this.component = props.component;
+    const { naming, account, region } = this;
+    const name = naming.name(props.component, 80);
     const logGroupName = `/aws/vendedlogs/states/${name}`;
-    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}StateMachine`, `logs.${props.region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}` },
+    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}StateMachine`, `logs.${region}.amazonaws.com`, {
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${account}:log-group:${logGroupName}` },
     });
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays ?? 90, kmsKeyId: props.key.arn });
 
@@ -74,9 +76,9 @@ export class StateMachine extends Construct {
       { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], resources: ["*"] },
     ];
     this.role = new IamRole(this, "role", {
-      name: props.naming.name(`${props.component}-sfn`, 64),
+      name: naming.name(`${props.component}-sfn`, 64),
       description: `Runs the ${name} state machine`,
-      assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com", props.accountId),
+      assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com", account),
     });
     const policy = new IamRolePolicy(this, "policy", { name: "least-privilege", role: this.role.id, policy: policyDocument(statements) });
 
@@ -95,9 +97,14 @@ export class StateMachine extends Construct {
     return this.stateMachine.arn;
   }
 
-  /** What a role needs to start executions. */
-  startStatements(): PolicyStatement[] {
-    return [{ sid: "StartLifecycle", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] }];
+  /** Lets `grantee` start executions (statement `Start<Component>`). */
+  grantStartExecution(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [{ sid: sid("Start", this.component), actions: ["states:StartExecution"], resources: [this.stateMachine.arn] }],
+      policy: { id: `start-${this.component}`, name: `start-${this.component}` },
+    });
   }
 
   /** Alarms to `topicArn` when an execution fails, times out or is aborted. */

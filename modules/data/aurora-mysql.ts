@@ -1,18 +1,20 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { fit } from "../../src/core/naming";
+import { Connections, Port, type IConnectable } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
+import type { SubnetPlacement } from "../network/placement";
 import { KmsKey } from "../security/kms-key";
-import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
-import { sid, slug } from "../security/sid";
+import { serviceTrustPolicy } from "../security/policy-document";
+import { sid } from "../security/sid";
 
 /** A cluster parameter: a value applied at the next reboot, or a value with its apply method. */
 export type AuroraParameterValue = string | { readonly value: string; readonly applyMethod: "immediate" | "pending-reboot" };
@@ -33,13 +35,8 @@ export interface AuroraMysqlProps {
    * security group, subnet group, parameter group and role names derive from it.
    */
   readonly identifier: string;
-  /** Account of the stack, for log-group ARNs in the key policy and the monitoring role trust. */
-  readonly accountId: string;
-  /** Region of the stack, for log-group ARNs and the CloudWatch Logs service principal. */
-  readonly region: string;
-  readonly vpcId: string;
   /** Subnets of the DB subnet group: the network's data subnets (no route to the internet). */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /**
    * Zones instances are placed in: the writer in the first, reader n in zone n+1. Needs at least
    * `readers + 1` zones.
@@ -165,9 +162,10 @@ const IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
  * with retention, Enhanced Monitoring, automated backups, a final snapshot with a deterministic
  * name, automated backups kept after deletion, and deletion protection plus `prevent_destroy`
  * unless `permanent` is false (deletion protection alone, released outside Terraform, with
- * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until {@link allowFrom} adds one.
+ * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until a peer is let in
+ * through {@link connections} (`aurora.connections.allowDefaultPortFrom(peer, ...)`).
  */
-export class AuroraMysql extends Construct {
+export class AuroraMysql extends ModuleConstruct implements IConnectable {
   readonly cluster: RdsCluster;
   readonly instances: readonly RdsClusterInstance[];
   readonly securityGroup: SecurityGroup;
@@ -179,8 +177,8 @@ export class AuroraMysql extends Construct {
   readonly finalSnapshotIdentifier: string;
   /** Log groups of the exported logs, by log type. */
   readonly logGroups: Readonly<Partial<Record<AuroraLogType, CloudwatchLogGroup>>>;
-  private readonly props: AuroraMysqlProps;
-  private readonly ingressIds = new Set<string>();
+  /** The cluster's security group; its default port is the database port. */
+  readonly connections: Connections;
 
   constructor(scope: Construct, id: string, props: AuroraMysqlProps) {
     super(scope, id);
@@ -202,7 +200,6 @@ export class AuroraMysql extends Construct {
     if (props.availabilityZones.length < readers + 1) {
       throw new Error(`${this.node.path}: ${readers} readers need ${readers + 1} availability zones, got ${props.availabilityZones.length}`);
     }
-    this.props = props;
     this.identifier = identifier;
     this.port = props.port ?? 3306;
     this.finalSnapshotIdentifier = props.finalSnapshotIdentifier ?? fit(`${identifier}-final`, 255);
@@ -218,14 +215,15 @@ export class AuroraMysql extends Construct {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: identifier,
       description: `Aurora MySQL ${identifier}: ingress only from security groups granted through allowFrom`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: identifier },
     });
+    this.connections = new Connections({ securityGroup: this.securityGroup, defaultPort: Port.tcp(this.port) });
 
     const subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: identifier,
       description: `Data subnets of ${identifier}`,
-      subnetIds: [...props.subnetIds],
+      subnetIds: [...props.placement.subnetIds],
     });
 
     const parameters: Record<string, AuroraParameterValue> = {
@@ -251,8 +249,8 @@ export class AuroraMysql extends Construct {
     // RDS writes exported logs to /aws/rds/cluster/<id>/<type>. Creating the groups first gives
     // them retention and encryption; otherwise RDS creates them unencrypted and kept forever.
     const logGroupPrefix = `/aws/rds/cluster/${identifier}`;
-    logKey.allowService(sid("RdsLogs", identifier), `logs.${props.region}.amazonaws.com`, {
-      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupPrefix}/*` },
+    logKey.allowService(sid("RdsLogs", identifier), `logs.${this.region}.amazonaws.com`, {
+      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${this.region}:${this.account}:log-group:${logGroupPrefix}/*` },
     });
     const logGroups: Partial<Record<AuroraLogType, CloudwatchLogGroup>> = {};
     for (const type of logExports) {
@@ -311,7 +309,7 @@ export class AuroraMysql extends Construct {
       monitoringRole = new IamRole(this, "monitoring-role", {
         name: fit(`${identifier}-monitoring`, 64),
         description: `Enhanced Monitoring of ${identifier}`,
-        assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", props.accountId),
+        assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", this.account),
       });
       new IamRolePolicyAttachment(this, "monitoring-policy", {
         role: monitoringRole.name,
@@ -382,38 +380,21 @@ export class AuroraMysql extends Construct {
   }
 
   /**
-   * Lets members of `peerSecurityGroupId` connect on the database port. The rule lives on this
-   * cluster's security group, next to the database; `description` names the peer and must be
-   * unique per cluster.
+   * Lets `grantee` sign in as database user `dbUser` with an IAM authentication token
+   * (`rds-db:connect`). The user must exist in MySQL with `AWSAuthenticationPlugin`. A bare role
+   * gets a policy of this cluster, `connect-<grantId>`.
    */
-  allowFrom(peerSecurityGroupId: string, description: string): VpcSecurityGroupIngressRule {
-    const id = `ingress-${slug(description)}`;
-    if (this.ingressIds.has(id)) throw new Error(`${this.node.path}: allowFrom("${description}") was already granted`);
-    this.ingressIds.add(id);
-    return new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: this.port,
-      toPort: this.port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
-  }
-
-  /**
-   * Lets an IAM role sign in as database user `dbUser` with an IAM authentication token
-   * (`rds-db:connect`). The user must exist in MySQL with `AWSAuthenticationPlugin`.
-   */
-  grantIamConnect(id: string, roleName: string, dbUser: string): IamRolePolicy {
-    return new IamRolePolicy(this, `connect-${id}`, {
-      role: roleName,
-      name: fit(`${this.identifier}-connect-${dbUser}`, 128),
-      policy: policyDocument([
+  grantConnect(grantee: IGrantable, dbUser: string): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
         {
           actions: ["rds-db:connect"],
-          resources: [`arn:aws:rds-db:${this.props.region}:${this.props.accountId}:dbuser:${this.clusterResourceId}/${dbUser}`],
+          resources: [`arn:aws:rds-db:${this.region}:${this.account}:dbuser:${this.clusterResourceId}/${dbUser}`],
         },
-      ]),
+      ],
+      policy: { scope: this, id: `connect-${grantee.grantPrincipal.grantId}`, name: fit(`${this.identifier}-connect-${dbUser}`, 128), roleBy: "name" },
     });
   }
 }

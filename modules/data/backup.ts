@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { BackupPlan, type BackupPlanRule } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
@@ -6,7 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 
@@ -24,9 +24,6 @@ export interface BackupSelectionTag {
 }
 
 export interface BackupProps {
-  /** Names the vaults, plan, selection and role. */
-  readonly naming: Naming;
-  readonly accountId: string;
   /** Encrypts the primary vault's recovery points. */
   readonly kmsKey: KmsKey;
   /**
@@ -57,9 +54,10 @@ export interface BackupProps {
 /**
  * AWS Backup for the platform: a KMS-encrypted vault, a plan with a daily and a weekly rule (each
  * with its own retention, optionally copied to a vault in the secondary region), a selection of
- * every resource carrying {@link selectionTag}, and the role AWS Backup runs as.
+ * every resource carrying {@link selectionTag}, and the role AWS Backup runs as, all named
+ * `{project}-{stack}-...`.
  */
-export class Backup extends Construct {
+export class Backup extends ModuleConstruct {
   readonly vault: BackupVault;
   /** Vault in the copy region, when copying. */
   readonly copyVault?: BackupVault;
@@ -70,7 +68,7 @@ export class Backup extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
-    const { naming, accountId } = props;
+    const { naming } = this;
     const vaultName = naming.name("backup", 50);
     this.selectionTag = props.selectionTag ?? { key: "Backup", value: "daily" };
 
@@ -86,7 +84,6 @@ export class Backup extends Construct {
       const copyKey = new KmsKey(this, "copy-key", {
         alias: naming.name("backup-copy"),
         description: `Encrypts the ${props.copyTo.region} copies of the backups of ${naming.workspace}`,
-        accountId,
         provider: props.copyTo.provider,
       });
       keyArns.push(copyKey.arn);

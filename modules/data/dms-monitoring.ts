@@ -1,18 +1,15 @@
 import { Fn } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DmsEventSubscription } from "@cdktf/provider-aws/lib/dms-event-subscription";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import type { DmsReplication } from "./dms-replication";
 
 export interface DmsMonitoringProps {
-  readonly naming: Naming;
-  readonly accountId: string;
-  readonly region: string;
   readonly replication: DmsReplication;
   /**
    * Key of the alerts topic this construct creates; DMS and CloudWatch are granted its use to
@@ -54,7 +51,7 @@ export const DMS_ALARM_METRICS = ["CDCLatencySource", "CDCLatencyTarget", "Valid
  * alarms on CDC latency (source and target) and on rows that failed or could not be validated.
  * Subscribe the on-call channel to {@link topic} (Slack through Chatbot, e-mail).
  */
-export class DmsMonitoring extends Construct {
+export class DmsMonitoring extends ModuleConstruct {
   /** The topic created here; undefined when an existing one was given. */
   readonly ownTopic?: SnsTopic;
   /** ARN of the topic the events and alarms go to. */
@@ -63,7 +60,8 @@ export class DmsMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: DmsMonitoringProps) {
     super(scope, id);
-    const { naming, replication } = props;
+    const { naming } = this;
+    const { replication } = props;
     if (props.topic) {
       this.topicArn = props.topic.arn;
     } else {
@@ -139,7 +137,8 @@ export class DmsMonitoring extends Construct {
   }
 
   private createTopic(props: DmsMonitoringProps): SnsTopic {
-    const { naming, accountId, kmsKey } = props;
+    const { naming, account: accountId } = this;
+    const { kmsKey } = props;
     if (!kmsKey) throw new Error(`${this.node.path}: give kmsKey for the topic created here, or an existing topic`);
     const publishers = ["dms.amazonaws.com", "cloudwatch.amazonaws.com"];
     // No condition on the key statements: SNS calls KMS on the publisher's behalf, and those

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DmsEndpoint } from "@cdktf/provider-aws/lib/dms-endpoint";
 import { DmsReplicationInstance } from "@cdktf/provider-aws/lib/dms-replication-instance";
 import { DmsReplicationSubnetGroup } from "@cdktf/provider-aws/lib/dms-replication-subnet-group";
@@ -8,9 +8,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/core/naming";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { buildTableMappings, type DmsTableMapping } from "./dms-table-mappings";
@@ -21,13 +20,6 @@ export const DMS_SOURCE_USER = "dms_source";
 
 /** How DMS authenticates the database server's certificate. */
 export type DmsTls = { readonly mode: "require" } | { readonly mode: "verify-full"; readonly certificateArn: string };
-
-export interface DmsSourceDatabase {
-  /** The event database's security group; the DMS security group may connect to it on `port`. */
-  readonly securityGroupId: string;
-  /** @default 3306 */
-  readonly port?: number;
-}
 
 export interface DmsTargetDatabase {
   /**
@@ -62,9 +54,6 @@ export interface DmsTargetDatabase {
 }
 
 export interface DmsReplicationProps {
-  readonly naming: Naming;
-  readonly accountId: string;
-  readonly region: string;
   /** Replication instance identifier (`eventResourceNames().dmsReplicationInstanceId`). */
   readonly replicationInstanceId: string;
   /** Replication task identifier (`eventResourceNames().dmsTaskId`). */
@@ -90,7 +79,6 @@ export interface DmsReplicationProps {
   readonly allocatedStorageGb?: number;
   /** Key for the instance's storage, the endpoints' connection settings and the source secret. */
   readonly kmsKey: KmsKey;
-  readonly source: DmsSourceDatabase;
   readonly target: DmsTargetDatabase;
   /**
    * Certificate checking on both endpoints.
@@ -109,6 +97,8 @@ export interface DmsReplicationProps {
  * event data subnets (not publicly accessible, KMS-encrypted, pinned engine version, its own
  * security group), source and target `aurora` endpoints authenticated through Secrets Manager
  * with TLS, and one `full-load-and-cdc` task whose mappings and settings come from typed config.
+ * The source database lets the instance in through {@link connections}
+ * (`db.connections.allowDefaultPortFrom(dms, ...)`); the path to the target is written here.
  *
  * The source credentials live in a secret created here and written by the post-apply step (a DMS
  * user with replication privileges on the event database): the RDS-managed master secret has no
@@ -121,12 +111,14 @@ export interface DmsReplicationProps {
  * Needs the account-wide `dms-vpc-role` and `dms-cloudwatch-logs-role`, which the prod stack
  * creates: apply prod before the first event.
  */
-export class DmsReplication extends Construct {
+export class DmsReplication extends ModuleConstruct implements IConnectable {
   readonly instance: DmsReplicationInstance;
   readonly task: DmsReplicationTask;
   readonly sourceEndpoint: DmsEndpoint;
   readonly targetEndpoint: DmsEndpoint;
   readonly securityGroup: SecurityGroup;
+  /** The replication instance's security group: no inbound, outbound only through links and the rules below. */
+  readonly connections: Connections;
   /** Secret the post-apply step fills with the source DMS user's credentials. */
   readonly sourceSecret: SecretsmanagerSecret;
   /** Role DMS assumes to read the two endpoint secrets. */
@@ -138,7 +130,7 @@ export class DmsReplication extends Construct {
 
   constructor(scope: Construct, id: string, props: DmsReplicationProps) {
     super(scope, id);
-    const { naming, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
     const fail = (message: string): never => {
       throw new Error(`${this.node.path}: ${message}`);
     };
@@ -153,7 +145,6 @@ export class DmsReplication extends Construct {
     const tls = props.tls ?? { mode: "require" };
     this.replicationInstanceId = props.replicationInstanceId;
     this.replicationTaskId = props.replicationTaskId;
-    const sourcePort = props.source.port ?? 3306;
     const targetPort = props.target.port ?? 3306;
 
     // Network: no inbound at all; out only to the two databases and the Secrets Manager endpoint.
@@ -163,48 +154,25 @@ export class DmsReplication extends Construct {
       vpcId: props.vpcId,
       tags: { Name: naming.name("dms") },
     });
-    new VpcSecurityGroupEgressRule(this, "to-source", {
-      securityGroupId: this.securityGroup.id,
-      description: "MySQL to the event database (source)",
-      ipProtocol: "tcp",
-      fromPort: sourcePort,
-      toPort: sourcePort,
-      referencedSecurityGroupId: props.source.securityGroupId,
+    this.connections = new Connections({ securityGroup: this.securityGroup });
+    this.connections.allowTo(Peer.ipv4List(props.target.cidrs), Port.tcp(targetPort), {
+      egress: { id: "to-target", description: "MySQL to the prod database (target) through the peering" },
     });
-    props.target.cidrs.forEach((cidr, i) => {
-      new VpcSecurityGroupEgressRule(this, `to-target-${i}`, {
-        securityGroupId: this.securityGroup.id,
-        description: `MySQL to the prod database (target) through the peering, ${cidr}`,
-        ipProtocol: "tcp",
-        fromPort: targetPort,
-        toPort: targetPort,
-        cidrIpv4: cidr,
-      });
-    });
-    new VpcSecurityGroupEgressRule(this, "to-secrets-manager", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to the Secrets Manager interface endpoint in the VPC",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: props.vpcCidr,
+    this.connections.allowTo(Peer.ipv4(props.vpcCidr), Port.tcp(443), {
+      egress: { id: "to-secrets-manager", description: "HTTPS to the Secrets Manager interface endpoint in the VPC" },
     });
     const targetSg = props.target.securityGroup;
     if (targetSg) {
-      const rule = { securityGroupId: targetSg.id, ipProtocol: "tcp", fromPort: targetPort, toPort: targetPort, provider: targetSg.provider };
+      // Prod's group, by id and with prod's provider; the rule lives and dies with this instance.
+      const target = new Connections({ securityGroup: { id: targetSg.id }, provider: targetSg.provider, defaultPort: Port.tcp(targetPort) });
       if (targetSg.referenceBy === "security-group") {
-        new VpcSecurityGroupIngressRule(this, "target-ingress", {
-          ...rule,
-          description: `DMS of ${naming.workspace} writing the event's data`,
-          referencedSecurityGroupId: this.securityGroup.id,
+        target.allowDefaultPortFrom(this, {
+          ingress: { scope: this, id: "target-ingress", description: `DMS of ${naming.workspace} writing the event's data` },
+          egress: { coveredBy: "to-target" },
         });
       } else {
-        props.subnets.forEach((s, i) => {
-          new VpcSecurityGroupIngressRule(this, `target-ingress-${i}`, {
-            ...rule,
-            description: `DMS of ${naming.workspace} writing the event's data, from ${s.cidr}`,
-            cidrIpv4: s.cidr,
-          });
+        target.allowDefaultPortFrom(Peer.ipv4List(props.subnets.map((s) => s.cidr)), {
+          ingress: { scope: this, id: "target-ingress", description: (cidr) => `DMS of ${naming.workspace} writing the event's data, from ${cidr}` },
         });
       }
     }
@@ -305,7 +273,6 @@ export class DmsReplication extends Construct {
     return this.task.replicationTaskArn;
   }
 
-  /** Lets DMS reach the event database: call with the event Aurora's `allowFrom`. */
   get securityGroupId(): string {
     return this.securityGroup.id;
   }

@@ -1,20 +1,17 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream";
 import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
 
 export interface LogDeliveryStreamProps {
-  readonly naming: Naming;
   /** Component of the stream's name: `{project}-{stack}-<component>`. */
   readonly component: string;
-  readonly accountId: string;
-  readonly region: string;
   /**
    * The destination bucket: an {@link S3Bucket} of this stack, or one of a permanent stack passed
    * by reference (the logs must outlive an event stack, whose teardown cannot delete a bucket
@@ -56,7 +53,7 @@ export interface LogDeliveryStreamProps {
  * customer keys, delivery errors logged to an encrypted log group, and a role that can write only
  * under its prefix. CloudWatch Logs groups can be subscribed with {@link subscribe}.
  */
-export class LogDeliveryStream extends Construct {
+export class LogDeliveryStream extends ModuleConstruct {
   readonly stream: KinesisFirehoseDeliveryStream;
   readonly role: IamRole;
   readonly errorLogGroup: CloudwatchLogGroup;
@@ -65,7 +62,7 @@ export class LogDeliveryStream extends Construct {
 
   constructor(scope: Construct, id: string, props: LogDeliveryStreamProps) {
     super(scope, id);
-    const { naming, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
     if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(props.prefix)) {
       throw new Error(`${this.node.path}: prefix "${props.prefix}" must be one or more S3-safe path segments ending in '/'`);
     }
@@ -140,7 +137,8 @@ export class LogDeliveryStream extends Construct {
    * stream, so the logs land in S3 and outlive the log group.
    */
   subscribe(id: string, logGroupName: string, filterPattern = ""): CloudwatchLogSubscriptionFilter {
-    const { naming, accountId, region, component } = this.props;
+    const { naming, account: accountId, region } = this;
+    const { component } = this.props;
     if (!this.subscriptionRole) {
       this.subscriptionRole = new IamRole(this, "subscription-role", {
         name: naming.name(`${component}-logs-to-firehose`),

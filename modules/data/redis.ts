@@ -1,15 +1,15 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { fit } from "../../src/core/naming";
+import { Connections, Port, type IConnectable } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
+import type { SubnetPlacement } from "../network/placement";
 import type { KmsKey } from "../security/kms-key";
-import { policyDocument } from "../security/policy-document";
-import { slug } from "../security/sid";
 
 /** A Redis user that signs in with an IAM authentication token (no password exists). */
 export interface RedisIamUser {
@@ -22,13 +22,8 @@ export interface RedisIamUser {
 export interface RedisProps {
   /** Replication group id: lowercase letters, digits and '-', at most 40 characters; other names derive from it. */
   readonly replicationGroupId: string;
-  /** Account of the stack, for the ARNs {@link Redis.grantConnect} writes. */
-  readonly accountId: string;
-  /** Region of the stack, for the ARNs {@link Redis.grantConnect} writes. */
-  readonly region: string;
-  readonly vpcId: string;
   /** Subnets of the cache subnet group: the network's data subnets. */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /** Zones the nodes are spread over, primary first, then the replicas round-robin. */
   readonly availabilityZones: readonly string[];
   /** Node type of every node (cache.r7g.large, cache.t4g.small). */
@@ -87,9 +82,9 @@ const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
  * controlled by an RBAC user group whose users authenticate with IAM tokens (so there is no AUTH
  * token or password to keep in code, config, Secrets Manager or state) and whose `default` user is
  * switched off, daily snapshots, Multi-AZ with automatic failover. Its security group has no
- * rules until {@link allowFrom} adds one.
+ * rules until a peer is let in through {@link connections}.
  */
-export class Redis extends Construct {
+export class Redis extends ModuleConstruct implements IConnectable {
   readonly replicationGroup: ElasticacheReplicationGroup;
   readonly securityGroup: SecurityGroup;
   readonly userGroup: ElasticacheUserGroup;
@@ -102,8 +97,8 @@ export class Redis extends Construct {
    */
   readonly memberClusterIds: readonly string[];
   readonly port: number;
-  private readonly props: RedisProps;
-  private readonly ingressIds = new Set<string>();
+  /** The cache's security group; its default port is the Redis port. */
+  readonly connections: Connections;
 
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
@@ -119,21 +114,21 @@ export class Redis extends Construct {
     if (multiAz && replicas === 0) {
       throw new Error(`${this.node.path}: multiAz needs at least one replica to fail over to; set replicas >= 1 or multiAz: false`);
     }
-    this.props = props;
     this.replicationGroupId = groupId;
     this.port = props.port ?? 6379;
 
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: groupId,
       description: `Redis ${groupId}: ingress only from security groups granted through allowFrom`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: groupId },
     });
+    this.connections = new Connections({ securityGroup: this.securityGroup, defaultPort: Port.tcp(this.port) });
 
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnets", {
       name: groupId,
       description: `Data subnets of ${groupId}`,
-      subnetIds: [...props.subnetIds],
+      subnetIds: [...props.placement.subnetIds],
     });
 
     // Every user group must hold a user named "default"; this one can do nothing.
@@ -217,35 +212,19 @@ export class Redis extends Construct {
   }
 
   /**
-   * Lets members of `peerSecurityGroupId` connect on the Redis port. The rule lives on this
-   * cache's security group; `description` names the peer and must be unique per cache.
+   * Lets `grantee` sign in to this cache as `userName` (one of {@link userNames}) with an IAM
+   * token. A bare role gets a policy of this cache, `connect-<grantId>`.
    */
-  allowFrom(peerSecurityGroupId: string, description: string): VpcSecurityGroupIngressRule {
-    const id = `ingress-${slug(description)}`;
-    if (this.ingressIds.has(id)) throw new Error(`${this.node.path}: allowFrom("${description}") was already granted`);
-    this.ingressIds.add(id);
-    return new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: this.port,
-      toPort: this.port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
-  }
-
-  /** Lets an IAM role sign in to this cache as `userName` (one of {@link userNames}) with an IAM token. */
-  grantConnect(id: string, roleName: string, userName: string = this.userNames[0]!): IamRolePolicy {
+  grantConnect(grantee: IGrantable, userName: string = this.userNames[0]!): Grant {
     if (!this.userNames.includes(userName)) {
       throw new Error(`${this.node.path}: no IAM user "${userName}"; users are ${this.userNames.join(", ")}`);
     }
-    const arn = (type: string, name: string) => `arn:aws:elasticache:${this.props.region}:${this.props.accountId}:${type}:${name}`;
-    return new IamRolePolicy(this, `connect-${id}`, {
-      role: roleName,
-      name: fit(`${this.replicationGroupId}-connect-${userName}`, 128),
-      policy: policyDocument([
-        { actions: ["elasticache:Connect"], resources: [arn("replicationgroup", this.replicationGroupId), arn("user", userName)] },
-      ]),
+    const arn = (type: string, name: string) => `arn:aws:elasticache:${this.region}:${this.account}:${type}:${name}`;
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [{ actions: ["elasticache:Connect"], resources: [arn("replicationgroup", this.replicationGroupId), arn("user", userName)] }],
+      policy: { scope: this, id: `connect-${grantee.grantPrincipal.grantId}`, name: fit(`${this.replicationGroupId}-connect-${userName}`, 128), roleBy: "name" },
     });
   }
 }

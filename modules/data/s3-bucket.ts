@@ -1,5 +1,5 @@
 import { Lazy } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket as S3BucketResource } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -9,6 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { ModuleConstruct } from "../core/environment";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyCondition, type PolicyStatement } from "../security/policy-document";
 
@@ -25,8 +26,6 @@ export interface S3BucketLifecycle {
 export interface S3BucketProps {
   /** Globally unique bucket name, 3-63 characters (e.g. `naming.name("logs")` plus the account id). */
   readonly bucketName: string;
-  /** Account that owns the bucket; scopes service access in the bucket policy. */
-  readonly accountId: string;
   /**
    * Server-side encryption.
    * @default - SSE-KMS with `kmsKey`, which is then required. "s3-managed" (SSE-S3) is for buckets
@@ -78,14 +77,13 @@ export interface S3BucketProps {
  * disabled, default encryption (SSE-KMS unless a log-delivery service needs SSE-S3), versioning,
  * a policy that denies anything but TLS, server access logging, lifecycle rules, and no
  * `force_destroy`. Access is granted through the bucket's own methods, which add statements to
- * its policy.
+ * its policy; service access is scoped to the stack's account.
  */
-export class S3Bucket extends Construct {
+export class S3Bucket extends ModuleConstruct {
   readonly bucket: S3BucketResource;
   /** The bucket policy (rendered at synth); services that check it on create depend on it. */
   readonly policy: S3BucketPolicy;
   private readonly statements: PolicyStatement[];
-  private readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: S3BucketProps) {
     super(scope, id);
@@ -97,7 +95,6 @@ export class S3Bucket extends Construct {
       throw new Error(`${this.node.path}: bucket name "${props.bucketName}" must be 3-63 lowercase letters, digits, '.' or '-'`);
     }
     const provider = props.provider;
-    this.accountId = props.accountId;
 
     this.bucket = new S3BucketResource(this, "bucket", {
       provider,
@@ -195,7 +192,7 @@ export class S3Bucket extends Construct {
       principals: { type: "Service", identifiers: [servicePrincipal] },
       actions: ["s3:PutObject"],
       resources: [`${this.arn}/${prefix}*`],
-      conditions: { StringEquals: { "aws:SourceAccount": this.accountId }, ...conditions },
+      conditions: { StringEquals: { "aws:SourceAccount": this.account }, ...conditions },
     });
   }
 

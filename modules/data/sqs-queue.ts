@@ -3,8 +3,10 @@ import { Construct } from "constructs";
 import { SqsQueue as SqsQueueResource } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
+import { Grant, type IGrantable } from "../core/grant";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import { sid } from "../security/sid";
 
 export interface SqsQueueProps {
   /** Queue name, e.g. `naming.name("orders")`; the dead-letter queue is `<name>-dlq`. At most 76 characters. */
@@ -43,8 +45,9 @@ export interface SqsQueueProps {
 /**
  * An SQS queue with a dead-letter queue: both encrypted with a customer key, both refusing any
  * request not made over TLS, long polling on, and the dead-letter queue accepting redrives from
- * this queue only. Access is granted through {@link sendStatements} / {@link consumeStatements}
- * (for the producer's and consumer's IAM roles) or {@link addToPolicy}.
+ * this queue only. Access is granted by the queue: {@link grantSendMessages} /
+ * {@link grantConsumeMessages} (the producer's and consumer's roles), or {@link addToPolicy} (a
+ * service principal, in the queue's policy).
  */
 export class SqsQueue extends Construct {
   readonly queue: SqsQueueResource;
@@ -133,22 +136,32 @@ export class SqsQueue extends Construct {
     this.statements.push(statement);
   }
 
-  /** IAM statements for a role that sends to the queue (the web/api task role). */
-  sendStatements(): PolicyStatement[] {
-    return [
+  /** Lets `grantee` send to the queue (the web/api tasks): statements `<Queue>Send1`, `<Queue>Send2`. */
+  grantSendMessages(grantee: IGrantable): Grant {
+    return this.grant(grantee, "Send", [
       { actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], resources: [this.queue.arn] },
-      { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [this.kmsKey.arn] },
-    ];
+      this.kmsKey.usageStatement(["kms:GenerateDataKey", "kms:Decrypt"]),
+    ]);
   }
 
-  /** IAM statements for a role that consumes the queue (the worker task role). */
-  consumeStatements(): PolicyStatement[] {
-    return [
+  /** Lets `grantee` consume the queue (the workers): statements `<Queue>Consume1`, `<Queue>Consume2`. */
+  grantConsumeMessages(grantee: IGrantable): Grant {
+    return this.grant(grantee, "Consume", [
       {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
         resources: [this.queue.arn],
       },
-      { actions: ["kms:Decrypt"], resources: [this.kmsKey.arn] },
-    ];
+      this.kmsKey.usageStatement(["kms:Decrypt"]),
+    ]);
+  }
+
+  /** Statements named after the queue and the verb; a bare role gets policy `<queue id>-queue` on its side. */
+  private grant(grantee: IGrantable, verb: string, statements: readonly PolicyStatement[]): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: statements.map((s, i) => ({ ...s, sid: sid(this.node.id, verb, String(i + 1)) })),
+      policy: { id: `${this.node.id}-${verb.toLowerCase()}`, name: `${this.node.id}-queue` },
+    });
   }
 }

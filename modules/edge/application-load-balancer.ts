@@ -1,17 +1,16 @@
-import { Construct } from "constructs";
-import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/core/naming";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
 import { S3Bucket } from "../data/s3-bucket";
-import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import type { SubnetPlacement } from "../network/placement";
+import type { PolicyStatement } from "../security/policy-document";
 
 /**
  * Accounts Elastic Load Balancing writes access logs from, in the regions that existed before
@@ -65,14 +64,10 @@ export interface AlbTargetGroup {
 }
 
 export interface ApplicationLoadBalancerProps {
-  readonly naming: Naming;
   /** Component name: the load balancer is `{project}-{stack}-{name}`. @default "alb" */
   readonly name?: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly vpcId: string;
   /** Public subnets, one per AZ. */
-  readonly subnetIds: readonly string[];
+  readonly placement: SubnetPlacement;
   /**
    * The only source admitted: the id of the managed prefix list
    * `com.amazonaws.global.cloudfront.origin-facing` in this region (from config; ids differ by region).
@@ -84,13 +79,6 @@ export interface ApplicationLoadBalancerProps {
   readonly originVerifyHeader: { readonly name: string; readonly value: string };
   /** Services, in rule order: the first whose path matches wins. */
   readonly services: readonly AlbService[];
-  /**
-   * Security group of the targets (the EKS node group's); the load balancer may only send to it, on
-   * the services' ports.
-   * @default - no egress yet: add each target's group with {@link ApplicationLoadBalancer.allowTargets}
-   * (one per ECS service, which are created after the load balancer, since they need its target groups)
-   */
-  readonly targetSecurityGroupId?: string;
   /**
    * Bucket for access logs (SSE-S3: ELB log delivery cannot use a customer key): an
    * {@link S3Bucket} of this stack, whose policy is extended here, or a bucket of a permanent stack
@@ -122,7 +110,8 @@ export interface ApplicationLoadBalancerProps {
 /**
  * An internet-facing application load balancer that only CloudFront can use:
  * - ingress only from CloudFront's origin-facing managed prefix list, on 443 (and 80 for the
- *   redirect, in its own security group); egress only to the targets' security group on their ports;
+ *   redirect, in its own security group); egress only to the targets linked through
+ *   {@link connections} (`targets.connections.allowFrom(alb, port, ...)`), on their ports;
  * - HTTPS with a TLS 1.3 policy and a regional ACM certificate; HTTP redirects to HTTPS;
  * - every request must carry the secret origin header (one listener rule per service checks it
  *   together with the service's paths); the default action is a fixed 403;
@@ -131,10 +120,12 @@ export interface ApplicationLoadBalancerProps {
  *   (TargetGroupBinding); the controller's role is granted registration with
  *   {@link grantTargetRegistration}.
  */
-export class ApplicationLoadBalancer extends Construct {
+export class ApplicationLoadBalancer extends ModuleConstruct implements IConnectable {
   readonly loadBalancer: Lb;
   /** Security group admitting HTTPS from CloudFront; also the source the targets admit. */
   readonly securityGroup: SecurityGroup;
+  /** The load balancer's (HTTPS) security group, which targets admit. */
+  readonly connections: Connections;
   /** Security group admitting HTTP (redirect only) from CloudFront, when the redirect is on. */
   readonly redirectSecurityGroup?: SecurityGroup;
   readonly httpsListener: LbListener;
@@ -144,7 +135,7 @@ export class ApplicationLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
-    const { naming } = props;
+    const { naming } = this;
     const name = props.name ?? "alb";
     if (props.services.length === 0) throw new Error(`${this.node.path}: at least one service is needed`);
     for (const service of props.services) {
@@ -156,45 +147,25 @@ export class ApplicationLoadBalancer extends Construct {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: naming.name(name),
       description: "Load balancer: HTTPS from CloudFront origin-facing addresses only",
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: naming.name(name) },
     });
-    new VpcSecurityGroupIngressRule(this, "https-from-cloudfront", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS from CloudFront origin-facing servers",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      prefixListId: props.cloudFrontPrefixListId,
+    this.connections = new Connections({ securityGroup: this.securityGroup });
+    const cloudFront = Peer.prefixList(props.cloudFrontPrefixListId);
+    this.connections.allowFrom(cloudFront, Port.tcp(443), {
+      ingress: { id: "https-from-cloudfront", description: "HTTPS from CloudFront origin-facing servers" },
     });
-    if (props.targetSecurityGroupId !== undefined) {
-      for (const port of [...new Set(props.services.map((s) => s.port))]) {
-        new VpcSecurityGroupEgressRule(this, `to-targets-${port}`, {
-          securityGroupId: this.securityGroup.id,
-          description: `Requests and health checks to pods on ${port}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          referencedSecurityGroupId: props.targetSecurityGroupId,
-        });
-      }
-    }
     const securityGroups = [this.securityGroup.id];
     const httpRedirect = props.httpRedirect ?? true;
     if (httpRedirect) {
       this.redirectSecurityGroup = new SecurityGroup(this, "redirect-sg", {
         name: naming.name(`${name}-http`),
         description: "Load balancer: HTTP (redirected to HTTPS) from CloudFront origin-facing addresses only",
-        vpcId: props.vpcId,
+        vpcId: props.placement.vpcId,
         tags: { Name: naming.name(`${name}-http`) },
       });
-      new VpcSecurityGroupIngressRule(this, "http-from-cloudfront", {
-        securityGroupId: this.redirectSecurityGroup.id,
-        description: "HTTP from CloudFront origin-facing servers, answered with a redirect to HTTPS",
-        ipProtocol: "tcp",
-        fromPort: 80,
-        toPort: 80,
-        prefixListId: props.cloudFrontPrefixListId,
+      new Connections({ securityGroup: this.redirectSecurityGroup }).allowFrom(cloudFront, Port.tcp(80), {
+        ingress: { id: "http-from-cloudfront", description: "HTTP from CloudFront origin-facing servers, answered with a redirect to HTTPS" },
       });
       securityGroups.push(this.redirectSecurityGroup.id);
     }
@@ -202,14 +173,14 @@ export class ApplicationLoadBalancer extends Construct {
     const logsPrefix = props.accessLogsPrefix ?? `alb/${name}`;
     const bucket = props.accessLogsBucket;
     const ownBucket = bucket instanceof S3Bucket ? bucket : undefined;
-    ownBucket?.addToPolicy(elbLogDeliveryStatement({ sid: `ElbAccessLogs${pascal(name)}`, bucketArn: ownBucket.arn, prefix: logsPrefix, accountId: props.accountId, region: props.region }));
+    ownBucket?.addToPolicy(elbLogDeliveryStatement({ sid: `ElbAccessLogs${pascal(name)}`, bucketArn: ownBucket.arn, prefix: logsPrefix, accountId: this.account, region: this.region }));
 
     this.loadBalancer = new Lb(this, "lb", {
       name: naming.name(name, 32),
       loadBalancerType: "application",
       internal: false,
       ipAddressType: "ipv4",
-      subnets: [...props.subnetIds],
+      subnets: [...props.placement.subnetIds],
       securityGroups,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
@@ -228,7 +199,7 @@ export class ApplicationLoadBalancer extends Construct {
         targetType: "ip",
         protocol: "HTTP",
         port: service.port,
-        vpcId: props.vpcId,
+        vpcId: props.placement.vpcId,
         deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
         healthCheck: {
           enabled: true,
@@ -296,33 +267,22 @@ export class ApplicationLoadBalancer extends Construct {
   }
 
   /**
-   * Lets the load balancer send requests and health checks to `securityGroupId` on `port` (a
-   * target whose group did not exist when the load balancer was created, e.g. an ECS service's).
+   * Lets `grantee` (the AWS Load Balancer Controller) register and deregister pods in these target
+   * groups only. A bare role gets a policy of this load balancer, `target-registration-<n>`.
    */
-  allowTargets(id: string, securityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
-    return new VpcSecurityGroupEgressRule(this, `to-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: securityGroupId,
-    });
-  }
-
-  /** Lets `role` (the AWS Load Balancer Controller's) register and deregister pods in these target groups only. */
-  grantTargetRegistration(role: IamRole): void {
+  grantTargetRegistration(grantee: IGrantable): Grant {
     this.grants += 1;
-    new IamRolePolicy(this, `target-registration-${this.grants}`, {
-      role: role.id,
-      name: `register-targets-${this.node.id}`,
-      policy: policyDocument([
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
         {
           sid: "RegisterPodsInOwnTargetGroups",
           actions: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
           resources: this.targetGroupArns,
         },
-      ]),
+      ],
+      policy: { scope: this, id: `target-registration-${this.grants}`, name: `register-targets-${this.node.id}` },
     });
   }
 }

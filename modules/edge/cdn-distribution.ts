@@ -1,11 +1,11 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import {
   CloudfrontDistribution,
   type CloudfrontDistributionDefaultCacheBehavior,
   type CloudfrontDistributionOrigin,
 } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import type { S3Bucket } from "../data/s3-bucket";
 import type { KmsKey } from "../security/kms-key";
 import type { PolicyStatement } from "../security/policy-document";
@@ -94,7 +94,6 @@ export interface CdnErrorResponse {
 }
 
 export interface CdnDistributionProps {
-  readonly naming: Naming;
   /** Component name: the origin access control is `{project}-{stack}-{name}`. @default "cdn" */
   readonly name?: string;
   /** Names served (each must be on the certificate). */
@@ -133,12 +132,12 @@ export interface CdnDistributionProps {
  * only (https-only). Each S3 origin's bucket policy (and KMS key policy) is extended to let
  * CloudFront read for this distribution alone.
  */
-export class CdnDistribution extends Construct {
+export class CdnDistribution extends ModuleConstruct {
   readonly distribution: CloudfrontDistribution;
 
   constructor(scope: Construct, id: string, props: CdnDistributionProps) {
     super(scope, id);
-    const { naming } = props;
+    const { naming } = this;
     const name = props.name ?? "cdn";
     const originsById = new Map(props.origins.map((o) => [o.id, o]));
     const groupIds = new Set((props.originGroups ?? []).map((g) => g.id));

@@ -1,9 +1,9 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { KmsKey } from "../security/kms-key";
 
 /** AWS managed rule groups every CloudFront web ACL runs, in evaluation order after the IP reputation list. */
@@ -15,10 +15,8 @@ export const MANAGED_RULE_GROUPS = [
 ] as const;
 
 export interface CloudFrontWebAclProps {
-  readonly naming: Naming;
   /** Component name: `{project}-{stack}-{name}`; the log group is `aws-waf-logs-{project}-{stack}-{name}`. @default "cloudfront" */
   readonly name?: string;
-  readonly accountId: string;
   /** Provider in us-east-1, where CloudFront web ACLs (scope CLOUDFRONT) and their log groups live. */
   readonly usEast1Provider: AwsProvider;
   /** Requests per client IP in any 5-minute window before the rate rule blocks that IP. */
@@ -40,13 +38,15 @@ export interface CloudFrontWebAclProps {
  * requests; full logs go to a KMS-encrypted, retained `aws-waf-logs-` log group, with the
  * Authorization and Cookie headers redacted.
  */
-export class CloudFrontWebAcl extends Construct {
+export class CloudFrontWebAcl extends ModuleConstruct {
   readonly webAcl: Wafv2WebAcl;
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: CloudFrontWebAclProps) {
-    super(scope, id);
-    const { naming, usEast1Provider: provider } = props;
+    // CloudFront web ACLs (scope CLOUDFRONT) and their log groups live in us-east-1.
+    super(scope, id, { region: "us-east-1" });
+    const { naming } = this;
+    const { usEast1Provider: provider } = props;
     const name = props.name ?? "cloudfront";
     const aclName = naming.name(name, 128);
     const metric = (rule: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${aclName}-${rule}` });
@@ -95,10 +95,9 @@ export class CloudFrontWebAcl extends Construct {
       provider,
       alias: naming.name(`${name}-waf-logs`),
       description: `Encrypts the WAF logs of ${naming.workspace}`,
-      accountId: props.accountId,
     });
-    key.allowService("CloudWatchLogsWaf", "logs.us-east-1.amazonaws.com", {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${props.accountId}:log-group:${logGroupName}` },
+    key.allowService("CloudWatchLogsWaf", `logs.${this.region}.amazonaws.com`, {
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${this.region}:${this.account}:log-group:${logGroupName}` },
     });
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       provider,

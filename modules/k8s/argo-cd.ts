@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import type { ArgoCdConfig } from "../../src/config/addons-schema";
 import { ChartRelease, type ChartSource } from "./chart-release";
 import { ManifestsRelease, type KubernetesObject } from "./manifests-release";
+import type { ArgoCdSettings } from "./types";
 
 export const ARGO_CD_CHART: ChartSource = { repository: "https://argoproj.github.io/argo-helm", chart: "argo-cd" };
 
@@ -33,7 +33,7 @@ export interface ArgoCdProps {
   readonly version: string;
   readonly namespace: string;
   /** High availability (redis-ha) and replicas. */
-  readonly settings: ArgoCdConfig;
+  readonly settings: ArgoCdSettings;
   /** @default none: Argo CD is installed without Applications */
   readonly workloads?: readonly ArgoCdWorkload[];
   /** Releases to install first (capacity for the pods). @default none */

@@ -1,7 +1,8 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
+import { ModuleConstruct } from "../core/environment";
 import { ChartRelease, type ChartSource } from "./chart-release";
+import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "./contract";
 import { ManifestsRelease } from "./manifests-release";
 
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART: ChartSource = {
@@ -24,7 +25,6 @@ export interface AwsLoadBalancerControllerProps {
   /** Exact chart version. */
   readonly version: string;
   readonly clusterName: string;
-  readonly region: string;
   /** Given explicitly so the controller never asks instance metadata (pods cannot reach it). */
   readonly vpcId: string;
   /** The platform's Pod Identity role for the controller's service account (shown on the service account). */
@@ -44,7 +44,7 @@ export interface AwsLoadBalancerControllerProps {
  * registers a Service's pod IPs in a platform target group; bindings carry no `networking`, so the
  * controller never edits security groups (the platform grants the ALB access to the pods).
  */
-export class AwsLoadBalancerController extends Construct {
+export class AwsLoadBalancerController extends ModuleConstruct {
   readonly chart: ChartRelease;
   /** TargetGroupBindings, when any are given. */
   readonly bindings?: ManifestsRelease;
@@ -60,7 +60,7 @@ export class AwsLoadBalancerController extends Construct {
       provider: props.provider,
       values: {
         clusterName: props.clusterName,
-        region: props.region,
+        region: this.region,
         vpcId: props.vpcId,
         replicaCount: props.replicas,
         ...(props.replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),

@@ -1,9 +1,9 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
 import { PodIdentityRole } from "../compute/pod-identity-role";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { ChartRelease, type ChartSource } from "./chart-release";
+import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "./contract";
 
 export const EBS_CSI_DRIVER_CHART: ChartSource = {
   repository: "https://kubernetes-sigs.github.io/aws-ebs-csi-driver",
@@ -16,10 +16,6 @@ export const EBS_CSI_DRIVER_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/A
 export interface EbsCsiDriverProps {
   /** Exact chart version. */
   readonly version: string;
-  /** Names the driver's IAM role `{project}-{stack}-ebs-csi-driver`. */
-  readonly naming: Naming;
-  readonly accountId: string;
-  readonly region: string;
   readonly clusterName: string;
   readonly clusterArn: string;
   /** Controller replicas; from 2 the chart's PodDisruptionBudget keeps one up during drains. */
@@ -47,11 +43,12 @@ export interface EbsCsiDriverProps {
 }
 
 /**
- * The EBS CSI driver (persistent volumes on EKS) with its Pod Identity role, and an encrypted,
+ * The EBS CSI driver (persistent volumes on EKS) with its Pod Identity role
+ * (`{project}-{stack}-ebs-csi-driver`), and an encrypted,
  * expandable gp3 storage class that binds volumes in the zone of the pod that uses them. It is the
  * cluster's default storage class.
  */
-export class EbsCsiDriver extends Construct {
+export class EbsCsiDriver extends ModuleConstruct {
   readonly identity: PodIdentityRole;
   readonly chart: ChartRelease;
   /** The gp3 storage class's name. */
@@ -62,10 +59,8 @@ export class EbsCsiDriver extends Construct {
     const sa = ADDON_SERVICE_ACCOUNTS.ebsCsiController;
     this.storageClassName = props.storageClassName ?? "gp3";
     this.identity = new PodIdentityRole(this, "identity", {
-      naming: props.naming,
       name: "ebs-csi-driver",
       description: `EBS CSI driver of ${props.clusterName}: volumes and snapshots`,
-      accountId: props.accountId,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
       namespace: sa.namespace,
@@ -81,7 +76,7 @@ export class EbsCsiDriver extends Construct {
       dependsOn: [this.identity.association],
       values: {
         controller: {
-          region: props.region,
+          region: this.region,
           replicaCount: props.replicas,
           podDisruptionBudget: { enabled: props.replicas > 1 },
           k8sTagClusterId: props.clusterName,

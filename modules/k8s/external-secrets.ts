@@ -1,9 +1,9 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "../../src/config/addons-contract";
 import { PodIdentityRole } from "../compute/pod-identity-role";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { ChartRelease, type ChartSource } from "./chart-release";
+import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION } from "./contract";
 import { ManifestsRelease } from "./manifests-release";
 
 export const EXTERNAL_SECRETS_CHART: ChartSource = { repository: "https://charts.external-secrets.io", chart: "external-secrets" };
@@ -31,10 +31,6 @@ export interface ExternalSecretsProps {
   readonly version: string;
   /** Namespace of the operator (its service account is {@link ADDON_SERVICE_ACCOUNTS}.externalSecrets). */
   readonly namespace: string;
-  /** Names the operator's IAM role `{project}-{stack}-external-secrets`. */
-  readonly naming: Naming;
-  readonly accountId: string;
-  readonly region: string;
   readonly clusterName: string;
   readonly clusterArn: string;
   /** KMS key the secrets are encrypted with; decryption is allowed through Secrets Manager only. */
@@ -60,7 +56,7 @@ export interface ExternalSecretsProps {
  * credentials would act with the operator's role), and namespace editors get no rights on the
  * operator's resources.
  */
-export class ExternalSecrets extends Construct {
+export class ExternalSecrets extends ModuleConstruct {
   readonly identity: PodIdentityRole;
   readonly chart: ChartRelease;
   readonly store: ManifestsRelease;
@@ -74,10 +70,8 @@ export class ExternalSecrets extends Construct {
     const sa = ADDON_SERVICE_ACCOUNTS.externalSecrets;
 
     this.identity = new PodIdentityRole(this, "identity", {
-      naming: props.naming,
       name: "external-secrets",
       description: `External Secrets of ${props.clusterName}: reads the add-ons' secrets`,
-      accountId: props.accountId,
       clusterName: props.clusterName,
       clusterArn: props.clusterArn,
       namespace: sa.namespace,
@@ -92,7 +86,7 @@ export class ExternalSecrets extends Construct {
           sid: "DecryptThroughSecretsManager",
           actions: ["kms:Decrypt"],
           resources: [props.secretsKmsKeyArn],
-          conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
+          conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${this.region}.amazonaws.com` } },
         },
       ],
     });
@@ -133,7 +127,7 @@ export class ExternalSecrets extends Construct {
           metadata: { name: SECRET_STORE_NAME },
           spec: {
             // No auth section: the operator's own Pod Identity credentials.
-            provider: { aws: { service: "SecretsManager", region: props.region } },
+            provider: { aws: { service: "SecretsManager", region: this.region } },
             conditions: [{ namespaces: [...new Set(props.secrets.map((s) => s.namespace))] }],
           },
         },

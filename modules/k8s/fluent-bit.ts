@@ -1,7 +1,8 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION, type ContainerLogDestinations } from "../../src/config/addons-contract";
+import { ModuleConstruct } from "../core/environment";
 import { ChartRelease, type ChartSource } from "./chart-release";
+import { ADDON_SERVICE_ACCOUNTS, POD_IDENTITY_ROLE_ANNOTATION, type ContainerLogDestinations } from "./contract";
 
 export const AWS_FOR_FLUENT_BIT_CHART: ChartSource = { repository: "https://aws.github.io/eks-charts", chart: "aws-for-fluent-bit" };
 
@@ -10,7 +11,6 @@ export interface FluentBitProps {
   readonly version: string;
   /** Namespace; its service account is {@link ADDON_SERVICE_ACCOUNTS}.fluentBit. */
   readonly namespace: string;
-  readonly region: string;
   /** The platform's Pod Identity role for Fluent Bit (shown on its service account). */
   readonly roleArn: string;
   readonly destinations: ContainerLogDestinations;
@@ -21,9 +21,10 @@ export interface FluentBitProps {
 /**
  * Fluent Bit (aws-for-fluent-bit) on every node, shipping container logs with Kubernetes metadata
  * to the platform's CloudWatch Logs group (never creating groups: retention and encryption are the
- * platform's) and an archive copy to S3 under the prefix the platform's role allows.
+ * platform's) and an archive copy to S3 under the prefix the platform's role allows, both in the
+ * stack's region.
  */
-export class FluentBit extends Construct {
+export class FluentBit extends ModuleConstruct {
   readonly chart: ChartRelease;
 
   constructor(scope: Construct, id: string, props: FluentBitProps) {
@@ -40,14 +41,14 @@ export class FluentBit extends Construct {
         serviceAccount: { create: true, name: sa.name, annotations: { [POD_IDENTITY_ROLE_ANNOTATION]: props.roleArn } },
         cloudWatchLogs: {
           enabled: true,
-          region: props.region,
+          region: this.region,
           logGroupName: d.logGroupName,
           logStreamPrefix: "container-",
           autoCreateGroup: false,
         },
         s3: {
           enabled: true,
-          region: props.region,
+          region: this.region,
           bucket: d.archiveBucketName,
           // $TAG and the strftime fields are Fluent Bit's; the prefix is the one the role may write under.
           s3KeyFormat: `/${d.archivePrefix}$TAG/%Y/%m/%d/%H-%M-%S`,

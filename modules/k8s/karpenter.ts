@@ -1,14 +1,9 @@
 import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import {
-  ADDON_SERVICE_ACCOUNTS,
-  KARPENTER_DISCOVERY_TAG_KEY,
-  POD_IDENTITY_ROLE_ANNOTATION,
-  type KarpenterNodeIdentity,
-} from "../../src/config/addons-contract";
-import type { KarpenterConfig } from "../../src/config/addons-schema";
 import { ChartRelease, type ChartSource } from "./chart-release";
+import { ADDON_SERVICE_ACCOUNTS, KARPENTER_DISCOVERY_TAG_KEY, POD_IDENTITY_ROLE_ANNOTATION, type KarpenterNodeIdentity } from "./contract";
 import { ManifestsRelease } from "./manifests-release";
+import type { KarpenterSettings } from "./types";
 
 export const KARPENTER_CHART: ChartSource = { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter" };
 export const KARPENTER_CRD_CHART: ChartSource = { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd" };
@@ -26,7 +21,7 @@ export interface KarpenterProps {
   /** Controller replicas; spread one per node, so at most the number of system nodes. */
   readonly replicas: number;
   /** AMI, root volume and the default NodePool's settings. */
-  readonly settings: KarpenterConfig;
+  readonly settings: KarpenterSettings;
   /** Tags on every instance, volume and network interface Karpenter launches. */
   readonly nodeTags: Readonly<Record<string, string>>;
   /**

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { GRAFANA_ADMIN_SECRET_KEYS } from "../../src/config/addons-contract";
-import type { AddonsMonitoringConfig } from "../../src/config/addons-schema";
 import { ChartRelease, type ChartSource } from "./chart-release";
+import { GRAFANA_ADMIN_SECRET_KEYS } from "./contract";
 import type { ManifestsRelease } from "./manifests-release";
+import type { MonitoringSettings } from "./types";
 
 export const KUBE_PROMETHEUS_STACK_CHART: ChartSource = {
   repository: "https://prometheus-community.github.io/helm-charts",
@@ -30,7 +30,7 @@ export interface KubePrometheusStackProps {
   readonly crdsVersion: string;
   readonly namespace: string;
   /** Retention, storage, replicas and Slack channels. */
-  readonly settings: AddonsMonitoringConfig;
+  readonly settings: MonitoringSettings;
   /** Storage class of the Prometheus and Alertmanager volumes (gp3). */
   readonly storageClassName: string;
   /** Kubernetes secret with Grafana's admin user and password (keys of GRAFANA_ADMIN_SECRET_KEYS). */

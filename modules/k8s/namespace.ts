@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import type { PodSecurityLevel } from "../../src/config/addons-schema";
+import type { PodSecurityLevel } from "./types";
 
 export interface NamespaceProps {
   /** Namespace name (a DNS label). */

@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { Grant, type IGrantable } from "../core/grant";
 import type { KmsKey } from "../security/kms-key";
-import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import { policyDocument } from "../security/policy-document";
 
 export interface DeadLetterQueueProps {
   /** Queue name, usually from the naming helper. */
@@ -54,17 +55,17 @@ export class DeadLetterQueue extends Construct {
     return this.queue.arn;
   }
 
-  /** What a role needs to put messages here: sqs:SendMessage and use of the queue's key through SQS. */
-  sendStatements(region: string): PolicyStatement[] {
-    return [
-      { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
-      {
-        sid: "DeadLetterQueueKey",
-        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        resources: [this.key.arn],
-        conditions: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
-      },
-    ];
+  /** Lets `grantee` put messages here: sqs:SendMessage and use of the queue's key through SQS. */
+  grantSend(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
+        { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
+        this.key.usageStatement(["kms:GenerateDataKey*", "kms:Decrypt"], { sid: "DeadLetterQueueKey", viaService: "sqs" }),
+      ],
+      policy: { id: `${this.node.id}-send`, name: `send-${this.node.id}` },
+    });
   }
 
   /** Alarms to `topicArn` as soon as one message is waiting. */

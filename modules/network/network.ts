@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -14,21 +14,15 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Naming } from "../../src/core/naming";
-import type { InterfaceEndpointService, SubnetPrefixLength } from "../../src/config/schema";
-import { SUBNET_TIERS, planSubnets, type SubnetTier } from "../../src/config/subnet-plan";
+import { Connections, Peer, Port } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
+import type { InterfaceEndpointService } from "./interface-endpoints";
+import type { SubnetPlacement } from "./placement";
+import { SUBNET_TIERS, planSubnets, type SubnetPrefixLength, type SubnetTier } from "./subnet-plan";
 
 export interface NetworkProps {
-  /** Names resources `{project}-{stack}-...`. */
-  readonly naming: Naming;
-  /** Account of the stack, for the flow-log key policy and role trust. */
-  readonly accountId: string;
-  /** Region of the stack, for endpoint service names and the logs service principal. */
-  readonly region: string;
   /** The VPC's IPv4 block. */
   readonly cidr: string;
   /** AZs to put one subnet of each tier in, at least two. */
@@ -88,9 +82,10 @@ export interface NetworkSubnet {
  *
  * Secure by default: the default security group is taken over with no rules, no subnet assigns
  * public IPs on launch (load balancers and NAT gateways get their own addresses), flow logs are on,
- * and S3 is reached through a gateway endpoint.
+ * and S3 is reached through a gateway endpoint. Resources are named `{project}-{stack}-...`, in the
+ * stack's account and region.
  */
-export class Network extends Construct {
+export class Network extends ModuleConstruct {
   readonly vpc: Vpc;
   readonly cidr: string;
   readonly availabilityZones: readonly string[];
@@ -108,7 +103,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { naming } = props;
+    const { naming, region } = this;
     const natMode = props.natGateways ?? "per-az";
     const plan = planSubnets({
       cidr: props.cidr,
@@ -213,7 +208,7 @@ export class Network extends Construct {
 
     new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpc.id,
-      serviceName: `com.amazonaws.${props.region}.s3`,
+      serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: [...this.privateRouteTables.map((rt) => rt.id), this.dataRouteTable.id],
       tags: { Name: naming.name("s3") },
@@ -227,26 +222,14 @@ export class Network extends Construct {
         vpcId: this.vpc.id,
         tags: { Name: naming.name("vpc-endpoints") },
       });
-      new VpcSecurityGroupIngressRule(this, "endpoints-https-in", {
-        securityGroupId: this.endpointSecurityGroup.id,
-        description: "HTTPS from the VPC",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: props.cidr,
-      });
-      new VpcSecurityGroupEgressRule(this, "endpoints-https-out", {
-        securityGroupId: this.endpointSecurityGroup.id,
-        description: "Endpoint responses within the VPC",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: props.cidr,
-      });
+      const endpointConnections = new Connections({ securityGroup: this.endpointSecurityGroup, defaultPort: Port.tcp(443) });
+      const inVpc = Peer.ipv4(props.cidr);
+      endpointConnections.allowDefaultPortFrom(inVpc, { ingress: { id: "endpoints-https-in", description: "HTTPS from the VPC" } });
+      endpointConnections.allowDefaultPortTo(inVpc, { egress: { id: "endpoints-https-out", description: "Endpoint responses within the VPC" } });
       for (const service of endpoints) {
         new VpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
           vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${props.region}.${service}`,
+          serviceName: `com.amazonaws.${region}.${service}`,
           vpcEndpointType: "Interface",
           privateDnsEnabled: true,
           subnetIds: subnets.private.map((s) => s.id),
@@ -266,12 +249,17 @@ export class Network extends Construct {
     return this.subnets[tier].map((s) => s.id);
   }
 
+  /** The VPC and the subnets of a tier, for a module placed there. */
+  placement(tier: SubnetTier): SubnetPlacement {
+    return { vpcId: this.vpc.id, subnetIds: this.subnetIds(tier) };
+  }
+
   private associate(id: string, subnetId: string, routeTableId: string): void {
     new RouteTableAssociation(this, `${id}-assoc`, { subnetId, routeTableId });
   }
 
   private flowLogs(props: NetworkProps): CloudwatchLogGroup {
-    const { naming, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
     const groupName = `/${naming.project}/${naming.stack}/vpc-flow-logs`;
     const groupArn = `arn:aws:logs:${region}:${accountId}:log-group:${groupName}`;
     const key =
@@ -279,7 +267,6 @@ export class Network extends Construct {
       new KmsKey(this, "flow-log-key", {
         alias: naming.name("vpc-flow-logs"),
         description: `Encrypts the VPC flow logs of ${naming.workspace}`,
-        accountId,
       });
     key.allowService("CloudWatchLogsFlowLogs", `logs.${region}.amazonaws.com`, {
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn },

@@ -1,17 +1,15 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { VpcPeeringConnection } from "@cdktf/provider-aws/lib/vpc-peering-connection";
 import { VpcPeeringConnectionAccepterA } from "@cdktf/provider-aws/lib/vpc-peering-connection-accepter";
 import { VpcPeeringConnectionOptions } from "@cdktf/provider-aws/lib/vpc-peering-connection-options";
-import type { Naming } from "../../src/core/naming";
 import { cidrProblem } from "../../src/core/cidr";
+import { ModuleConstruct } from "../core/environment";
 
 /** One side of the peering: its VPC, and the route tables and blocks that may talk to the other side. */
 export interface VpcPeeringSide {
   readonly vpcId: string;
-  readonly accountId: string;
-  readonly region: string;
   /** Route tables of this side that get routes to the other side's `cidrs` (the data tier's). */
   readonly routeTableIds: readonly string[];
   /**
@@ -22,12 +20,14 @@ export interface VpcPeeringSide {
 }
 
 export interface VpcPeeringProps {
-  readonly naming: Naming;
-  /** Component of the connection's Name tag. */
+  /** Component of the connection's Name tag (`{project}-{stack}-<component>`). */
   readonly component: string;
-  /** This stack's VPC, which requests the peering (resources on the stack's default provider). */
+  /** This stack's VPC, which requests the peering (in the stack's account and region, on its default provider). */
   readonly requester: VpcPeeringSide;
+  /** The other VPC, in its own account and region (the stack's, or another environment's). */
   readonly accepter: VpcPeeringSide & {
+    readonly accountId: string;
+    readonly region: string;
     /**
      * Provider acting in the accepter's account and region: accepts the peering, sets its options
      * and adds its routes.
@@ -50,7 +50,7 @@ export interface VpcPeeringProps {
  * provider. Routes are added only between the given route tables and blocks (event data subnets
  * to prod data subnets), in both directions.
  */
-export class VpcPeering extends Construct {
+export class VpcPeering extends ModuleConstruct {
   readonly connection: VpcPeeringConnection;
   readonly accepterConnection?: VpcPeeringConnectionAccepterA;
   /** Peering connection id, available once the peering is active. */
@@ -60,7 +60,8 @@ export class VpcPeering extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcPeeringProps) {
     super(scope, id);
-    const { requester, accepter, naming } = props;
+    const { requester, accepter } = props;
+    const { naming, account, region } = this;
     for (const [side, s] of [
       ["requester", requester],
       ["accepter", accepter],
@@ -72,12 +73,12 @@ export class VpcPeering extends Construct {
         if (problem) throw new Error(`${this.node.path}: ${side}.cidrs: ${problem}`);
       }
     }
-    this.crossAccount = accepter.accountId !== requester.accountId;
-    this.crossRegion = accepter.region !== requester.region;
+    this.crossAccount = accepter.accountId !== account;
+    this.crossRegion = accepter.region !== region;
     const autoAccept = !this.crossAccount && !this.crossRegion;
     if (!autoAccept && !accepter.provider) {
       throw new Error(
-        `${this.node.path}: the accepter is in ${accepter.accountId}/${accepter.region}, not ${requester.accountId}/${requester.region}; pass accepter.provider acting there`,
+        `${this.node.path}: the accepter is in ${accepter.accountId}/${accepter.region}, not ${account}/${region}; pass accepter.provider acting there`,
       );
     }
     const name = naming.name(props.component);

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -6,9 +6,10 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
+import { Grant, type IGrantable } from "../core/grant";
 import type { KmsKey } from "../security/kms-key";
-import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import { policyDocument } from "../security/policy-document";
 import { sid } from "../security/sid";
 
 /** A Slack channel that receives the topic through AWS Chatbot. */
@@ -24,12 +25,9 @@ export interface SlackChannel {
 }
 
 export interface AlertTopicProps {
-  /** Names the topic (`{project}-{stack}-<name>`), the Chatbot configuration and its role. */
-  readonly naming: Naming;
-  readonly accountId: string;
   /** Encrypts messages at rest; CloudWatch alarms are granted its use to publish. */
   readonly kmsKey: KmsKey;
-  /** Component name of the topic. @default "alerts" */
+  /** Component name of the topic (`{project}-{stack}-<name>`; the Chatbot configuration and its role too). @default "alerts" */
   readonly name?: string;
   /** E-mail addresses subscribed to the topic (each confirms once). @default - none */
   readonly emails?: readonly string[];
@@ -49,14 +47,15 @@ export interface AlertTopicProps {
  * Chatbot channel can read CloudWatch (to render alarm graphs) and nothing else: its guardrail is
  * CloudWatch read-only, and channel members need their own IAM role to run commands.
  */
-export class AlertTopic extends Construct {
+export class AlertTopic extends ModuleConstruct {
   readonly topic: SnsTopic;
   readonly slackChannel?: ChatbotSlackChannelConfiguration;
   private readonly kmsKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
-    const { naming, accountId, kmsKey } = props;
+    const { naming, account: accountId } = this;
+    const { kmsKey } = props;
     this.kmsKey = kmsKey;
     const component = props.name ?? "alerts";
     const topicName = naming.name(component, 256);
@@ -157,16 +156,16 @@ export class AlertTopic extends Construct {
     return this.topic.arn;
   }
 
-  /** What a role needs to publish here: sns:Publish on this topic and use of its key through SNS. */
-  publishStatements(region: string): PolicyStatement[] {
-    return [
-      { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [this.topic.arn] },
-      {
-        sid: "AlertTopicKey",
-        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        resources: [this.kmsKey.arn],
-        conditions: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
-      },
-    ];
+  /** Lets `grantee` publish here: sns:Publish on this topic and use of its key through SNS. */
+  grantPublish(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      resource: this,
+      statements: [
+        { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [this.topic.arn] },
+        this.kmsKey.usageStatement(["kms:GenerateDataKey*", "kms:Decrypt"], { sid: "AlertTopicKey", viaService: "sns" }),
+      ],
+      policy: { id: `${this.node.id}-publish`, name: `publish-${this.node.id}` },
+    });
   }
 }

@@ -1,6 +1,6 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { metricAlarm } from "./metric-alarm";
 
 export interface AuroraAlarmThresholds {
@@ -15,8 +15,6 @@ export interface AuroraAlarmThresholds {
 }
 
 export interface AuroraAlarmsProps {
-  /** Names the alarms `{project}-{stack}-aurora-<metric>`. */
-  readonly naming: Naming;
   /** The cluster's identifier (the `DBClusterIdentifier` dimension). */
   readonly clusterIdentifier: string;
   /** Reader count: the replica-lag alarm exists only with readers. */
@@ -26,13 +24,14 @@ export interface AuroraAlarmsProps {
   readonly topicArns: readonly string[];
 }
 
-/** CPU, connection, replica-lag and freeable-memory alarms of an Aurora cluster. */
-export class AuroraAlarms extends Construct {
+/** CPU, connection, replica-lag and freeable-memory alarms of an Aurora cluster, named `{project}-{stack}-aurora-<metric>`. */
+export class AuroraAlarms extends ModuleConstruct {
   readonly alarms: readonly CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: AuroraAlarmsProps) {
     super(scope, id);
-    const { naming, clusterIdentifier, thresholds: t, topicArns } = props;
+    const { naming } = this;
+    const { clusterIdentifier, thresholds: t, topicArns } = props;
     const base = { namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: clusterIdentifier } };
     const alarms = [
       metricAlarm(this, {

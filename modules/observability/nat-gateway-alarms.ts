@@ -1,6 +1,6 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { metricAlarm } from "./metric-alarm";
 
 /** A NAT gateway to watch. */
@@ -12,8 +12,6 @@ export interface WatchedNatGateway {
 }
 
 export interface NatGatewayAlarmsProps {
-  /** Names the alarms `{project}-{stack}-nat-<metric>-<name>`. */
-  readonly naming: Naming;
   readonly natGateways: readonly WatchedNatGateway[];
   /** PacketsDropCount summed over 5 minutes; more than this alarms. */
   readonly packetsDroppedThreshold: number;
@@ -23,14 +21,16 @@ export interface NatGatewayAlarmsProps {
 
 /**
  * Per NAT gateway: any ErrorPortAllocation (the gateway ran out of source ports to one
- * destination, so new connections fail) and PacketsDropCount above a threshold.
+ * destination, so new connections fail) and PacketsDropCount above a threshold. Alarms are named
+ * `{project}-{stack}-nat-<metric>-<name>`.
  */
-export class NatGatewayAlarms extends Construct {
+export class NatGatewayAlarms extends ModuleConstruct {
   readonly alarms: readonly CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: NatGatewayAlarmsProps) {
     super(scope, id);
-    const { naming, topicArns } = props;
+    const { naming } = this;
+    const { topicArns } = props;
     this.alarms = props.natGateways.flatMap((nat) => {
       const base = { namespace: "AWS/NATGateway", dimensions: { NatGatewayId: nat.id }, statistic: "Sum" as const };
       return [

@@ -1,6 +1,7 @@
 import { Lazy } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { ModuleConstruct } from "../core/environment";
 import { layoutRows, metricWidget, renderDashboard, type MetricSpec, type UnplacedWidget } from "./dashboard-widgets";
 
 /** The themed rows of the dashboard, top to bottom. */
@@ -31,8 +32,6 @@ export interface DashboardLoadBalancer {
 export interface PlatformDashboardProps {
   /** Dashboard name, e.g. `{project}-{stack}`. */
   readonly dashboardName: string;
-  /** Region of the metrics. */
-  readonly region: string;
   /** @default - no database widgets */
   readonly aurora?: DashboardAurora;
   /** @default - no cache widgets */
@@ -45,17 +44,16 @@ export interface PlatformDashboardProps {
 
 /**
  * One CloudWatch dashboard per environment with rows for CPU, memory, network, requests, errors,
- * the database and the cache, filled from the parts of the platform it is given. Other modules add
+ * the database and the cache, filled from the parts of the platform it is given (metrics of the
+ * stack's region). Other modules add
  * widgets to a row with {@link addWidgets}; the body is rendered at synth.
  */
-export class PlatformDashboard extends Construct {
+export class PlatformDashboard extends ModuleConstruct {
   readonly dashboard: CloudwatchDashboard;
-  private readonly region: string;
   private readonly rows = new Map<PlatformDashboardRow, UnplacedWidget[]>(DASHBOARD_ROWS.map((r) => [r, []]));
 
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
-    this.region = props.region;
     if (props.aurora) this.addAurora(props.aurora);
     if (props.redis) this.addRedis(props.redis);
     if (props.natGateways && props.natGateways.length > 0) this.addNatGateways(props.natGateways);

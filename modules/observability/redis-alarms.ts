@@ -1,6 +1,6 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { metricAlarm } from "./metric-alarm";
 
 export interface RedisAlarmThresholds {
@@ -13,8 +13,6 @@ export interface RedisAlarmThresholds {
 }
 
 export interface RedisAlarmsProps {
-  /** Names the alarms `{project}-{stack}-redis-<metric>-<node>`. */
-  readonly naming: Naming;
   /** Member cluster ids of the replication group (the `CacheClusterId` dimension), one per node. */
   readonly memberClusterIds: readonly string[];
   readonly thresholds: RedisAlarmThresholds;
@@ -22,13 +20,14 @@ export interface RedisAlarmsProps {
   readonly topicArns: readonly string[];
 }
 
-/** Engine CPU, memory and eviction alarms for every node of a Redis replication group. */
-export class RedisAlarms extends Construct {
+/** Engine CPU, memory and eviction alarms for every node of a Redis replication group, named `{project}-{stack}-redis-<metric>-<node>`. */
+export class RedisAlarms extends ModuleConstruct {
   readonly alarms: readonly CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: RedisAlarmsProps) {
     super(scope, id);
-    const { naming, thresholds: t, topicArns } = props;
+    const { naming } = this;
+    const { thresholds: t, topicArns } = props;
     this.alarms = props.memberClusterIds.flatMap((node) => {
       const suffix = node.slice(-3);
       const base = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: node } };

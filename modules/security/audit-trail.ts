@@ -1,19 +1,14 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { Naming } from "../../src/core/naming";
+import { ModuleConstruct } from "../core/environment";
 import { S3Bucket } from "../data/s3-bucket";
 import { KmsKey } from "./kms-key";
 import { policyDocument } from "./policy-document";
 
 export interface AuditTrailProps {
-  /** Names the trail, its bucket (`{project}-{stack}-audit-{account}`), log group and role. */
-  readonly naming: Naming;
-  readonly accountId: string;
-  /** Home region of the trail; its log group lives here. */
-  readonly region: string;
   /** Receives the trail bucket's server access logs (must allow delivery). */
   readonly accessLogsBucket: S3Bucket;
   /**
@@ -44,9 +39,11 @@ export interface AuditTrailProps {
  * The account's audit record: a CloudTrail trail of management events in every region, with log
  * file validation (tampering is detectable), encrypted with a KMS key, delivered to its own S3
  * bucket (versioned, TLS-only, access-logged, Glacier then expiry) and to an encrypted CloudWatch
- * log group for searching and metric filters.
+ * log group for searching and metric filters. The trail's home region and log group are the
+ * stack's; the trail, log group and role are named `{project}-{stack}-audit...`, the bucket
+ * `{project}-{stack}-audit-{account}`.
  */
-export class AuditTrail extends Construct {
+export class AuditTrail extends ModuleConstruct {
   readonly trail: Cloudtrail;
   readonly bucket: S3Bucket;
   readonly logGroup: CloudwatchLogGroup;
@@ -55,7 +52,7 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    const { naming, accountId, region } = props;
+    const { naming, account: accountId, region } = this;
     const trailName = naming.name("audit", 128);
     // Known before apply, so the bucket and key policies can name the trail without a cycle.
     this.trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${trailName}`;
@@ -65,7 +62,6 @@ export class AuditTrail extends Construct {
       new KmsKey(this, "key", {
         alias: naming.name("audit"),
         description: `Encrypts the audit trail of ${naming.workspace}`,
-        accountId,
       });
     const cloudtrail = { type: "Service" as const, identifiers: ["cloudtrail.amazonaws.com"] };
     this.kmsKey.addToPolicy({
@@ -88,7 +84,6 @@ export class AuditTrail extends Construct {
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucketName: naming.name(`audit-${accountId}`, 63),
-      accountId,
       kmsKey: this.kmsKey,
       accessLogsBucket: props.accessLogsBucket,
       preventDestroy: props.preventDestroy ?? true,

@@ -1,30 +1,27 @@
 import { Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { Naming } from "../../src/core/naming";
+import { Connections, Peer, Port, type IConnectable } from "../core/connections";
+import { ModuleConstruct } from "../core/environment";
+import type { SubnetPlacement } from "../network/placement";
 import { policyDocument } from "./policy-document";
-import { slug } from "./sid";
 
 /** Public SSM parameter holding the latest Amazon Linux 2023 x86_64 AMI id. */
 export const AL2023_X86_64_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
 export interface BastionProps {
-  /** Names the instance, group, role and launch template `{project}-{stack}-bastion`. */
-  readonly naming: Naming;
-  readonly vpcId: string;
+  /** Private subnets to run in (no public IP; the Auto Scaling group picks one), and their VPC. */
+  readonly placement: SubnetPlacement;
   /**
    * The VPC's block: HTTPS egress goes only there, to the Session Manager interface endpoints
    * (ssm, ssmmessages, ec2messages), which must exist.
    */
   readonly vpcCidr: string;
-  /** Private subnets to run in (no public IP; the Auto Scaling group picks one). */
-  readonly subnetIds: readonly string[];
   /** x86_64 instance type. @default "t3.micro" */
   readonly instanceType?: string;
   /**
@@ -52,23 +49,23 @@ export interface BastionProps {
  * A bastion reached only through AWS Systems Manager Session Manager: one instance kept alive by
  * an Auto Scaling group in a private subnet, no key pair, no inbound rule at all, IMDSv2 only, an
  * encrypted root volume, and an instance profile with `AmazonSSMManagedInstanceCore` only. Its
- * egress is HTTPS to the VPC (the SSM endpoints) plus whatever {@link allowTo} opens; databases let
- * it in with their own `allowFrom(bastion.securityGroupId, ...)`.
+ * egress is HTTPS to the VPC (the SSM endpoints, rule `egress-endpoints`) plus the links written
+ * through {@link connections} (`db.connections.allowDefaultPortFrom(bastion, ...)` writes both sides).
  *
  * Operators forward a port through it (`aws ssm start-session --document-name
  * AWS-StartPortForwardingSessionToRemoteHost`), so nothing needs to be installed on it.
  */
-export class Bastion extends Construct {
+export class Bastion extends ModuleConstruct implements IConnectable {
   readonly securityGroup: SecurityGroup;
+  readonly connections: Connections;
   readonly role: IamRole;
   readonly launchTemplate: LaunchTemplate;
   readonly autoScalingGroup: AutoscalingGroup;
-  private readonly egressIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
-    const { naming } = props;
-    const name = naming.name("bastion");
+    // The instance, group, role and launch template are `{project}-{stack}-bastion`.
+    const name = this.naming.name("bastion");
     const lifetimeDays = props.maxInstanceLifetimeDays ?? 7;
     if (lifetimeDays < 1 || lifetimeDays > 365) {
       throw new Error(`${this.node.path}: maxInstanceLifetimeDays must be 1-365, got ${lifetimeDays}`);
@@ -77,16 +74,12 @@ export class Bastion extends Construct {
     this.securityGroup = new SecurityGroup(this, "sg", {
       name,
       description: "SSM-only bastion: no ingress; egress to the VPC endpoints and granted databases",
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: name },
     });
-    new VpcSecurityGroupEgressRule(this, "egress-endpoints", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to the Session Manager interface endpoints in the VPC",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: props.vpcCidr,
+    this.connections = new Connections({ securityGroup: this.securityGroup });
+    this.connections.allowTo(Peer.ipv4(props.vpcCidr), Port.tcp(443), {
+      egress: { id: "egress-endpoints", description: "HTTPS to the Session Manager interface endpoints in the VPC" },
     });
 
     this.role = new IamRole(this, "role", {
@@ -138,7 +131,7 @@ export class Bastion extends Construct {
       minSize: 1,
       maxSize: 1,
       desiredCapacity: 1,
-      vpcZoneIdentifier: [...props.subnetIds],
+      vpcZoneIdentifier: [...props.placement.subnetIds],
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       healthCheckType: "EC2",
       maxInstanceLifetime: lifetimeDays * 24 * 60 * 60,
@@ -148,20 +141,5 @@ export class Bastion extends Construct {
 
   get securityGroupId(): string {
     return this.securityGroup.id;
-  }
-
-  /** Opens egress from the bastion to `peerSecurityGroupId` on `port` (the peer must allow it in). */
-  allowTo(peerSecurityGroupId: string, port: number, description: string): VpcSecurityGroupEgressRule {
-    const id = `egress-${slug(description)}`;
-    if (this.egressIds.has(id)) throw new Error(`${this.node.path}: allowTo("${description}") was already granted`);
-    this.egressIds.add(id);
-    return new VpcSecurityGroupEgressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: peerSecurityGroupId,
-    });
   }
 }

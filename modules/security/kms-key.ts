@@ -1,38 +1,39 @@
 import { Lazy } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ModuleConstruct } from "../core/environment";
 import { policyDocument, type PolicyCondition, type PolicyStatement } from "./policy-document";
 
 export interface KmsKeyProps {
   /** Alias without the `alias/` prefix, usually from the naming helper. */
   readonly alias: string;
   readonly description: string;
-  /** Account whose root principal administers the key (IAM policies then delegate use). */
-  readonly accountId: string;
   /** Waiting period before a deleted key is gone. @default 30 days, the maximum: a key deleted by mistake can be restored */
   readonly deletionWindowInDays?: number;
-  /** Provider for another region. @default the stack's default provider */
+  /** Provider for another region (the key then lives in that region). @default the stack's default provider */
   readonly provider?: AwsProvider;
 }
 
 /**
- * A customer-managed KMS key with yearly rotation and an alias. Services are granted use by the
+ * A customer-managed KMS key with yearly rotation and an alias, administered by the root principal
+ * of its stack's account (IAM policies then delegate use). Services are granted use by the
  * owner of the key ({@link allowService}), which adds a statement to the key policy; the policy is
  * rendered when the stack is synthesized.
  */
-export class KmsKey extends Construct {
+export class KmsKey extends ModuleConstruct {
   readonly key: KmsKeyResource;
   readonly alias: KmsAlias;
   private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
-    super(scope, id);
+    // A key of another region's provider lives in that region, in the stack's account.
+    super(scope, id, { region: props.provider?.region });
     this.statements = [
       {
         sid: "AccountAdministers",
-        principals: { type: "AWS", identifiers: [`arn:aws:iam::${props.accountId}:root`] },
+        principals: { type: "AWS", identifiers: [`arn:aws:iam::${this.account}:root`] },
         actions: ["kms:*"],
         resources: ["*"],
       },
@@ -83,5 +84,24 @@ export class KmsKey extends Construct {
       resources: ["*"],
       conditions,
     });
+  }
+
+  /**
+   * The identity-policy statement that lets a principal use this key for `actions` (a grant of a
+   * resource encrypted with it adds it to the resource's statements); with `viaService`, only
+   * through that service in the key's region (`sqs`, `sns`, `secretsmanager`).
+   */
+  usageStatement(actions: readonly string[], options: { readonly sid?: string; readonly viaService?: string } = {}): PolicyStatement {
+    return {
+      ...(options.sid ? { sid: options.sid } : {}),
+      actions,
+      resources: [this.arn],
+      ...(options.viaService ? { conditions: this.viaService(options.viaService) } : {}),
+    };
+  }
+
+  /** Condition: the key is used through `service` in the key's region only. */
+  viaService(service: string): PolicyCondition {
+    return { StringEquals: { "kms:ViaService": `${service}.${this.region}.amazonaws.com` } };
   }
 }

@@ -6,6 +6,25 @@
 
 export type PolicyCondition = Record<string, Record<string, string | readonly string[]>>;
 
+export type PolicyValue = string | readonly string[];
+
+/** One statement of an IAM policy document, in IAM's own JSON shape. */
+export interface IamStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action?: PolicyValue;
+  readonly NotAction?: PolicyValue;
+  readonly Resource?: PolicyValue;
+  readonly NotResource?: PolicyValue;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, PolicyValue>>>>;
+}
+
+/** An IAM policy document in IAM's own JSON shape (written by hand, e.g. the run roles' policies). */
+export interface IamPolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly IamStatement[];
+}
+
 export interface PolicyStatement {
   readonly sid?: string;
   readonly effect?: "Allow" | "Deny";

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
-import { suppress } from "../../src/policy/suppress";
+import { Grant, type IGrantable } from "../core/grant";
+import { suppressRule } from "../core/suppressions";
 import type { KmsKey } from "./kms-key";
-import { policyDocument, type PolicyStatement } from "./policy-document";
+import { policyDocument } from "./policy-document";
 
 export interface SecretProps {
   /** Secret name, e.g. `flashcrowd/control/tfc-token`. */
@@ -27,7 +28,9 @@ export interface SecretProps {
 
 /**
  * A Secrets Manager secret whose value is set outside Terraform (console, CLI), so the value never
- * appears in code, plans or state. Readers are granted by the secret ({@link readStatements}).
+ * appears in code, plans or state. Readers are granted by the secret ({@link grantRead}): a
+ * principal of this app through its identity policy, another account's roles through the secret's
+ * resource policy and the key's policy.
  */
 export class Secret extends Construct {
   readonly secret: SecretsmanagerSecret;
@@ -46,7 +49,7 @@ export class Secret extends Construct {
       kmsKeyId: props.key.arn,
       recoveryWindowInDays: window,
     });
-    suppress(this.secret, "SECRET-ROTATION", `issued and rotated outside AWS by ${props.issuer}`);
+    suppressRule(this.secret, "SECRET-ROTATION", `issued and rotated outside AWS by ${props.issuer}`);
   }
 
   get arn(): string {
@@ -54,39 +57,44 @@ export class Secret extends Construct {
   }
 
   /**
-   * Lets roles of another account whose ARNs match `principalArnPattern` (e.g.
-   * `arn:aws:iam::<account>:role/<project>-event-*-dms-secrets`) read the value: a resource policy on
-   * the secret and a decrypt grant on its key, through Secrets Manager only. The other account's
-   * roles still need their own IAM permission. Call once per secret.
+   * Lets `grantee` read the value: GetSecretValue on this secret and decryption through Secrets
+   * Manager. Another account's roles ({@link AccountPrincipal}, e.g. those matching
+   * `arn:aws:iam::<account>:role/<project>-event-*-dms-secrets`) are granted by a resource policy on
+   * the secret and a statement in the key's policy; their own IAM permission is still needed there.
+   * One such account per secret.
    */
-  allowReadFromAccount(accountId: string, principalArnPattern: string, region: string): SecretsmanagerSecretPolicy {
-    const onlyThese = { ArnLike: { "aws:PrincipalArn": principalArnPattern } };
-    const principals = { type: "AWS" as const, identifiers: [`arn:aws:iam::${accountId}:root`] };
-    this.key.addToPolicy({
-      sid: `${this.node.id.replace(/[^a-zA-Z0-9]/g, "")}ReadFrom${accountId}`,
-      principals,
-      actions: ["kms:Decrypt"],
-      resources: ["*"],
-      conditions: { ...onlyThese, StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-    });
-    return new SecretsmanagerSecretPolicy(this, "policy", {
-      secretArn: this.secret.arn,
-      blockPublicPolicy: true,
-      policy: policyDocument([{ sid: "ReadFromAccount", principals, actions: ["secretsmanager:GetSecretValue"], resources: ["*"], conditions: onlyThese }]),
-    });
-  }
-
-  /** What a role needs to read the value: GetSecretValue on this secret and decryption through Secrets Manager. */
-  readStatements(region: string): PolicyStatement[] {
-    const sid = this.node.id.replace(/[^a-zA-Z0-9]/g, "");
-    return [
-      { sid: `Read${sid}`, actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] },
-      {
-        sid: `Decrypt${sid}`,
-        actions: ["kms:Decrypt"],
-        resources: [this.key.arn],
-        conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+  grantRead(grantee: IGrantable): Grant {
+    const name = this.node.id.replace(/[^a-zA-Z0-9]/g, "");
+    return Grant.addToPrincipalOrResource({
+      grantee,
+      resource: this,
+      statements: [
+        { sid: `Read${name}`, actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] },
+        this.key.usageStatement(["kms:Decrypt"], { sid: `Decrypt${name}`, viaService: "secretsmanager" }),
+      ],
+      policy: { id: `${this.node.id}-read`, name: `read-${this.node.id}` },
+      addToResourcePolicy: (principal) => {
+        if (this.node.tryFindChild("policy")) {
+          throw new Error(`${this.node.path}: the secret's resource policy already grants another account; one account per secret`);
+        }
+        const keyStatement = {
+          sid: `${name}ReadFrom${principal.account}`,
+          principals: principal.principals,
+          actions: ["kms:Decrypt"],
+          resources: ["*"],
+          conditions: { ...principal.conditions, ...this.key.viaService("secretsmanager") },
+        };
+        this.key.addToPolicy(keyStatement);
+        const secretStatement = {
+          sid: "ReadFromAccount",
+          principals: principal.principals,
+          actions: ["secretsmanager:GetSecretValue"],
+          resources: ["*"],
+          conditions: principal.conditions,
+        };
+        new SecretsmanagerSecretPolicy(this, "policy", { secretArn: this.secret.arn, blockPublicPolicy: true, policy: policyDocument([secretStatement]) });
+        return [secretStatement, keyStatement];
       },
-    ];
+    });
   }
 }

@@ -4,12 +4,14 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { READ_ONLY_ACCESS, type IamPolicyDocument } from "../../src/core/run-role-policies";
-import { suppress } from "../../src/policy/suppress";
-import { policyDocument } from "./policy-document";
+import { suppressRule } from "../core/suppressions";
+import { policyDocument, type IamPolicyDocument } from "./policy-document";
 
 /** Audience Terraform Cloud puts in its AWS workload identity tokens unless told otherwise. */
 export const TFC_AWS_AUDIENCE = "aws.workload.identity";
+
+/** AWS managed policy every plan role gets. */
+export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
 /** Run phases Terraform Cloud names in the token's `sub` claim; each has its own role. */
 export type RunPhase = "plan" | "apply";
@@ -123,7 +125,7 @@ export class TfcWorkloadIdentity extends Construct {
         // Every role of the account references it by ARN; deleting it would strand them all.
         lifecycle: { preventDestroy: true },
       });
-      suppress(
+      suppressRule(
         this.boundary,
         "IAM-NO-WILDCARD-ADMIN",
         "A permissions boundary grants nothing: it caps what the roles' own policies grant. Its Allow of everything is the ceiling; its Deny statements remove the IAM, Organizations and account escalations.",
@@ -161,7 +163,7 @@ export class TfcWorkloadIdentity extends Construct {
 
       const apply = roleFor(spec, "apply", scopeOfRole, spec.applyRoleName);
       const applyPolicy = new IamRolePolicy(scopeOfRole, "apply-policy", { role: apply.name, name: "bounded-apply", policy: JSON.stringify(spec.applyPolicy) });
-      suppress(
+      suppressRule(
         applyPolicy,
         "IAM-NO-WILDCARD-ADMIN",
         `Apply role of ${spec.workspace}: Terraform creates, changes and deletes every resource of the services its kind of stack uses, so it holds those services whole ` +
@@ -172,7 +174,7 @@ export class TfcWorkloadIdentity extends Construct {
         if (ADMIN_POLICY.test(policyArn)) {
           // The run-role rule (IAM-RUN-ROLE-NOT-ADMIN) judges these, and only a reasoned suppression
           // in config (policy.suppressions) lets one through; one rule, one place to decide.
-          suppress(attachment, "IAM-NO-WILDCARD-ADMIN", `Checked for Terraform Cloud run roles by IAM-RUN-ROLE-NOT-ADMIN, which is suppressed only in config, with a reason.`);
+          suppressRule(attachment, "IAM-NO-WILDCARD-ADMIN", `Checked for Terraform Cloud run roles by IAM-RUN-ROLE-NOT-ADMIN, which is suppressed only in config, with a reason.`);
         }
       });
       roles[spec.workspace] = { plan, apply };

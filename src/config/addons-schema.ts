@@ -3,9 +3,15 @@
  * stack). Single-field rules live here; rules relating fields live in addons-validate.ts.
  */
 import { z } from "zod";
-
-/** Pod Security Standards levels a namespace can enforce (pod security admission). */
-export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
+import {
+  POD_SECURITY_LEVELS,
+  type ArgoCdSettings,
+  type KarpenterBudget as ModuleKarpenterBudget,
+  type KarpenterSettings,
+  type MonitoringSettings,
+  type PodSecurityLevel as ModulePodSecurityLevel,
+} from "../../modules/k8s/types";
+import type { Conforms } from "./conforms";
 
 /** Why a release must never move under a re-run: chart versions are exact. */
 const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, {
@@ -238,9 +244,10 @@ export const addonsSchema = z.strictObject({
 export type AddonsConfig = z.output<typeof addonsSchema>;
 export type AddonsConfigInput = z.input<typeof addonsSchema>;
 export type AddonCharts = z.output<typeof addonChartsSchema>;
-export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
-export type KarpenterConfig = z.output<typeof karpenterSchema>;
-export type KarpenterBudget = z.output<typeof karpenterBudgetSchema>;
-export type AddonsMonitoringConfig = z.output<typeof addonsMonitoringSchema>;
-export type ArgoCdConfig = z.output<typeof argoCdSchema>;
+// What the add-on modules take (modules/k8s/types.ts): each parsed section must be assignable to it.
+export type PodSecurityLevel = Conforms<z.output<typeof podSecurityLevel>, ModulePodSecurityLevel>;
+export type KarpenterConfig = Conforms<z.output<typeof karpenterSchema>, KarpenterSettings>;
+export type KarpenterBudget = Conforms<z.output<typeof karpenterBudgetSchema>, ModuleKarpenterBudget>;
+export type AddonsMonitoringConfig = Conforms<z.output<typeof addonsMonitoringSchema>, MonitoringSettings>;
+export type ArgoCdConfig = Conforms<z.output<typeof argoCdSchema>, ArgoCdSettings>;
 export type WorkloadConfig = z.output<typeof workloadSchema>;

@@ -5,27 +5,16 @@
  * Objects are strict: an unknown key is an error, so a typo cannot silently fall back to a default.
  */
 import { z } from "zod";
+import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/interface-endpoints";
+import type { NetworkProps } from "../../modules/network/network";
+import type { SubnetPrefixLength as NetworkSubnetPrefixLength } from "../../modules/network/subnet-plan";
 import { addonsSchema } from "./addons-schema";
+import type { Conforms } from "./conforms";
 import { eventWorkloadsFields } from "./event-workloads-schema";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-/** Interface endpoints the network module knows how to create (service name suffixes). */
-export const INTERFACE_ENDPOINT_SERVICES = [
-  "ecr.api",
-  "ecr.dkr",
-  "logs",
-  "sts",
-  "ssm",
-  "ssmmessages",
-  "ec2messages",
-  "secretsmanager",
-  "kms",
-  "sqs",
-  "monitoring",
 ] as const;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -697,12 +686,13 @@ export type ConfigInput = z.input<typeof configSchema>;
 /** The parsed config before cross-field validation and time resolution. */
 export type ParsedConfig = z.output<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
-export type NetworkConfig = z.output<typeof networkSchema>;
-export type EventNetworkConfig = z.output<typeof eventNetworkSchema>;
+/** Spread into the Network module's props. */
+export type NetworkConfig = Conforms<z.output<typeof networkSchema>, Partial<NetworkProps>>;
+export type EventNetworkConfig = Conforms<z.output<typeof eventNetworkSchema>, Partial<NetworkProps>>;
 export type EventPlatformConfig = z.output<typeof eventPlatformSchema>;
 export type EventEdgeConfig = z.output<typeof eventEdgeSchema>;
 export type EventEntry = z.output<typeof eventSchema>;
-export type SubnetPrefixLength = z.output<typeof subnetPrefixLengthSchema>;
+export type SubnetPrefixLength = Conforms<z.output<typeof subnetPrefixLengthSchema>, NetworkSubnetPrefixLength>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type PolicySuppressionConfig = z.output<typeof policySuppressionSchema>;
 export type RunRoleKind = (typeof RUN_ROLE_KINDS)[number];
@@ -711,7 +701,6 @@ export type EdgeConfig = z.output<typeof edgeSchema>;
 export type AlbConfig = z.output<typeof albSchema>;
 export type AlbServiceConfig = z.output<typeof albServiceSchema>;
 export type EcrConfig = z.output<typeof ecrSchema>;
-export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 export type AuroraConfig = z.output<typeof auroraSchema>;
 export type RedisConfig = z.output<typeof redisSchema>;
 export type MonitoringConfig = z.output<typeof monitoringSchema>;

@@ -22,7 +22,7 @@ import {
   type PolicyConfig,
 } from "./schema";
 import { suppressionProblem } from "../policy/suppress";
-import { planSubnets } from "./subnet-plan";
+import { planSubnets } from "../../modules/network/subnet-plan";
 import { checkEventWorkloads } from "./validate-event-workloads";
 import { isValidTimeZone, parseDuration, parseInstant } from "./time";
 

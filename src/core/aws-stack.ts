@@ -1,6 +1,7 @@
 import { Aspects, CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { provideEnvironment } from "../../modules/core/environment";
 import type { Config } from "../config";
 import { Naming } from "./naming";
 import { PermissionsBoundaryAspect } from "./permissions-boundary";
@@ -53,6 +54,8 @@ export abstract class AwsStack extends TerraformStack {
     this.config = props.config;
     this.target = props.target;
     this.naming = new Naming(props.config.project.name, props.stackId);
+    // The modules of this stack act in its account and region, and name things with its naming.
+    provideEnvironment(this, { account: props.target.account, region: props.target.region, naming: this.naming });
     this.tags = {
       Project: props.config.project.name,
       Environment: props.environment,

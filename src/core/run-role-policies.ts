@@ -14,28 +14,13 @@ import type { RunRoleKind } from "../config/schema";
 import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../app/stack-catalog";
 import { DMS_CLOUDWATCH_LOGS_ROLE_NAME, DMS_VPC_ROLE_NAME } from "../../modules/security/dms-account-roles";
 import { Naming, StackIds } from "./naming";
+import type { IamPolicyDocument, IamStatement } from "../../modules/security/policy-document";
+import { READ_ONLY_ACCESS } from "../../modules/security/tfc-workload-identity";
 import { applyServicesOf, kindCreates } from "./run-role-scope";
 
-export type PolicyValue = string | readonly string[];
-
-/** One statement of an IAM policy document, in IAM's own JSON shape. */
-export interface IamStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Action?: PolicyValue;
-  readonly NotAction?: PolicyValue;
-  readonly Resource?: PolicyValue;
-  readonly NotResource?: PolicyValue;
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, PolicyValue>>>>;
-}
-
-export interface IamPolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: readonly IamStatement[];
-}
-
-/** AWS managed policy every plan role gets. */
-export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+// The documents are in the shape the identity module takes them in.
+export type { IamPolicyDocument, IamStatement, PolicyValue } from "../../modules/security/policy-document";
+export { READ_ONLY_ACCESS };
 
 /** The tag every resource of an event stack carries (AwsStack's `Event` tag = the event's slug). */
 export const EVENT_TAG = "Event";

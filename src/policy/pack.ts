@@ -92,7 +92,7 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     severity: "error",
     title: "No ingress from 0.0.0.0/0 or ::/0, except TCP 80/443 on a load balancer",
     explanation: "A port open to the whole internet is scanned within minutes; only the public load balancer should answer the internet, and only on HTTP (to redirect) and HTTPS.",
-    fix: "Allow the peer security group (owner.allowFrom(peer)) or a specific CIDR instead; for a load balancer, open only 443 (and 80 for the redirect).",
+    fix: "Allow the peer security group (owner.connections.allowFrom(peer, ...)) or a specific CIDR instead; for a load balancer, open only 443 (and 80 for the redirect).",
     reference: { cdkNag: ["AwsSolutions-EC23"], checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"] },
     rule: Ec2SecurityGroupNoWorldIngress,
   },

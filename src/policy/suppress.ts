@@ -1,17 +1,16 @@
 /**
  * Suppressions declared in code, next to the resource: `suppress(bucket, "S3-ACCESS-LOGS", "...")`.
- * They are written into the resource's `//` block (which Terraform ignores), so they travel with
- * the synthesized JSON and the pack reads them back from there.
+ * They are written into the resource's `//` block (which Terraform ignores) by the modules' own
+ * helper (modules/core/suppressions.ts), so they travel with the synthesized JSON and the pack
+ * reads them back from there. This entry point also checks the rule id at construction.
  */
 import type { TerraformResource } from "cdktf";
+import { SUPPRESSIONS_KEY, suppressRule } from "../../modules/core/suppressions";
 import { RULE_IDS, isRuleId, type RuleId } from "./ids";
 import { isObject } from "./terraform";
 import type { ResourceSuppression } from "./types";
 
-/** Key under the resource's `//` block. */
-export const SUPPRESSIONS_KEY = "policy_suppressions";
-
-const declared = new WeakMap<TerraformResource, ResourceSuppression[]>();
+export { SUPPRESSIONS_KEY };
 
 /**
  * Silences `rule` for this one resource. The reason is mandatory and is printed in every report:
@@ -20,11 +19,7 @@ const declared = new WeakMap<TerraformResource, ResourceSuppression[]>();
 export function suppress(resource: TerraformResource, rule: RuleId, reason: string): void {
   const problem = suppressionProblem(rule, reason);
   if (problem) throw new Error(`${resource.node.path}: ${problem}`);
-  const list = declared.get(resource) ?? [];
-  if (list.some((s) => s.rule === rule)) throw new Error(`${resource.node.path}: ${rule} is already suppressed on this resource`);
-  list.push({ rule, reason: reason.trim() });
-  declared.set(resource, list);
-  resource.addOverride(`//.${SUPPRESSIONS_KEY}`, list.map((s) => ({ ...s })));
+  suppressRule(resource, rule, reason);
 }
 
 /** Why a suppression is invalid, or undefined when it is fine. */

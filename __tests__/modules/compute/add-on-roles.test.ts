@@ -7,21 +7,18 @@ import { testCluster } from "../../helpers/eks";
 import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthLbc(props: Partial<AwsLoadBalancerControllerRoleProps> = {}): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const cluster = testCluster(stack, naming);
-  new AwsLoadBalancerControllerRole(stack, "lbc", { naming, cluster, accountId: ACCOUNT, region: REGION, ...props });
+  const { stack } = moduleStack();
+  const cluster = testCluster(stack);
+  new AwsLoadBalancerControllerRole(stack, "lbc", { cluster, ...props });
   return synthJson(stack);
 }
 
 function synthFluentBit(props: Partial<FluentBitRoleProps> = {}, archive = false): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const cluster = testCluster(stack, naming);
-  const bucket = archive ? new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed" }) : undefined;
+  const { stack } = moduleStack();
+  const cluster = testCluster(stack);
+  const bucket = archive ? new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed" }) : undefined;
   new FluentBitRole(stack, "fluent-bit", {
-    naming,
     cluster,
-    accountId: ACCOUNT,
-    region: REGION,
     archive: bucket ? { bucket, prefix: "eks-containers/" } : undefined,
     ...props,
   });

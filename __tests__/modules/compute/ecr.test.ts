@@ -11,16 +11,14 @@ interface LifecyclePolicy {
 
 function synthRepository(props: Partial<EcrRepositoryProps> = {}): TerraformJson {
   const { stack } = moduleStack();
-  const kmsKey = new KmsKey(stack, "key", { alias: "ecr", description: "ecr", accountId: ACCOUNT });
+  const kmsKey = new KmsKey(stack, "key", { alias: "ecr", description: "ecr" });
   new EcrRepository(stack, "repo", { name: "flashcrowd/test/web", kmsKey, ...props });
   return synthJson(stack);
 }
 
 function synthReplication(props: Partial<EcrRegistryReplicationProps> = {}): TerraformJson {
-  const { stack, naming, secondary } = moduleStack();
+  const { stack, secondary } = moduleStack();
   new EcrRegistryReplication(stack, "replication", {
-    naming,
-    accountId: ACCOUNT,
     destinationRegion: "ap-northeast-1",
     destinationProvider: secondary(),
     namespace: "flashcrowd",

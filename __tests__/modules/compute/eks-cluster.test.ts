@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Peer, Port } from "../../../modules/core/connections";
 import { CLUSTER_ADMIN_POLICY_ARN, EKS_LOG_TYPES, EksCluster, type EksClusterProps } from "../../../modules/compute/eks-cluster";
 import { TEST_CLUSTER_ADMIN, testClusterProps } from "../../helpers/eks";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
@@ -7,8 +8,8 @@ import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../
 const ADMIN = TEST_CLUSTER_ADMIN;
 
 function synthCluster(props: Partial<EksClusterProps> = {}, extra?: (cluster: EksCluster) => void): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const cluster = new EksCluster(stack, "eks", testClusterProps(naming, props));
+  const { stack } = moduleStack();
+  const cluster = new EksCluster(stack, "eks", testClusterProps(props));
   extra?.(cluster);
   return synthJson(stack);
 }
@@ -167,15 +168,17 @@ describe("EksCluster options", () => {
     expect(lt.metadata_options).toEqual(expect.objectContaining({ http_put_response_hop_limit: 2, http_tokens: "required" }));
   });
 
-  it("grants a peer the private API on 443 through the cluster security group", () => {
-    const json = synthCluster({}, (c) => c.allowApiAccessFrom("bastion", "sg-bastion", "Kubernetes API from the bastion"));
+  it("admits a peer to the private API on 443 through the cluster security group (apiConnections)", () => {
+    const json = synthCluster({}, (c) =>
+      c.apiConnections.allowDefaultPortFrom(Peer.securityGroupId("sg-bastion"), { ingress: { id: "api-from-bastion", description: "Kubernetes API from the bastion" } }),
+    );
     expect(ingressRules(json)).toContainEqual(
       expect.objectContaining({ referenced_security_group_id: "sg-bastion", from_port: 443, to_port: 443, description: "Kubernetes API from the bastion", security_group_id: expect.stringContaining("eks_cluster-sg_") }),
     );
   });
 
-  it("grants a peer one pod port through the node security group", () => {
-    const json = synthCluster({}, (c) => c.allowPodTrafficFrom("alb", "sg-alb", 8080, "Load balancer to pods"));
+  it("admits a peer to one pod port through the node security group (connections)", () => {
+    const json = synthCluster({}, (c) => c.connections.allowFrom(Peer.securityGroupId("sg-alb"), Port.tcp(8080), { ingress: { id: "pods-from-alb-8080", description: "Load balancer to pods" } }));
     expect(ingressRules(json)).toContainEqual(
       expect.objectContaining({ referenced_security_group_id: "sg-alb", from_port: 8080, to_port: 8080, security_group_id: expect.stringContaining("eks_node-sg_") }),
     );

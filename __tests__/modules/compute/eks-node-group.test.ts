@@ -2,13 +2,12 @@ import { describe, expect, it } from "vitest";
 import { EksNodeGroup, NODE_ROLE_MANAGED_POLICIES, type EksNodeGroupProps } from "../../../modules/compute/eks-node-group";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/stack";
+import { moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthGroup(props: Partial<EksNodeGroupProps> = {}, withKey = false): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const volumeKey = withKey ? new KmsKey(stack, "volumes", { alias: "volumes", description: "volumes", accountId: ACCOUNT }) : undefined;
+  const { stack } = moduleStack();
+  const volumeKey = withKey ? new KmsKey(stack, "volumes", { alias: "volumes", description: "volumes" }) : undefined;
   new EksNodeGroup(stack, "nodes", {
-    naming,
     name: "system",
     clusterName: "flashcrowd-test-eks",
     subnetIds: ["subnet-a", "subnet-b"],

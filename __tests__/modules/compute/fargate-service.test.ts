@@ -1,10 +1,10 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EcsCluster } from "../../../modules/compute/ecs-cluster";
 import { FargateService, type FargateServiceProps } from "../../../modules/compute/fargate-service";
+import { Peer } from "../../../modules/core/connections";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { Naming } from "../../../src/core/naming";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const ACCOUNT = "123456789012";
@@ -31,24 +31,18 @@ interface Container {
 }
 
 function synthService(props: Partial<FargateServiceProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
   const naming = new Naming("flashcrowd", "event-dec-flash-sale");
-  const logKey = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: ACCOUNT });
+  const { stack } = environmentStack({ naming });
+  const logKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const cluster = new EcsCluster(stack, "cluster", { name: naming.name("ecs") });
-  new FargateService(stack, "web", {
-    naming,
+  const service = new FargateService(stack, "web", {
     serviceName: "web",
     cluster,
-    accountId: ACCOUNT,
-    region: "ap-northeast-2",
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b"],
+    placement: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-a", "subnet-b"] },
     image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, tag: "2026.12.1" },
     cpu: 1024,
     memory: 2048,
     containerPort: 8080,
-    ingressFrom: { securityGroupId: "sg-0alb", description: "HTTP from the event ALB" },
     targetGroupArn: TG_ARN,
     environment: { LOG_LEVEL: "info" },
     secrets: { SESSION_KEY: { secretArn: SECRET_ARN, jsonKey: "key" } },
@@ -62,6 +56,10 @@ function synthService(props: Partial<FargateServiceProps> = {}) {
     },
     ...props,
   });
+  // The load balancer's side of the link is another module's; here it is a group known by id.
+  if (service.connections.defaultPort) {
+    service.connections.allowDefaultPortFrom(Peer.securityGroupId("sg-0alb"), { ingress: { id: "ingress", description: "HTTP from the event ALB" } });
+  }
   return synthJson(stack);
 }
 
@@ -187,7 +185,7 @@ describe("FargateService service", () => {
     expect(service!.desired_count).toBe(2);
   });
 
-  it("admits only the peer security group, only on the container port", () => {
+  it("admits only the linked peer, only on the container port (its default port)", () => {
     const ingress = listOf(json, "aws_vpc_security_group_ingress_rule");
     expect(ingress).toEqual([
       expect.objectContaining({ referenced_security_group_id: "sg-0alb", from_port: 8080, to_port: 8080, ip_protocol: "tcp", description: "HTTP from the event ALB" }),
@@ -197,7 +195,6 @@ describe("FargateService service", () => {
   it("has no load balancer, no ingress and no request scaling as a worker", () => {
     const worker = synthService({
       containerPort: undefined,
-      ingressFrom: undefined,
       targetGroupArn: undefined,
       scaling: { minTasks: 1, maxTasks: 30 },
     });
@@ -245,7 +242,7 @@ describe("FargateService rejects", () => {
     ["an image with both tag and digest", { image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, tag: "1", digest: `sha256:${"a".repeat(64)}` } }, /exactly one of tag or digest/],
     ["the latest tag", { image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, tag: "latest" } }, /"latest" is mutable/],
     ["a malformed digest", { image: { repositoryUrl: REPO_URL, repositoryArn: REPO_ARN, digest: "sha256:abc" } }, /must look like sha256:/],
-    ["a target group without a container port", { containerPort: undefined, ingressFrom: undefined }, /needs containerPort/],
+    ["a target group without a container port", { containerPort: undefined }, /needs containerPort/],
     ["a pre-warm count above max tasks", { scaling: { minTasks: 2, maxTasks: 10, prewarm: { tasks: 11, raiseSchedule: "at(2026-12-04T19:30:00)", lowerSchedule: "at(2026-12-06T00:15:00)", timezone: "Asia/Seoul" } } }, /prewarm.tasks \(11\) must lie within/],
     ["a secret that is also plain environment", { environment: { SESSION_KEY: "x" } }, /SESSION_KEY is both in environment and in secrets/],
   ])("%s", (_name, props, error) => {

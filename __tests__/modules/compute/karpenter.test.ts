@@ -3,12 +3,12 @@ import { KARPENTER_INTERRUPTION_EVENTS, Karpenter, type KarpenterProps } from ".
 import { NODE_ROLE_MANAGED_POLICIES } from "../../../modules/compute/eks-node-group";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
 import { testCluster } from "../../helpers/eks";
-import { ACCOUNT, REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
+import { REGION, actionsOf, moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthKarpenter(props: Partial<KarpenterProps> = {}): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const cluster = testCluster(stack, naming);
-  new Karpenter(stack, "karpenter", { naming, cluster, accountId: ACCOUNT, region: REGION, ...props });
+  const { stack } = moduleStack();
+  const cluster = testCluster(stack);
+  new Karpenter(stack, "karpenter", { cluster, ...props });
   return synthJson(stack);
 }
 

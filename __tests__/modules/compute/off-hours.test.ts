@@ -5,11 +5,8 @@ import { listOf, synthJson } from "../../helpers/synth";
 import { ACCOUNT, REGION, moduleStack, statementsOf } from "../../helpers/stack";
 
 function build(configure: (o: OffHours) => void) {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   const offHours = new OffHours(stack, "off-hours", {
-    naming,
-    accountId: ACCOUNT,
-    region: REGION,
     timeZone: "Asia/Seoul",
     stopCron: "cron(0 21 ? * MON-FRI *)",
     startCron: "cron(0 8 ? * MON-FRI *)",

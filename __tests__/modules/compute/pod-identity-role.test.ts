@@ -6,12 +6,10 @@ import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/stack";
 const CLUSTER_ARN = `arn:aws:eks:ap-northeast-2:${ACCOUNT}:cluster/flashcrowd-test-eks`;
 
 function synthRole(statements = [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/*"] }], managedPolicyArns?: string[]) {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   new PodIdentityRole(stack, "role", {
-    naming,
     name: "app",
     description: "app",
-    accountId: ACCOUNT,
     clusterName: "flashcrowd-test-eks",
     clusterArn: CLUSTER_ARN,
     namespace: "shop",

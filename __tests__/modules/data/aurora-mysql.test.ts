@@ -1,8 +1,11 @@
 import { TerraformOutput, type TerraformStack } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { describe, expect, it } from "vitest";
+import { Peer } from "../../../modules/core/connections";
+import { RolePrincipal } from "../../../modules/core/grant";
 import { AuroraMysql, type AuroraMysqlProps } from "../../../modules/data/aurora-mysql";
 import type { KmsKey } from "../../../modules/security/kms-key";
-import { listOf, synthJson } from "../../helpers/synth";
+import { listOf, resourcesOf, synthJson } from "../../helpers/synth";
 import { ACCOUNT, AZS, REGION, moduleStack, ref, statementsOf } from "../../helpers/stack";
 
 function synthAurora(
@@ -13,10 +16,7 @@ function synthAurora(
   const { stack, key } = moduleStack();
   const db = new AuroraMysql(stack, "db", {
     identifier: "flashcrowd-test-db",
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    placement: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
     availabilityZones: AZS,
     engineVersion: "8.0.mysql_aurora.3.08.2",
     instanceClass: "db.r7g.large",
@@ -215,21 +215,28 @@ describe("AuroraMysql options", () => {
     expect(listOf(json, "aws_rds_cluster_instance")[0]!.performance_insights_retention_period).toBe(31);
   });
 
-  it("grants a peer security group the database port through allowFrom, on its own security group", () => {
-    const { json } = synthAurora({}, (db) => db.allowFrom("sg-peer", "EKS nodes"));
+  it("admits a peer security group on the database port through its connections, on its own security group", () => {
+    const { json } = synthAurora({}, (db) => db.connections.allowDefaultPortFrom(Peer.securityGroupId("sg-peer"), { ingress: { description: "EKS nodes" } }));
     expect(listOf(json, "aws_vpc_security_group_ingress_rule")).toEqual([
       expect.objectContaining({ description: "EKS nodes", ip_protocol: "tcp", from_port: 3306, to_port: 3306, referenced_security_group_id: "sg-peer" }),
     ]);
     expect(listOf(json, "aws_vpc_security_group_ingress_rule")[0]!.security_group_id).toMatch(ref("aws_security_group", "id"));
   });
 
-  it("refuses the same allowFrom twice", () => {
-    expect(() => synthAurora({}, (db) => { db.allowFrom("sg-1", "EKS nodes"); db.allowFrom("sg-2", "EKS nodes"); })).toThrow(/already granted/);
+  it("refuses the same peer description twice", () => {
+    const admit = (db: AuroraMysql, sg: string) => db.connections.allowDefaultPortFrom(Peer.securityGroupId(sg), { ingress: { description: "EKS nodes" } });
+    expect(() => synthAurora({}, (db) => { admit(db, "sg-1"); admit(db, "sg-2"); })).toThrow(/ingress rule "ingress-eks-nodes" \("EKS nodes"\) was already granted/);
   });
 
-  it("grants rds-db:connect for one database user", () => {
-    const { json } = synthAurora({}, (db) => db.grantIamConnect("app", "app-role", "app_user"));
-    expect(listOf(json, "aws_iam_role_policy")[0]!.role).toBe("app-role");
+  it("grants rds-db:connect for one database user, in a policy of the cluster on a bare role", () => {
+    const { json } = synthAurora({}, (db) => {
+      const role = new IamRole(db.node.scope!, "app-role", { name: "app-role", assumeRolePolicy: "{}" });
+      db.grantConnect(new RolePrincipal(role, { grantId: "app" }), "app_user");
+    });
+    const [policy] = listOf(json, "aws_iam_role_policy");
+    expect(policy).toMatchObject({ name: "flashcrowd-test-db-connect-app_user" });
+    expect(policy!.role).toMatch(ref("aws_iam_role", "name"));
+    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))[0]).toMatch(/^db_connect-app_[A-F0-9]{8}$/);
     expect(statementsOf(json, "aws_iam_role_policy")).toEqual([
       {
         Effect: "Allow",

@@ -2,14 +2,12 @@ import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Backup, type BackupProps } from "../../../modules/data/backup";
 import { listOf, synthJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack, ref, statementsOf } from "../../helpers/stack";
+import { moduleStack, ref, statementsOf } from "../../helpers/stack";
 
 function synthBackup(props: Partial<BackupProps> = {}, withCopy = false) {
-  const { stack, naming, key } = moduleStack();
+  const { stack, key } = moduleStack();
   const secondary = new AwsProvider(stack, "aws-secondary", { alias: "secondary", region: "ap-northeast-1" });
   const backup = new Backup(stack, "backup", {
-    naming,
-    accountId: ACCOUNT,
     kmsKey: key,
     copyTo: withCopy ? { provider: secondary, region: "ap-northeast-1" } : undefined,
     ...props,

@@ -1,13 +1,13 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DmsMonitoring } from "../../../modules/data/dms-monitoring";
+import { Peer, Port } from "../../../modules/core/connections";
 import { DmsReplication, type DmsReplicationProps } from "../../../modules/data/dms-replication";
 import type { DmsTableMappings } from "../../../modules/data/dms-table-mappings";
 import type { DmsTaskSettings } from "../../../modules/data/dms-task-settings";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
+import { environmentStack } from "../../helpers/stack";
 
 const ACCOUNT = "210987654321";
 const TARGET_SECRET = `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:flashcrowd-prod-dms-target-AbCdEf`;
@@ -20,14 +20,9 @@ interface Policy {
 }
 
 function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: false | "own-topic" | "existing-topic" = false) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const naming = new Naming("flashcrowd", "event-dec-flash-sale");
-  const kmsKey = new KmsKey(stack, "key", { alias: "event", description: "event", accountId: ACCOUNT });
+  const { stack } = environmentStack({ account: ACCOUNT, naming: new Naming("flashcrowd", "event-dec-flash-sale") });
+  const kmsKey = new KmsKey(stack, "key", { alias: "event", description: "event" });
   const replication = new DmsReplication(stack, "dms", {
-    naming,
-    accountId: ACCOUNT,
-    region: "ap-northeast-2",
     replicationInstanceId: "flashcrowd-event-dec-flash-sale-dms",
     replicationTaskId: "flashcrowd-event-dec-flash-sale-sync",
     vpcId: "vpc-event",
@@ -39,7 +34,6 @@ function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: fals
     instanceClass: "dms.r6i.large",
     engineVersion: "3.5.4",
     kmsKey,
-    source: { securityGroupId: "sg-event-db" },
     target: { secretArn: TARGET_SECRET, secretKmsKeyArn: TARGET_KEY, cidrs: PROD_DATA, securityGroup: { id: "sg-prod-db", referenceBy: "security-group" } },
     tableMappings: [
       { source: { schema: "sale", table: "orders" }, target: { schema: "shop", table: "orders" } },
@@ -48,10 +42,12 @@ function synthDms(props: Partial<DmsReplicationProps> = {}, withMonitoring: fals
     settings: { lobMode: "limited", lobMaxSizeKb: 64, lobChunkSizeKb: 64, validationFailureMaxCount: 10000, validationThreadCount: 5 },
     ...props,
   });
+  // The event database's side of the link is another module's; here it is a group known by id.
+  replication.connections.allowTo(Peer.securityGroupId("sg-event-db"), Port.tcp(3306), { egress: { id: "to-source", description: "MySQL to the event database (source)" } });
   if (withMonitoring === "own-topic") {
-    new DmsMonitoring(stack, "dms-monitoring", { naming, accountId: ACCOUNT, region: "ap-northeast-2", replication, kmsKey, cdcLatencyThresholdSeconds: 300 });
+    new DmsMonitoring(stack, "dms-monitoring", { replication, kmsKey, cdcLatencyThresholdSeconds: 300 });
   } else if (withMonitoring === "existing-topic") {
-    new DmsMonitoring(stack, "dms-monitoring", { naming, accountId: ACCOUNT, region: "ap-northeast-2", replication, topic: { arn: EXISTING_TOPIC } });
+    new DmsMonitoring(stack, "dms-monitoring", { replication, topic: { arn: EXISTING_TOPIC } });
   }
   return synthJson(stack);
 }
@@ -177,7 +173,7 @@ describe("DMS network rules", () => {
   const json = synthDms();
   const egress = listOf(json, "aws_vpc_security_group_egress_rule");
 
-  it("admits nothing and sends only MySQL to the two databases and HTTPS inside the VPC", () => {
+  it("admits nothing and sends only MySQL to the two databases (the source through its link) and HTTPS inside the VPC", () => {
     expect(listOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("dms_sg"))).toEqual([]);
     expect(egress.map((r) => [r.from_port, r.referenced_security_group_id ?? r.cidr_ipv4])).toEqual(
       expect.arrayContaining([[3306, "sg-event-db"], ...PROD_DATA.map((c) => [3306, c]), [443, "10.64.0.0/20"]]),

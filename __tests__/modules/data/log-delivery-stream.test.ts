@@ -1,11 +1,10 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LogDeliveryStream, type LogDeliveryStreamProps } from "../../../modules/data/log-delivery-stream";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { Naming } from "../../../src/core/naming";
 import { listOf, parseJsonAttribute, synthJson } from "../../helpers/synth";
+import { environmentStack } from "../../helpers/stack";
 
 const ACCOUNT = "123456789012";
 
@@ -14,16 +13,12 @@ interface Policy {
 }
 
 function synthStream(props: Partial<LogDeliveryStreamProps> = {}, extra?: (stream: LogDeliveryStream) => void) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const bucketKey = new KmsKey(stack, "bucket-key", { alias: "logs", description: "logs", accountId: ACCOUNT });
-  const kmsKey = new KmsKey(stack, "event-key", { alias: "event", description: "event", accountId: ACCOUNT });
-  const bucket = new S3Bucket(stack, "bucket", { bucketName: `flashcrowd-event-logs-${ACCOUNT}`, accountId: ACCOUNT, kmsKey: bucketKey });
+  const { stack } = environmentStack({ account: ACCOUNT, naming: new Naming("flashcrowd", "event-dec-flash-sale") });
+  const bucketKey = new KmsKey(stack, "bucket-key", { alias: "logs", description: "logs" });
+  const kmsKey = new KmsKey(stack, "event-key", { alias: "event", description: "event" });
+  const bucket = new S3Bucket(stack, "bucket", { bucketName: `flashcrowd-event-logs-${ACCOUNT}`, kmsKey: bucketKey });
   const stream = new LogDeliveryStream(stack, "event-logs", {
-    naming: new Naming("flashcrowd", "event-dec-flash-sale"),
     component: "event-logs",
-    accountId: ACCOUNT,
-    region: "ap-northeast-2",
     bucket,
     bucketKey,
     prefix: "events/dec-flash-sale/",

@@ -1,16 +1,16 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { describe, expect, it } from "vitest";
+import { Peer } from "../../../modules/core/connections";
+import { RolePrincipal } from "../../../modules/core/grant";
 import { Redis, type RedisProps } from "../../../modules/data/redis";
-import { listOf, synthJson } from "../../helpers/synth";
+import { listOf, resourcesOf, synthJson } from "../../helpers/synth";
 import { ACCOUNT, AZS, REGION, moduleStack, ref, statementsOf } from "../../helpers/stack";
 
 function synthRedis(props: Partial<RedisProps> = {}, extra?: (cache: Redis) => void) {
   const { stack, key } = moduleStack();
   const cache = new Redis(stack, "cache", {
     replicationGroupId: "flashcrowd-test-redis",
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    placement: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
     availabilityZones: AZS,
     nodeType: "cache.r7g.large",
     kmsKey: key,
@@ -18,6 +18,11 @@ function synthRedis(props: Partial<RedisProps> = {}, extra?: (cache: Redis) => v
   });
   extra?.(cache);
   return { json: synthJson(stack), cache };
+}
+
+/** A bare role next to the cache, granted as "app". */
+function appRole(cache: Redis): RolePrincipal {
+  return new RolePrincipal(new IamRole(cache.node.scope!, "app-role", { name: "app-role", assumeRolePolicy: "{}" }), { grantId: "app" });
 }
 
 describe("Redis defaults", () => {
@@ -111,15 +116,18 @@ describe("Redis options", () => {
     ]);
   });
 
-  it("grants a peer security group the Redis port through allowFrom", () => {
-    const { json } = synthRedis({}, (c) => c.allowFrom("sg-peer", "Waiting room tasks"));
+  it("admits a peer security group on the Redis port through its connections", () => {
+    const { json } = synthRedis({}, (c) => c.connections.allowDefaultPortFrom(Peer.securityGroupId("sg-peer"), { ingress: { description: "Waiting room tasks" } }));
     expect(listOf(json, "aws_vpc_security_group_ingress_rule")).toEqual([
       expect.objectContaining({ description: "Waiting room tasks", from_port: 6379, to_port: 6379, referenced_security_group_id: "sg-peer" }),
     ]);
   });
 
-  it("grants elasticache:Connect on the group and the user", () => {
-    const { json } = synthRedis({}, (c) => c.grantConnect("app", "app-role"));
+  it("grants elasticache:Connect on the group and the user, in a policy of the cache on a bare role", () => {
+    const { json } = synthRedis({}, (c) => c.grantConnect(appRole(c)));
+    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))[0]).toMatch(/^cache_connect-app_[A-F0-9]{8}$/);
+    expect(listOf(json, "aws_iam_role_policy")[0]).toMatchObject({ name: "flashcrowd-test-redis-connect-flashcrowd-test-redis-app" });
+    expect(listOf(json, "aws_iam_role_policy")[0]!.role).toMatch(ref("aws_iam_role", "name"));
     expect(statementsOf(json, "aws_iam_role_policy")).toEqual([
       {
         Effect: "Allow",
@@ -143,6 +151,6 @@ describe("Redis options", () => {
   });
 
   it("refuses to grant an unknown user", () => {
-    expect(() => synthRedis({}, (c) => c.grantConnect("x", "role", "nobody"))).toThrow(/no IAM user "nobody"/);
+    expect(() => synthRedis({}, (c) => c.grantConnect(appRole(c), "nobody"))).toThrow(/no IAM user "nobody"/);
   });
 });

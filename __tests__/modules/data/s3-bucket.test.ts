@@ -1,8 +1,8 @@
-import { Testing, TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket, type S3BucketProps } from "../../../modules/data/s3-bucket";
 import { KmsKey } from "../../../modules/security/kms-key";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, synthJson } from "../../helpers/synth";
 
 interface Policy {
@@ -10,10 +10,9 @@ interface Policy {
 }
 
 function synthBucket(props: Partial<S3BucketProps> = {}, extra?: (bucket: S3Bucket, stack: TerraformStack) => void) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const key = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "123456789012" });
-  const bucket = new S3Bucket(stack, "bucket", { bucketName: "flashcrowd-prod-data-123456789012", accountId: "123456789012", kmsKey: key, ...props });
+  const { stack } = environmentStack();
+  const key = new KmsKey(stack, "key", { alias: "test", description: "test" });
+  const bucket = new S3Bucket(stack, "bucket", { bucketName: "flashcrowd-prod-data-123456789012", kmsKey: key, ...props });
   extra?.(bucket, stack);
   return synthJson(stack);
 }
@@ -72,9 +71,9 @@ describe("S3Bucket options", () => {
 
   it("sends server access logs to the log bucket, which allows S3 log delivery", () => {
     const json = synthBucket({}, (_b, stack) => {
-      const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-prod-logs-123456789012", accountId: "123456789012", encryption: "s3-managed" });
+      const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-prod-logs-123456789012", encryption: "s3-managed" });
       logs.allowServerAccessLogDelivery();
-      new S3Bucket(stack, "data", { bucketName: "flashcrowd-prod-more-123456789012", accountId: "123456789012", encryption: "s3-managed", accessLogsBucket: logs });
+      new S3Bucket(stack, "data", { bucketName: "flashcrowd-prod-more-123456789012", encryption: "s3-managed", accessLogsBucket: logs });
     });
     const logging = listOf(json, "aws_s3_bucket_logging");
     expect(logging).toEqual([expect.objectContaining({ target_bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.logs_bucket_[A-Z0-9]+\.bucket\}$/), target_prefix: "s3-access/flashcrowd-prod-more-123456789012/" })]);

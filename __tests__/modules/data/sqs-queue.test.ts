@@ -1,8 +1,9 @@
-import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { RolePrincipal } from "../../../modules/core/grant";
 import { SqsQueue, type SqsQueueProps } from "../../../modules/data/sqs-queue";
 import { KmsKey } from "../../../modules/security/kms-key";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 interface Policy {
@@ -10,9 +11,8 @@ interface Policy {
 }
 
 function synthQueue(props: Partial<SqsQueueProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-  const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "123456789012" });
+  const { stack } = environmentStack();
+  const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
   const queue = new SqsQueue(stack, "orders", { queueName: "flashcrowd-event-sale-orders", kmsKey, ...props });
   return { json: synthJson(stack), queue };
 }
@@ -76,20 +76,31 @@ describe("SqsQueue options and access", () => {
     expect(() => synthQueue({ queueName: "orders.fifo" })).toThrow(/must be 1-76 letters/);
   });
 
-  it("gives producers send and consumers receive/delete on this queue, with the key", () => {
-    const { queue } = synthQueue();
-    const send = queue.sendStatements();
-    const consume = queue.consumeStatements();
-    expect(send[0]!.actions).toEqual(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]);
-    expect(send[1]!.actions).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+  it("grants producers send and consumers receive/delete on this queue, with the key, named after the queue", () => {
+    const { stack } = environmentStack();
+    const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
+    const queue = new SqsQueue(stack, "orders", { queueName: "orders", kmsKey });
+    const role = (id: string) => new RolePrincipal(new IamRole(stack, `${id}-task-role`, { name: id, assumeRolePolicy: "{}" }), { grantId: id });
+    const send = queue.grantSendMessages(role("web")).principalStatements;
+    const consume = queue.grantConsumeMessages(role("worker")).principalStatements;
+    expect(send.map((s) => [s.sid, s.actions])).toEqual([
+      ["OrdersSend1", ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]],
+      ["OrdersSend2", ["kms:GenerateDataKey", "kms:Decrypt"]],
+    ]);
     expect(consume[0]!.actions).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
     expect(consume[0]!.actions).not.toContain("sqs:SendMessage");
+    expect(consume[1]).toEqual({ sid: "OrdersConsume2", actions: ["kms:Decrypt"], resources: [expect.any(String)] });
+    // A bare role gets the statements in a policy next to it, named after the queue.
+    const policies = resourcesOf(synthJson(stack), "aws_iam_role_policy");
+    expect(Object.entries(policies).map(([id, p]) => [id, p.name])).toEqual([
+      ["web-orders-send", "orders-queue"],
+      ["worker-orders-consume", "orders-queue"],
+    ]);
   });
 
   it("adds resource-policy statements to the main queue only", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
-    new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
-    const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test", accountId: "123456789012" });
+    const { stack } = environmentStack();
+    const kmsKey = new KmsKey(stack, "key", { alias: "test", description: "test" });
     const queue = new SqsQueue(stack, "orders", { queueName: "orders", kmsKey });
     queue.addToPolicy({ sid: "EventsSend", principals: { type: "Service", identifiers: ["events.amazonaws.com"] }, actions: ["sqs:SendMessage"], resources: [queue.arn] });
     const sids = listOf(synthJson(stack), "aws_sqs_queue_policy").map((p) => parseJsonAttribute<Policy>(p.policy).Statement.map((s) => s.Sid));

@@ -1,6 +1,7 @@
-import type { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Peer, Port } from "../../../modules/core/connections";
+import { RolePrincipal } from "../../../modules/core/grant";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, elbLogDeliveryStatement, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
@@ -12,30 +13,25 @@ const SERVICES = [
 ];
 
 /** What every load balancer of these tests shares: where it runs and how CloudFront reaches it. */
-function baseProps(naming: Naming) {
+function baseProps() {
   return {
-    naming,
-    accountId: ACCOUNT,
-    region: REGION,
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-pub-a", "subnet-pub-b"],
+    placement: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] },
     cloudFrontPrefixListId: "pl-22a6434b",
     certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/origin",
   };
 }
 
-function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed" });
+function synthAlb(props: Partial<ApplicationLoadBalancerProps> = {}, grant = false, region = REGION): TerraformJson {
+  const { stack } = moduleStack({ region });
+  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed" });
   const alb = new ApplicationLoadBalancer(stack, "alb", {
-    ...baseProps(naming),
+    ...baseProps(),
     originVerifyHeader: { name: "X-Origin-Verify", value: "${sensitive(terraform_data.origin-verify.output)}" },
     services: SERVICES,
-    targetSecurityGroupId: "sg-nodes",
     accessLogsBucket: logs,
     ...props,
   });
-  if (grant) alb.grantTargetRegistration(new IamRole(stack, "controller", { name: "controller", assumeRolePolicy: "{}" }));
+  if (grant) alb.grantTargetRegistration(new RolePrincipal(new IamRole(stack, "controller", { name: "controller", assumeRolePolicy: "{}" })));
   return synthJson(stack);
 }
 
@@ -56,12 +52,8 @@ describe("ApplicationLoadBalancer defaults", () => {
     expect(lb(json).security_groups).toHaveLength(2);
   });
 
-  it("sends only to the targets' security group, on the services' ports", () => {
-    const egress = listOf(json, "aws_vpc_security_group_egress_rule");
-    expect(egress.map((r) => [r.from_port, r.referenced_security_group_id]).sort()).toEqual([
-      [3000, "sg-nodes"],
-      [8080, "sg-nodes"],
-    ]);
+  it("sends nothing until its targets are linked through its connections", () => {
+    expect(listOf(json, "aws_vpc_security_group_egress_rule")).toEqual([]);
   });
 
   it("is internet-facing in the public subnets, drops invalid headers and is protected from deletion", () => {
@@ -155,7 +147,7 @@ describe("ApplicationLoadBalancer options", () => {
   });
 
   it("grants log delivery to the service principal in regions opened since August 2022", () => {
-    const json = synthAlb({ region: "ap-southeast-5" });
+    const json = synthAlb({}, false, "ap-southeast-5");
     const statement = parseJsonAttribute<PolicyJson>(listOf(json, "aws_s3_bucket_policy")[0]!.policy).Statement.find((s) => s.Sid === "ElbAccessLogsAlb")!;
     expect(statement.Principal).toEqual({ Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
   });
@@ -169,18 +161,18 @@ describe("ApplicationLoadBalancer options", () => {
 });
 
 describe("ApplicationLoadBalancer for ECS services and a permanent log bucket", () => {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   const alb = new ApplicationLoadBalancer(stack, "alb", {
-    ...baseProps(naming),
+    ...baseProps(),
     originVerifyHeader: { name: "X-Origin-Verify", value: "secret" },
     services: SERVICES,
     accessLogsBucket: { bucketName: "flashcrowd-event-edge-logs" },
     accessLogsPrefix: "alb/event-a",
   });
-  alb.allowTargets("web", "sg-web-tasks", 3000, "Requests and health checks to the web tasks");
+  alb.connections.allowTo(Peer.securityGroupId("sg-web-tasks"), Port.tcp(3000), { egress: { id: "to-web", description: "Requests and health checks to the web tasks" } });
   const json = synthJson(stack);
 
-  it("sends only to the groups added with allowTargets", () => {
+  it("sends only to the groups linked through its connections", () => {
     expect(listOf(json, "aws_vpc_security_group_egress_rule").map((r) => [r.from_port, r.referenced_security_group_id, r.description])).toEqual([
       [3000, "sg-web-tasks", "Requests and health checks to the web tasks"],
     ]);

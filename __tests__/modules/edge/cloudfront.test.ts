@@ -4,24 +4,23 @@ import { CdnDistribution, MANAGED_POLICY_IDS, cloudFrontReadStatements, type Cdn
 import { CloudFrontWebAcl, MANAGED_RULE_GROUPS, type CloudFrontWebAclProps } from "../../../modules/edge/cloudfront-web-acl";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, parseJsonAttribute, synthJson, type TerraformJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack, type PolicyJson } from "../../helpers/stack";
+import { moduleStack, type PolicyJson } from "../../helpers/stack";
 
 function synthWebAcl(props: Partial<CloudFrontWebAclProps> = {}): TerraformJson {
   const m = moduleStack();
-  new CloudFrontWebAcl(m.stack, "waf", { naming: m.naming, accountId: ACCOUNT, usEast1Provider: m.usEast1(), rateLimit: 2000, ...props });
+  new CloudFrontWebAcl(m.stack, "waf", { usEast1Provider: m.usEast1(), rateLimit: 2000, ...props });
   return synthJson(m.stack);
 }
 
 type CdnOverrides = Partial<CdnDistributionProps> | ((parts: { bucket: S3Bucket; key: KmsKey }) => Partial<CdnDistributionProps>);
 
 function synthCdn(overrides: CdnOverrides = {}): TerraformJson {
-  const { stack, naming } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", accountId: ACCOUNT, encryption: "s3-managed", objectOwnership: "BucketOwnerPreferred" });
-  const key = new KmsKey(stack, "static-key", { alias: "static", description: "static", accountId: ACCOUNT });
-  const bucket = new S3Bucket(stack, "static", { bucketName: "flashcrowd-test-static", accountId: ACCOUNT, kmsKey: key });
+  const { stack } = moduleStack();
+  const logs = new S3Bucket(stack, "logs", { bucketName: "flashcrowd-test-logs", encryption: "s3-managed", objectOwnership: "BucketOwnerPreferred" });
+  const key = new KmsKey(stack, "static-key", { alias: "static", description: "static" });
+  const bucket = new S3Bucket(stack, "static", { bucketName: "flashcrowd-test-static", kmsKey: key });
   const extra = typeof overrides === "function" ? overrides({ bucket, key }) : overrides;
   new CdnDistribution(stack, "cdn", {
-    naming,
     aliases: ["shop.example.com", "www.shop.example.com"],
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/site",
     webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1",

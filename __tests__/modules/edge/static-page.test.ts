@@ -6,12 +6,12 @@ import { S3Bucket } from "../../../modules/data/s3-bucket";
 import { StaticPage } from "../../../modules/edge/static-page";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { listOf, synthJson } from "../../helpers/synth";
-import { ACCOUNT, moduleStack } from "../../helpers/stack";
+import { moduleStack } from "../../helpers/stack";
 
 function page(key: string, cacheControl?: string) {
   const { stack } = moduleStack();
-  const kmsKey = new KmsKey(stack, "key", { alias: "pages", description: "pages", accountId: ACCOUNT });
-  const bucket = new S3Bucket(stack, "pages", { bucketName: "flashcrowd-test-pages", accountId: ACCOUNT, kmsKey });
+  const kmsKey = new KmsKey(stack, "key", { alias: "pages", description: "pages" });
+  const bucket = new S3Bucket(stack, "pages", { bucketName: "flashcrowd-test-pages", kmsKey });
   const file = join(mkdtempSync(join(tmpdir(), "flashcrowd-page-")), "page.html");
   writeFileSync(file, "<p>closed</p>");
   const construct = new StaticPage(stack, "page", { bucket, key, sourcePath: file, cacheControl });

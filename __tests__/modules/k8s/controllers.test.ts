@@ -1,4 +1,3 @@
-import { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { AwsLoadBalancerController } from "../../../modules/k8s/aws-load-balancer-controller";
 import { EbsCsiDriver, EBS_CSI_DRIVER_POLICY_ARN } from "../../../modules/k8s/ebs-csi-driver";
@@ -7,8 +6,6 @@ import { k8sTestStack } from "../../helpers/k8s-stack";
 import { listOf, releasesOf, synthJson } from "../../helpers/synth";
 
 const cluster = {
-  accountId: "210987654321",
-  region: "ap-northeast-2",
   clusterName: "flashcrowd-prod-eks",
   clusterArn: "arn:aws:eks:ap-northeast-2:210987654321:cluster/flashcrowd-prod-eks",
 };
@@ -16,7 +13,7 @@ const cluster = {
 describe("EbsCsiDriver", () => {
   const synth = (extra: Partial<ConstructorParameters<typeof EbsCsiDriver>[2]> = {}) => {
     const { stack } = k8sTestStack();
-    new EbsCsiDriver(stack, "ebs", { ...cluster, version: "2.64.0", naming: new Naming("flashcrowd", "prod-addons"), replicas: 1, volumeTags: { Project: "flashcrowd" }, ...extra });
+    new EbsCsiDriver(stack, "ebs", { ...cluster, version: "2.64.0", replicas: 1, volumeTags: { Project: "flashcrowd" }, ...extra });
     return synthJson(stack);
   };
 
@@ -46,7 +43,7 @@ describe("EbsCsiDriver", () => {
 });
 
 describe("AwsLoadBalancerController", () => {
-  const base = { version: "3.5.0", clusterName: "c", region: "ap-northeast-2", vpcId: "vpc-0123", roleArn: "arn:aws:iam::210987654321:role/lbc" };
+  const base = { version: "3.5.0", clusterName: "c", vpcId: "vpc-0123", roleArn: "arn:aws:iam::210987654321:role/lbc" };
 
   it("installs no TargetGroupBinding release without bindings, and no PodDisruptionBudget for one replica", () => {
     const { stack } = k8sTestStack();

@@ -1,4 +1,3 @@
-import { Naming } from "../../../src/core/naming";
 import { describe, expect, it } from "vitest";
 import { ArgoCd, type ArgoCdWorkload } from "../../../modules/k8s/argo-cd";
 import { ExternalSecrets, type ExternalSecretsProps } from "../../../modules/k8s/external-secrets";
@@ -15,9 +14,6 @@ describe("ExternalSecrets", () => {
   const base: ExternalSecretsProps = {
     version: "2.9.0",
     namespace: "external-secrets",
-    naming: new Naming("flashcrowd", "prod-addons"),
-    accountId: "210987654321",
-    region: "ap-northeast-2",
     clusterName: "c",
     clusterArn: "arn:aws:eks:ap-northeast-2:210987654321:cluster/c",
     secretsKmsKeyArn: "arn:aws:kms:ap-northeast-2:210987654321:key/k",
@@ -119,7 +115,6 @@ describe("FluentBit", () => {
     new FluentBit(stack, "fb", {
       version: "0.2.0",
       namespace: "amazon-cloudwatch",
-      region: "ap-northeast-2",
       roleArn: "arn:aws:iam::1:role/fb",
       destinations: { logGroupName: "/aws/eks/c/containers", archiveBucketName: "logs", archivePrefix: "eks-containers/" },
     });

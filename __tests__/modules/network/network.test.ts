@@ -1,19 +1,15 @@
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Network, type NetworkProps } from "../../../modules/network/network";
 import { Naming } from "../../../src/core/naming";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson } from "../../helpers/synth";
 
 const AZS = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"];
 
-function synthNetwork(props: Partial<NetworkProps> = {}) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
+function synthNetwork(props: Partial<NetworkProps> = {}, region = "ap-northeast-2") {
+  const { stack } = environmentStack({ naming: new Naming("flashcrowd", "prod"), region });
   const network = new Network(stack, "network", {
-    naming: new Naming("flashcrowd", "prod"),
-    accountId: "123456789012",
-    region: "ap-northeast-2",
     cidr: "10.0.0.0/16",
     availabilityZones: AZS,
     ...props,
@@ -159,5 +155,24 @@ describe("Network options", () => {
     const { network } = synthNetwork();
     expect(network.subnetIds("data")).toHaveLength(3);
     expect(network.subnets.data.map((s) => s.az)).toEqual(AZS);
+  });
+
+  it("places modules in a tier: its VPC and its subnets", () => {
+    const { stack } = environmentStack();
+    const network = new Network(stack, "network", { cidr: "10.0.0.0/16", availabilityZones: AZS });
+    new TerraformOutput(stack, "placement", { value: network.placement("private") });
+    const json = synthJson(stack);
+    const subnets = resourcesOf(json, "aws_subnet");
+    const privateIds = Object.keys(subnets).filter((id) => id.includes("private")).map((id) => `\${aws_subnet.${id}.id}`);
+    expect((json as { output: Record<string, { value: unknown }> }).output.placement!.value).toEqual({
+      vpcId: `\${aws_vpc.${Object.keys(resourcesOf(json, "aws_vpc"))[0]}.id}`,
+      subnetIds: privateIds,
+    });
+    expect(privateIds).toHaveLength(3);
+  });
+
+  it("reaches endpoint services of its stack's region", () => {
+    const { json } = synthNetwork({ interfaceEndpoints: ["sts"] }, "ap-southeast-1");
+    expect(listOf(json, "aws_vpc_endpoint").map((e) => e.service_name).sort()).toEqual(["com.amazonaws.ap-southeast-1.s3", "com.amazonaws.ap-southeast-1.sts"]);
   });
 });

@@ -1,20 +1,20 @@
-import { Testing, TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcPeering, type VpcPeeringProps } from "../../../modules/network/vpc-peering";
 import { Naming } from "../../../src/core/naming";
+import { environmentStack } from "../../helpers/stack";
 import { listOf, synthJson } from "../../helpers/synth";
 
 const EVENT_DATA = ["10.64.12.0/26", "10.64.12.64/26", "10.64.12.128/26"];
 const PROD_DATA = ["10.0.68.0/24", "10.0.69.0/24", "10.0.70.0/24"];
 
-function synthPeering(change: (props: VpcPeeringProps, stack: TerraformStack) => void = () => undefined) {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-2" });
+/** A peering from an event stack (account `account`, ap-northeast-2) to prod (210987654321, ap-northeast-2). */
+function synthPeering(change: (props: VpcPeeringProps, stack: TerraformStack) => void = () => undefined, account = "210987654321") {
+  const { stack } = environmentStack({ account, naming: new Naming("flashcrowd", "event-dec-flash-sale") });
   const props: VpcPeeringProps = {
-    naming: new Naming("flashcrowd", "event-dec-flash-sale"),
     component: "to-prod",
-    requester: { vpcId: "vpc-event", accountId: "210987654321", region: "ap-northeast-2", routeTableIds: ["rtb-event-data"], cidrs: EVENT_DATA },
+    requester: { vpcId: "vpc-event", routeTableIds: ["rtb-event-data"], cidrs: EVENT_DATA },
     accepter: { vpcId: "vpc-prod", accountId: "210987654321", region: "ap-northeast-2", routeTableIds: ["rtb-prod-data"], cidrs: PROD_DATA },
   };
   change(props, stack);
@@ -55,11 +55,8 @@ describe("VpcPeering in one account and region", () => {
 describe("VpcPeering across accounts", () => {
   const json = synthPeering((props, stack) => {
     const provider = new AwsProvider(stack, "aws-prod", { alias: "prod", region: "ap-northeast-2", assumeRole: [{ roleArn: "arn:aws:iam::210987654321:role/peering-accepter" }] });
-    Object.assign(props, {
-      requester: { ...props.requester, accountId: "410987654321" },
-      accepter: { ...props.accepter, provider },
-    });
-  });
+    Object.assign(props, { accepter: { ...props.accepter, provider } });
+  }, "410987654321");
 
   it("requests with the peer's owner and accepts on the accepter's provider", () => {
     const [connection] = listOf(json, "aws_vpc_peering_connection");
@@ -82,7 +79,7 @@ describe("VpcPeering across accounts", () => {
 
 describe("VpcPeering rejects", () => {
   it("another account without an accepter provider", () => {
-    expect(() => synthPeering((props) => Object.assign(props, { requester: { ...props.requester, accountId: "410987654321" } }))).toThrow(
+    expect(() => synthPeering(() => undefined, "410987654321")).toThrow(
       /the accepter is in 210987654321\/ap-northeast-2, not 410987654321\/ap-northeast-2; pass accepter.provider/,
     );
   });

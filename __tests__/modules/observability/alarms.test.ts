@@ -21,7 +21,7 @@ const auroraThresholds = { cpuPercent: 80, connections: 1000, replicaLagMs: 1000
 describe("AuroraAlarms", () => {
   it("watches CPU, connections and freeable memory of the cluster, notifying on alarm and recovery", () => {
     const alarms = byName(
-      synthAlarms(({ stack, naming }) => new AuroraAlarms(stack, "a", { naming, clusterIdentifier: "db", readers: 0, thresholds: auroraThresholds, topicArns: [TOPIC] })),
+      synthAlarms(({ stack }) => new AuroraAlarms(stack, "a", { clusterIdentifier: "db", readers: 0, thresholds: auroraThresholds, topicArns: [TOPIC] })),
     );
     expect(Object.keys(alarms).sort()).toEqual(["flashcrowd-test-aurora-connections", "flashcrowd-test-aurora-cpu", "flashcrowd-test-aurora-freeable-memory"]);
     expect(alarms["flashcrowd-test-aurora-cpu"]).toMatchObject({
@@ -46,7 +46,7 @@ describe("AuroraAlarms", () => {
 
   it("adds a replica-lag alarm when the cluster has readers", () => {
     const alarms = byName(
-      synthAlarms(({ stack, naming }) => new AuroraAlarms(stack, "a", { naming, clusterIdentifier: "db", readers: 1, thresholds: { ...auroraThresholds, replicaLagMs: 500 }, topicArns: [TOPIC] })),
+      synthAlarms(({ stack }) => new AuroraAlarms(stack, "a", { clusterIdentifier: "db", readers: 1, thresholds: { ...auroraThresholds, replicaLagMs: 500 }, topicArns: [TOPIC] })),
     );
     expect(alarms["flashcrowd-test-aurora-replica-lag"]).toMatchObject({ metric_name: "AuroraReplicaLagMaximum", statistic: "Maximum", threshold: 500 });
   });
@@ -55,8 +55,8 @@ describe("AuroraAlarms", () => {
 describe("RedisAlarms", () => {
   it("watches engine CPU, memory and evictions of every node", () => {
     const alarms = byName(
-      synthAlarms(({ stack, naming }) =>
-        new RedisAlarms(stack, "r", { naming, memberClusterIds: ["cache-001", "cache-002"], thresholds: { cpuPercent: 75, memoryPercent: 80, evictions: 0 }, topicArns: [TOPIC] }),
+      synthAlarms(({ stack }) =>
+        new RedisAlarms(stack, "r", { memberClusterIds: ["cache-001", "cache-002"], thresholds: { cpuPercent: 75, memoryPercent: 80, evictions: 0 }, topicArns: [TOPIC] }),
       ),
     );
     expect(Object.keys(alarms)).toHaveLength(6);
@@ -69,8 +69,8 @@ describe("RedisAlarms", () => {
 describe("NatGatewayAlarms", () => {
   it("alarms on any port-allocation error and on dropped packets above the threshold, per gateway", () => {
     const alarms = byName(
-      synthAlarms(({ stack, naming }) =>
-        new NatGatewayAlarms(stack, "n", { naming, natGateways: [{ name: "a", id: "nat-1" }, { name: "c", id: "nat-2" }], packetsDroppedThreshold: 100, topicArns: [TOPIC] }),
+      synthAlarms(({ stack }) =>
+        new NatGatewayAlarms(stack, "n", { natGateways: [{ name: "a", id: "nat-1" }, { name: "c", id: "nat-2" }], packetsDroppedThreshold: 100, topicArns: [TOPIC] }),
       ),
     );
     expect(Object.keys(alarms)).toHaveLength(4);
@@ -88,9 +88,8 @@ describe("NatGatewayAlarms", () => {
 
 describe("AlbAlarms", () => {
   const alarms = byName(
-    synthAlarms(({ stack, naming }) =>
+    synthAlarms(({ stack }) =>
       new AlbAlarms(stack, "alb", {
-        naming,
         loadBalancerArnSuffix: "app/flashcrowd-test/abc",
         targetGroups: [{ name: "web", arnSuffix: "targetgroup/web/123" }],
         fiveXxPerMinute: 10,

@@ -5,11 +5,9 @@ import { listOf, synthJson } from "../../helpers/synth";
 import { ACCOUNT, moduleStack, ref, statementsOf } from "../../helpers/stack";
 
 function synthTopic(props: Partial<AlertTopicProps> = {}, slack = false) {
-  const { stack, naming, key } = moduleStack();
+  const { stack, key } = moduleStack();
   const chatbot = new AwsProvider(stack, "aws-chatbot", { alias: "chatbot", region: "ap-southeast-1" });
   new AlertTopic(stack, "alerts", {
-    naming,
-    accountId: ACCOUNT,
     kmsKey: key,
     slack: slack ? { workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23", provider: chatbot } : undefined,
     ...props,

@@ -47,7 +47,7 @@ describe("dashboard widgets", () => {
 
 function synthDashboard(props: Partial<PlatformDashboardProps> = {}, extra?: (d: PlatformDashboard) => void): Body {
   const { stack } = moduleStack();
-  const d = new PlatformDashboard(stack, "dashboard", { dashboardName: "flashcrowd-test", region: "ap-northeast-2", ...props });
+  const d = new PlatformDashboard(stack, "dashboard", { dashboardName: "flashcrowd-test", ...props });
   extra?.(d);
   const [dashboard] = listOf(synthJson(stack), "aws_cloudwatch_dashboard");
   expect(dashboard!.dashboard_name).toBe("flashcrowd-test");

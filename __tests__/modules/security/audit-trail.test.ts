@@ -8,10 +8,10 @@ import { ACCOUNT, REGION, moduleStack, ref, statementsOf } from "../../helpers/s
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/flashcrowd-test-audit`;
 
 function synthTrail(props: Partial<AuditTrailProps> = {}, useGivenKey = false) {
-  const { stack, naming, key } = moduleStack();
-  const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, accountId: ACCOUNT, encryption: "s3-managed" });
+  const { stack, key } = moduleStack();
+  const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, encryption: "s3-managed" });
   logs.allowServerAccessLogDelivery();
-  new AuditTrail(stack, "audit", { naming, accountId: ACCOUNT, region: REGION, accessLogsBucket: logs, kmsKey: useGivenKey ? key : undefined, ...props });
+  new AuditTrail(stack, "audit", { accessLogsBucket: logs, kmsKey: useGivenKey ? key : undefined, ...props });
   return synthJson(stack);
 }
 
@@ -112,10 +112,10 @@ describe("AuditTrail options", () => {
   });
 
   it("refuses a given key that already holds the trail's statements", () => {
-    const { stack, naming } = moduleStack();
-    const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, accountId: ACCOUNT, encryption: "s3-managed" });
-    const shared = new KmsKey(stack, "shared", { alias: "shared", description: "shared", accountId: ACCOUNT });
-    new AuditTrail(stack, "one", { naming, accountId: ACCOUNT, region: REGION, accessLogsBucket: logs, kmsKey: shared });
-    expect(() => new AuditTrail(stack, "two", { naming, accountId: ACCOUNT, region: REGION, accessLogsBucket: logs, kmsKey: shared })).toThrow(/already has a statement/);
+    const { stack } = moduleStack();
+    const logs = new S3Bucket(stack, "logs", { bucketName: `flashcrowd-test-logs-${ACCOUNT}`, encryption: "s3-managed" });
+    const shared = new KmsKey(stack, "shared", { alias: "shared", description: "shared" });
+    new AuditTrail(stack, "one", { accessLogsBucket: logs, kmsKey: shared });
+    expect(() => new AuditTrail(stack, "two", { accessLogsBucket: logs, kmsKey: shared })).toThrow(/already has a statement/);
   });
 });

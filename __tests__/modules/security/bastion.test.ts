@@ -1,14 +1,15 @@
 import { Aspects, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { Peer, Port } from "../../../modules/core/connections";
 import { Bastion, type BastionProps } from "../../../modules/security/bastion";
 import { LaunchedResourceTagging } from "../../../src/core/tagging";
 import { listOf, synthJson } from "../../helpers/synth";
 import { moduleStack, ref, statementsOf } from "../../helpers/stack";
 
 function synthBastion(props: Partial<BastionProps> = {}, extra?: (b: Bastion) => void) {
-  const { stack, naming } = moduleStack();
+  const { stack } = moduleStack();
   Aspects.of(stack).add(new LaunchedResourceTagging({ Project: "flashcrowd" }));
-  const bastion = new Bastion(stack, "bastion", { naming, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", subnetIds: ["subnet-p1", "subnet-p2"], ...props });
+  const bastion = new Bastion(stack, "bastion", { placement: { vpcId: "vpc-1", subnetIds: ["subnet-p1", "subnet-p2"] }, vpcCidr: "10.0.0.0/16", ...props });
   extra?.(bastion);
   return synthJson(stack);
 }
@@ -78,8 +79,8 @@ describe("Bastion options", () => {
     });
   });
 
-  it("opens egress to a database's security group through allowTo", () => {
-    const json = synthBastion({}, (b) => b.allowTo("sg-db", 3306, "Aurora MySQL"));
+  it("opens egress to a database's security group through its connections", () => {
+    const json = synthBastion({}, (b) => b.connections.allowTo(Peer.securityGroupId("sg-db"), Port.tcp(3306), { egress: { description: "Aurora MySQL" } }));
     expect(listOf(json, "aws_vpc_security_group_egress_rule")).toContainEqual(
       expect.objectContaining({ description: "Aurora MySQL", from_port: 3306, to_port: 3306, referenced_security_group_id: "sg-db" }),
     );
@@ -90,8 +91,8 @@ describe("Bastion options", () => {
   });
 
   it("synthesizes without validation errors", () => {
-    const { stack, naming } = moduleStack();
-    new Bastion(stack, "bastion", { naming, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", subnetIds: ["subnet-p1"] });
+    const { stack } = moduleStack();
+    new Bastion(stack, "bastion", { placement: { vpcId: "vpc-1", subnetIds: ["subnet-p1"] }, vpcCidr: "10.0.0.0/16" });
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 });

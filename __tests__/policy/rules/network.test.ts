@@ -13,10 +13,10 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Network } from "../../../modules/network/network";
-import { check, expectCase, naming, type RuleCase } from "../helpers";
+import { check, expectCase, type RuleCase } from "../helpers";
 
 const network = (stack: TerraformStack, extra: { enableFlowLogs?: boolean; interfaceEndpoints?: ["sts"] } = {}) =>
-  new Network(stack, "network", { naming, accountId: "210987654321", region: "ap-northeast-2", cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"], ...extra });
+  new Network(stack, "network", { cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"], ...extra });
 
 const sg = (stack: TerraformStack, id = "sg", description = "Web tier") =>
   new SecurityGroup(stack, id, { name: id, description, vpcId: "vpc-1" });

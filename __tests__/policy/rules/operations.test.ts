@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { Network } from "../../../modules/network/network";
 import { KmsKey } from "../../../modules/security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../../../modules/security/policy-document";
-import { check, expectCase, naming, type RuleCase } from "../helpers";
+import { check, expectCase, type RuleCase } from "../helpers";
 
 const FN = "aws_lambda_function.fn";
 const fn = (s: TerraformStack, extra: Partial<LambdaFunctionConfig> = {}) =>
@@ -68,7 +68,7 @@ describe("SQS-ENCRYPTED", () => {
 
 describe("KMS-ROTATION", () => {
   it.each<RuleCase>([
-    { name: "the KmsKey module", build: (s) => new KmsKey(s, "key", { alias: "test", description: "test", accountId: "210987654321" }), address: "aws_kms_key.key_F64E54E4", status: "compliant" },
+    { name: "the KmsKey module", build: (s) => new KmsKey(s, "key", { alias: "test", description: "test" }), address: "aws_kms_key.key_F64E54E4", status: "compliant" },
     { name: "rotation absent", build: (s) => new KmsKeyResource(s, "key", { description: "x" }), address: "aws_kms_key.key", status: "non_compliant" },
     { name: "an asymmetric signing key", build: (s) => new KmsKeyResource(s, "key", { description: "x", customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }), address: "aws_kms_key.key", status: "not_applicable" },
   ])("$name: $status", (c) => expectCase("KMS-ROTATION", c));
@@ -87,7 +87,7 @@ describe("LOGS-KMS", () => {
     { name: "no key", build: (s) => new CloudwatchLogGroup(s, "g", { name: "/app", retentionInDays: 30 }), address: "aws_cloudwatch_log_group.g", status: "non_compliant" },
     {
       name: "the Network module's flow-log group",
-      build: (s) => new Network(s, "network", { naming, accountId: "210987654321", region: "ap-northeast-2", cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }),
+      build: (s) => new Network(s, "network", { cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }),
       address: "aws_cloudwatch_log_group.network_flow-log-group_73759AFD",
       status: "compliant",
     },
@@ -131,7 +131,7 @@ describe("IAM-NO-WILDCARD-ADMIN", () => {
   ])("$name: $status", (c) => expectCase("IAM-NO-WILDCARD-ADMIN", c));
 
   it("passes the Network module's flow-log role and policy", () => {
-    const results = check("IAM-NO-WILDCARD-ADMIN", (s) => new Network(s, "network", { naming, accountId: "210987654321", region: "ap-northeast-2", cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }));
+    const results = check("IAM-NO-WILDCARD-ADMIN", (s) => new Network(s, "network", { cidr: "10.0.0.0/16", availabilityZones: ["ap-northeast-2a", "ap-northeast-2b"] }));
     expect(results.map((r) => r.status)).toEqual(["compliant", "compliant"]);
   });
 });

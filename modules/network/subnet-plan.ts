@@ -1,8 +1,11 @@
-import { allocate, blockSize, formatCidr, parseCidr } from "../core/cidr";
-import type { SubnetPrefixLength } from "./schema";
+import { allocate, blockSize, formatCidr, parseCidr } from "../../src/core/cidr";
 
+/** The tiers of a network, in the order their blocks are laid out. */
 export const SUBNET_TIERS = ["private", "public", "data"] as const;
 export type SubnetTier = (typeof SUBNET_TIERS)[number];
+
+/** Prefix length of each subnet, per tier (16-28, the AWS subnet limits). */
+export type SubnetPrefixLength = Readonly<Record<SubnetTier, number>>;
 
 export interface SubnetPlanInput {
   readonly cidr: string;
