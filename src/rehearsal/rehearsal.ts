@@ -10,15 +10,8 @@ import { DateTime } from "luxon";
 import { runExecution, SimulatedClock, type ExecutionResult, type HistoryEvent } from "./asl-runner";
 import type { MariadbServer } from "./mariadb";
 import type { Scenario, ScenarioContext } from "./scenarios";
+import type { RehearsalEvent, RehearsalReport } from "./types";
 import { World, controlArtefacts } from "./world";
-
-export interface RehearsalEvent {
-  readonly slug: string;
-  readonly zone: string;
-  readonly opensAt: number;
-  readonly closesAt: number;
-  readonly keyBlock: { readonly first: number; readonly last: number };
-}
 
 export interface RehearsalOptions {
   readonly synthDir: string;
@@ -36,27 +29,6 @@ export interface RehearsalOptions {
   readonly print?: (line: string) => void;
 }
 
-export interface RehearsalReport {
-  readonly scenario: string;
-  readonly executions: readonly ExecutionResult[];
-  /** StartExecution calls refused because an execution of that name exists. */
-  readonly refusedStarts: number;
-  readonly ordersWritten: number;
-  /** Event orders (keys in the block) in the event database and in prod at the end. */
-  readonly eventRows: number;
-  readonly prodRows: number;
-  readonly ordersLostWithQueues: number;
-  readonly destroyed: boolean;
-  readonly applyRuns: number;
-  readonly destroyRuns: number;
-  /** Slack messages and alert-topic messages. */
-  readonly slack: readonly string[];
-  readonly alerts: readonly string[];
-  readonly timeline: readonly string[];
-  /** Problems with the scenario's expectation; empty when it passed. */
-  readonly problems: readonly string[];
-  readonly wallMs: number;
-}
 
 /** Parses `at(yyyy-mm-ddThh:mm:ss)` in `zone` to epoch milliseconds. */
 export function scheduleTime(expression: string, zone: string): number {

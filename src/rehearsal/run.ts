@@ -12,7 +12,8 @@ import { validateConfig, type Config } from "../config";
 import type { ConfigInput } from "../config/schema";
 import { withCheapStackTraces } from "../core/cdktf-workarounds";
 import { startMariadb, type MariadbServer } from "./mariadb";
-import { rehearse, type RehearsalEvent, type RehearsalReport } from "./rehearsal";
+import { rehearse } from "./rehearsal";
+import type { RehearsalEvent, RehearsalReport } from "./types";
 import type { Scenario } from "./scenarios";
 
 export interface Servers {

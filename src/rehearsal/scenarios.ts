@@ -6,7 +6,7 @@
  */
 import type { SimulatedClock } from "./asl-runner";
 import { FakeServiceError } from "./fake-aws";
-import type { RehearsalEvent, RehearsalReport } from "./rehearsal";
+import type { RehearsalEvent, RehearsalReport } from "./types";
 import type { World } from "./world";
 
 export interface ScenarioContext {
