@@ -13,7 +13,7 @@ import type { Config, EnvironmentConfig } from "../src/config";
 import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS } from "../modules/k8s/contract";
 import type { AddonInputs } from "../src/config/addons-contract";
 import type { AddonsConfig } from "../src/config/addons-schema";
-import { AwsStack } from "../src/core/aws-stack";
+import { AwsStack } from "./base/aws-stack";
 import { StackIds } from "../src/core/naming";
 
 export interface AddonsStackProps {

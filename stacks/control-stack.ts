@@ -10,7 +10,7 @@ import type { PolicyStatement } from "../modules/security/policy-document";
 import { Secret } from "../modules/security/secret";
 import type { Config } from "../src/config";
 import { eventResourcePatterns } from "../src/config/event-resources";
-import { AwsStack } from "../src/core/aws-stack";
+import { AwsStack } from "./base/aws-stack";
 import { StackIds } from "../src/core/naming";
 import { lambdaBundles, type HandlerKey } from "../src/lifecycle/bundle";
 import { lifecycleInput } from "../src/lifecycle/input";

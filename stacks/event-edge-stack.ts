@@ -17,11 +17,11 @@ import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-ident
 import type { Config, EventPlatformConfig, ResolvedEvent } from "../src/config";
 import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-replication";
 import { eventResourceNames } from "../src/config/event-resources";
-import { stackCatalog } from "../src/app/stack-catalog";
-import { AwsStack } from "../src/core/aws-stack";
+import { stackCatalog } from "../src/topology/stack-catalog";
+import { AwsStack } from "./base/aws-stack";
 import { StackIds } from "../src/core/naming";
 import { PROJECT_ROOT } from "../src/core/project-root";
-import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
+import { attachTfcWorkloadIdentity } from "./base/tfc-identity";
 
 export interface EventEdgeStackProps {
   readonly config: Config;

@@ -23,7 +23,7 @@ import type { Config, ResolvedEvent } from "../src/config";
 import type { EventServiceConfig } from "../src/config/event-workloads-schema";
 import { serviceCapacityPlans, type ServiceCapacityPlan } from "../src/config/capacity";
 import { eventResourceNames, type EventResourceNames } from "../src/config/event-resources";
-import { AwsStack } from "../src/core/aws-stack";
+import { AwsStack } from "./base/aws-stack";
 import { lambdaBundles } from "../src/lifecycle/bundle";
 import { dataCheckEnvironment, dataCheckPolicyStatements, postApplyEnvironment, postApplyPolicyStatements } from "../src/lifecycle/post-apply-config";
 import { DEFAULT_LIFECYCLE_SETTINGS } from "../src/lifecycle/settings";

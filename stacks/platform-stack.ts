@@ -28,7 +28,7 @@ import { RedisAlarms } from "../modules/observability/redis-alarms";
 import { AuditTrail } from "../modules/security/audit-trail";
 import { Bastion } from "../modules/security/bastion";
 import { DmsAccountRoles } from "../modules/security/dms-account-roles";
-import { stackCatalog } from "../src/app/stack-catalog";
+import { stackCatalog } from "../src/topology/stack-catalog";
 import { KmsKey } from "../modules/security/kms-key";
 import { Secret } from "../modules/security/secret";
 import type { TfcWorkloadIdentity } from "../modules/security/tfc-workload-identity";
@@ -37,9 +37,9 @@ import { ownsRegistryReplication, repositoryPrefix } from "../src/config/ecr-rep
 import { eventResourcePatterns } from "../src/config/event-resources";
 import { ADDON_SERVICE_ACCOUNTS, GRAFANA_ADMIN_SECRET_KEYS } from "../modules/k8s/contract";
 import type { AddonInputs } from "../src/config/addons-contract";
-import { AwsStack } from "../src/core/aws-stack";
+import { AwsStack } from "./base/aws-stack";
 import { StackIds } from "../src/core/naming";
-import { attachTfcWorkloadIdentity } from "../src/core/tfc-identity";
+import { attachTfcWorkloadIdentity } from "./base/tfc-identity";
 
 export interface PlatformStackProps {
   readonly config: Config;

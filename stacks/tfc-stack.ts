@@ -10,7 +10,7 @@ import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
 import type { Config } from "../src/config";
 import { Naming, StackIds } from "../src/core/naming";
-import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/app/stack-catalog";
+import { stackCatalog, type CatalogStack, type StackCatalog } from "../src/topology/stack-catalog";
 
 export interface TfcStackProps {
   /** Validated config: the stack catalog, organization, Terraform version and notification settings come from it. */

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { changedStacks } from "../../src/ci/changed-stacks";
 import { main, type Io } from "../../src/cli/index";
 import type { ConfigInput } from "../../src/config";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { calendarOf, configWith } from "../helpers/config";
 import { fixtureConfig } from "../helpers/fixture-config";

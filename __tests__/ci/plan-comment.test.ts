@@ -22,7 +22,7 @@ import { constructPaths } from "../../src/ci/plan-diff";
 import { findTerraform, runOfflineChecks } from "../../src/ci/terraform-harness";
 import { main, type Io } from "../../src/cli/index";
 import { estimateStacks } from "../../src/ci/cost";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { synthApp } from "../helpers/app";
 import { changePlans, largePlan } from "../helpers/terraform-plans";
 import { fixtureConfig } from "../helpers/fixture-config";

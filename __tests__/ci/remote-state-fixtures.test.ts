@@ -8,7 +8,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { TerraformJson } from "../../src/core/terraform-json";
 import { fixtureStateFor, fixtureValue } from "../../src/ci/remote-state-fixtures";
 import { findTerraform, prepareStack, runOfflineChecks } from "../../src/ci/terraform-harness";
-import { AwsStack } from "../../src/core/aws-stack";
+import { AwsStack } from "../../stacks/base/aws-stack";
 import { PlatformStack } from "../../stacks/platform-stack";
 import { fixtureConfig } from "../helpers/fixture-config";
 

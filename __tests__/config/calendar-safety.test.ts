@@ -5,7 +5,7 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import type { ConfigInput } from "../../src/config";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { calendarOf, configInput, configWith, problemsOf } from "../helpers/config";
 import { FIXTURE_NOW } from "../helpers/fixture-config";
 import { validateConfig } from "../../src/config";

@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { App } from "cdktf";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { findTerraform } from "../../src/ci/terraform-harness";
-import { AwsStack } from "../../src/core/aws-stack";
+import { AwsStack } from "../../stacks/base/aws-stack";
 import {
   appValidation,
   CDKTF_WORKAROUNDS_ENV,

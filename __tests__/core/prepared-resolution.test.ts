@@ -9,7 +9,7 @@ import { buildApp } from "../../src/app/app";
 import { findTerraform, listStacks } from "../../src/ci/terraform-harness";
 import type { ConfigInput } from "../../src/config";
 import { KmsKey } from "../../modules/security/kms-key";
-import { AwsStack } from "../../src/core/aws-stack";
+import { AwsStack } from "../../stacks/base/aws-stack";
 import { setCdktfWorkarounds, withCheapStackTraces } from "../../src/core/cdktf-workarounds";
 import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
 import { placeholderAddonInputs } from "../helpers/addon-inputs";

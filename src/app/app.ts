@@ -12,7 +12,7 @@ import type { Config } from "../config";
 import { writeCalendarManifest } from "../config/calendar-removals";
 import type { AddonInputs } from "../config/addons-contract";
 import { appValidation } from "../core/cdktf-workarounds";
-import { stackCatalog, type CatalogStack, type StackCatalog, type StackType } from "./stack-catalog";
+import { stackCatalog, type CatalogStack, type StackCatalog, type StackType } from "../topology/stack-catalog";
 
 export interface BuildAppOptions {
   /** Where `synth()` writes; the cdktf CLI passes its own through CDKTF_OUTDIR. @default "cdktf.out" */

@@ -7,7 +7,7 @@
  * is an error. A dependency the catalog declares but the code does not (yet) use only shares state
  * more widely than needed; that is reported apart.
  */
-import type { StackCatalog } from "../app/stack-catalog";
+import type { StackCatalog } from "../topology/stack-catalog";
 import type { TerraformJson } from "../core/terraform-json";
 
 /** Producers whose state `json` reads through cdktf cross-stack references. */
@@ -38,7 +38,7 @@ export function catalogDrift(catalog: StackCatalog, synthesized: Readonly<Record
   for (const [id, json] of Object.entries(synthesized)) {
     const entry = catalog.find(id);
     if (!entry) {
-      errors.push(`${id}: synthesized, but the catalog does not list it; the app builds only the catalog's stacks (src/app/stack-catalog.ts)`);
+      errors.push(`${id}: synthesized, but the catalog does not list it; the app builds only the catalog's stacks (src/topology/stack-catalog.ts)`);
       continue;
     }
     const reads = remoteStateReads(json);

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { StackCatalog } from "../app/stack-catalog";
+import type { StackCatalog } from "../topology/stack-catalog";
 
 export interface StackChanges {
   /** New or changed stacks of the head, in deploy order (catalog order; unknown stacks last). */

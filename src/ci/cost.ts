@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DateTime } from "luxon";
-import type { StackCatalog } from "../app/stack-catalog";
+import type { StackCatalog } from "../topology/stack-catalog";
 import { HOURS_PER_MONTH, PRICE_TABLES, type PriceTable } from "./prices";
 
 type Block = Record<string, unknown>;

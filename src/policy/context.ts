@@ -1,4 +1,4 @@
-import { stackCatalog } from "../app/stack-catalog";
+import { stackCatalog } from "../topology/stack-catalog";
 import type { Config } from "../config";
 import type { PolicyContext } from "./types";
 

@@ -638,7 +638,7 @@ const DEFINITIONS: { readonly [K in RuleId]: Entry } = {
     explanation:
       "Plans and applies run as per-workspace roles bounded to what their kind of stack creates (docs/least-privilege.md); an administrator policy on one lets any pull request's plan or any applied change act anywhere in the account.",
     fix:
-      "Remove it from project.terraformCloud.runRolePolicyArns and add the missing service to src/core/aws-resource-services.ts (or attach a narrow policy of your own). If it must stay for a while, add a policy.suppressions entry for IAM-RUN-ROLE-NOT-ADMIN with the reason.",
+      "Remove it from project.terraformCloud.runRolePolicyArns and add the missing service to src/topology/aws-resource-services.ts (or attach a narrow policy of your own). If it must stay for a while, add a policy.suppressions entry for IAM-RUN-ROLE-NOT-ADMIN with the reason.",
     reference: { cdkNag: ["AwsSolutions-IAM4"], checkov: ["CKV_AWS_274"] },
     rule: IamRoleTerraformRunNotAdministrator,
   },

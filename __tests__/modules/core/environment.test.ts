@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { ModuleConstruct, environmentOf, provideEnvironment, type EnvironmentOverride } from "../../../modules/core/environment";
 import { KmsKey } from "../../../modules/security/kms-key";
-import { AwsStack } from "../../../src/core/aws-stack";
+import { AwsStack } from "../../../stacks/base/aws-stack";
 import { configWith } from "../../helpers/config";
 import { ACCOUNT, REGION, environmentStack, moduleStack } from "../../helpers/stack";
 

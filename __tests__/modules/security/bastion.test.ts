@@ -2,7 +2,7 @@ import { Aspects, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Peer, Port } from "../../../modules/core/connections";
 import { Bastion, type BastionProps } from "../../../modules/security/bastion";
-import { LaunchedResourceTagging } from "../../../src/core/tagging";
+import { LaunchedResourceTagging } from "../../../stacks/base/tagging";
 import { listOf, synthJson } from "../../helpers/synth";
 import { moduleStack, ref, statementsOf } from "../../helpers/stack";
 

@@ -3,9 +3,9 @@
  * derived from the same tables the roles are built from (`npm run docs` rewrites it).
  */
 import type { RunRoleKind } from "../../config/schema";
-import { IAM_SERVICE, resourceServices } from "../../core/aws-resource-services";
-import { PLAN_DATA_READS, PLAN_READ_EXCEPTIONS } from "../../core/run-role-policies";
-import { applyServicesOf, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CONDITIONS } from "../../core/run-role-scope";
+import { IAM_SERVICE, resourceServices } from "../../topology/aws-resource-services";
+import { PLAN_DATA_READS, PLAN_READ_EXCEPTIONS } from "../../topology/run-role-policies";
+import { applyServicesOf, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CONDITIONS } from "../../topology/run-role-scope";
 import type { GeneratedPart } from "./generated-part";
 
 const KIND_STACKS: Record<RunRoleKind, string> = {

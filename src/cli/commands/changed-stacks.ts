@@ -5,7 +5,7 @@ import { DateTime } from "luxon";
 import { changedStacks } from "../../ci/changed-stacks";
 import { loadConfig } from "../../config";
 import { readCalendarManifest, unsafeRemovals } from "../../config/calendar-removals";
-import { stackCatalog } from "../../app/stack-catalog";
+import { stackCatalog } from "../../topology/stack-catalog";
 import { table, UsageError, type Io } from "../command";
 
 /** `flashcrowd changed-stacks`: usage and summary in the registry (../index.ts). */

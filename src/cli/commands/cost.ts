@@ -3,7 +3,7 @@ import { describeCostTable, estimateStacks, summarizeCost, usd } from "../../ci/
 import { HOURS_PER_MONTH } from "../../ci/prices";
 import { table, type Io } from "../command";
 import { loadConfig } from "../../config";
-import { stackCatalog } from "../../app/stack-catalog";
+import { stackCatalog } from "../../topology/stack-catalog";
 import { synthFolder } from "../synth-folder";
 
 /** `flashcrowd cost`: usage and summary in the registry (../index.ts). */

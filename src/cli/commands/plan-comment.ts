@@ -15,7 +15,7 @@ import {
 import { constructPaths } from "../../ci/plan-diff";
 import { UsageError, type Io } from "../command";
 import { loadConfig } from "../../config";
-import { stackCatalog } from "../../app/stack-catalog";
+import { stackCatalog } from "../../topology/stack-catalog";
 
 /** A usage problem: reported as a UsageError (the CLI prints it with the usage and exits 2). */
 class InputError extends Error {}

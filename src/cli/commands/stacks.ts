@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { table, type Io } from "../command";
 import { loadConfig } from "../../config";
-import { stackCatalog, type StackKind, type StackType } from "../../app/stack-catalog";
+import { stackCatalog, type StackKind, type StackType } from "../../topology/stack-catalog";
 
 export interface StackInfo {
   readonly stack: string;

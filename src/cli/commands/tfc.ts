@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { stackCatalog } from "../../app/stack-catalog";
+import { stackCatalog } from "../../topology/stack-catalog";
 import { UsageError, type CommandModule, type Io } from "../command";
 import { loadConfig, type Config } from "../../config";
 import { Naming } from "../../core/naming";

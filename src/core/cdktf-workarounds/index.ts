@@ -12,7 +12,7 @@
  * The fourth is a launcher's and has its own switch, `FLASHCROWD_NO_BUNDLE=1`.
  *
  * 1. Prepared resolution (./prepared-resolution.ts, wired in by AwsStack's `prepareStack()` and
- *    `toTerraform()` overrides in src/core/aws-stack.ts). `App.synth()` resolves every element of
+ *    `toTerraform()` overrides in stacks/base/aws-stack.ts). `App.synth()` resolves every element of
  *    every stack twice, once in `prepareStack()` for the side effects only and once in
  *    `toTerraform()`, then the merged document a third time; here the preparing pass's result is
  *    reused when the element's configuration did not change in between.

@@ -1,4 +1,4 @@
-import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../../../app/stack-catalog";
+import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../../../topology/stack-catalog";
 import { compliant, nonCompliant } from "../../check";
 import { refersTo, resourcesOf, stringList, type TfResource } from "../../terraform";
 import type { Rule } from "../../types";

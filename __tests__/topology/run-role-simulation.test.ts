@@ -1,14 +1,14 @@
 /**
  * The synthesized run roles, evaluated with an IAM policy simulator: for every kind of stack, what
  * its plan role and its apply role may and may not do, one request per resource type of the kind
- * (the representative actions of src/core/aws-resource-services.ts).
+ * (the representative actions of src/topology/aws-resource-services.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunRoleKind } from "../../src/config/schema";
-import { stackCatalog, type CatalogStack } from "../../src/app/stack-catalog";
-import { AWS_RESOURCE_SERVICES, resourceServices } from "../../src/core/aws-resource-services";
-import { boundaryPolicyArn, EVENT_TAG, PLAN_DATA_READS } from "../../src/core/run-role-policies";
-import { IDENTITY_HOST_ONLY_TYPES, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CONDITIONS } from "../../src/core/run-role-scope";
+import { stackCatalog, type CatalogStack } from "../../src/topology/stack-catalog";
+import { AWS_RESOURCE_SERVICES, resourceServices } from "../../src/topology/aws-resource-services";
+import { boundaryPolicyArn, EVENT_TAG, PLAN_DATA_READS } from "../../src/topology/run-role-policies";
+import { IDENTITY_HOST_ONLY_TYPES, RUN_ROLE_RESOURCE_TYPES, TYPES_WITHOUT_TAG_CONDITIONS } from "../../src/topology/run-role-scope";
 import { stacksIn, synthApp } from "../helpers/app";
 import { actionInfo, decide, isWrite, synthesizedRolePolicies, type RolePolicies, type World } from "../helpers/iam-simulation";
 import { listOf, type TerraformJson } from "../helpers/synth";

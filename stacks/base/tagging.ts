@@ -2,7 +2,7 @@ import type { IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate, type LaunchTemplateTagSpecifications } from "@cdktf/provider-aws/lib/launch-template";
-import { registerElementEditingAspect } from "./cdktf-workarounds";
+import { registerElementEditingAspect } from "../../src/core/cdktf-workarounds";
 
 /** Resource types a launch template's tag specifications cover: what its instances create. */
 const LAUNCHED_RESOURCE_TYPES = ["instance", "volume", "network-interface"] as const;

@@ -2,9 +2,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { AwsStack } from "../../src/core/aws-stack";
-import { listOf, synthJson } from "../helpers/synth";
-import { fixtureConfig } from "../helpers/fixture-config";
+import { AwsStack } from "../../../stacks/base/aws-stack";
+import { listOf, synthJson } from "../../helpers/synth";
+import { fixtureConfig } from "../../helpers/fixture-config";
 
 class ProbeStack extends AwsStack {
   constructor(build: (stack: TerraformStack) => void) {

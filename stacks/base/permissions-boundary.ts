@@ -1,7 +1,7 @@
 import { dependable, Token, type IAspect, type ITerraformDependable } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { registerElementEditingAspect } from "./cdktf-workarounds";
+import { registerElementEditingAspect } from "../../src/core/cdktf-workarounds";
 
 /**
  * Puts the project's permissions boundary on every IAM role of a stack, so that no module can

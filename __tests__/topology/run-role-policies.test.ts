@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRoleKind } from "../../src/config/schema";
-import { applyPolicy, boundaryPolicy, boundaryPolicyArn, planDenyPolicy, type RunRolePolicyContext } from "../../src/core/run-role-policies";
+import { applyPolicy, boundaryPolicy, boundaryPolicyArn, planDenyPolicy, type RunRolePolicyContext } from "../../src/topology/run-role-policies";
 
 const KINDS: RunRoleKind[] = ["platform", "addons", "eventEdge", "control", "event"];
 const context = (kind: RunRoleKind, over: Partial<RunRolePolicyContext> = {}): RunRolePolicyContext => ({

@@ -11,9 +11,9 @@
  *   IAM, Organizations and account actions through which a role escalates.
  */
 import type { RunRoleKind } from "../config/schema";
-import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../app/stack-catalog";
+import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "./stack-catalog";
 import { DMS_CLOUDWATCH_LOGS_ROLE_NAME, DMS_VPC_ROLE_NAME } from "../../modules/security/dms-account-roles";
-import { Naming, StackIds } from "./naming";
+import { Naming, StackIds } from "../core/naming";
 import type { IamPolicyDocument, IamStatement } from "../../modules/security/policy-document";
 import { READ_ONLY_ACCESS } from "../../modules/security/tfc-workload-identity";
 import { applyServicesOf, kindCreates } from "./run-role-scope";

@@ -1,7 +1,7 @@
 import { TfcWorkloadIdentity } from "../../modules/security/tfc-workload-identity";
-import { stackCatalog } from "../app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import type { AwsStack } from "./aws-stack";
-import { applyPolicy, boundaryPolicy, boundaryPolicyName, planDenyPolicy } from "./run-role-policies";
+import { applyPolicy, boundaryPolicy, boundaryPolicyName, planDenyPolicy } from "../../src/topology/run-role-policies";
 
 /**
  * Gives `stack` the Terraform Cloud workload identity of its account (OIDC provider, the

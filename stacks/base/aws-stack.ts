@@ -2,11 +2,11 @@ import { Aspects, CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdkt
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { provideEnvironment } from "../../modules/core/environment";
-import type { Config } from "../config";
-import { Naming } from "./naming";
+import type { Config } from "../../src/config";
+import { Naming } from "../../src/core/naming";
 import { PermissionsBoundaryAspect } from "./permissions-boundary";
-import { cdktfWorkaroundsEnabled, PreparedResolution } from "./cdktf-workarounds";
-import { boundaryPolicyArn } from "./run-role-policies";
+import { cdktfWorkaroundsEnabled, PreparedResolution } from "../../src/core/cdktf-workarounds";
+import { boundaryPolicyArn } from "../../src/topology/run-role-policies";
 import { LaunchedResourceTagging } from "./tagging";
 
 /** Where a stack's AWS resources live. */

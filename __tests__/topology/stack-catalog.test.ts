@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { catalogDrift, remoteStateReads } from "../../src/ci/catalog-drift";
 import { buildApp } from "../../src/app/app";
 import { listStacks } from "../../src/ci/terraform-harness";
-import { stackCatalog } from "../../src/app/stack-catalog";
+import { stackCatalog } from "../../src/topology/stack-catalog";
 import { calendarOf, configWith, eventsInOwnAccount } from "../helpers/config";
 import type { TerraformJson } from "../helpers/synth";
 import { fixtureClock, fixtureConfig } from "../helpers/fixture-config";

@@ -148,7 +148,7 @@ export function resourceServices(resourceType: string): ResourceServices {
   const row = AWS_RESOURCE_SERVICES[resourceType];
   if (!row) {
     throw new Error(
-      `resource type ${resourceType} has no row in AWS_RESOURCE_SERVICES (src/core/aws-resource-services.ts); ` +
+      `resource type ${resourceType} has no row in AWS_RESOURCE_SERVICES (src/topology/aws-resource-services.ts); ` +
         "add its IAM service and a create, delete and read action so the Terraform Cloud apply roles may manage it",
     );
   }

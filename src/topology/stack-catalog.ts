@@ -41,7 +41,7 @@ export interface RoleRef {
  */
 export interface RunRole {
   readonly account: string;
-  /** Kind of stack: decides the apply role's services (src/core/run-role-scope.ts). */
+  /** Kind of stack: decides the apply role's services (src/topology/run-role-scope.ts). */
   readonly kind: RunRoleKind;
   readonly plan: RoleRef;
   readonly apply: RoleRef;
