@@ -8,7 +8,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { describe, expect, it } from "vitest";
 import type { PolicySuppressionConfig } from "../../src/config";
-import { policyContext } from "../../src/policy/context";
+import { policyInputs } from "../../src/topology/policy-context";
 import { synthWithPolicy } from "../../src/app/gate";
 import { POLICY_PACK } from "../../src/policy/pack";
 import { renderReport, reportJson } from "../../src/policy/report";
@@ -58,23 +58,9 @@ describe("evaluateStack", () => {
   });
 });
 
-describe("policyContext", () => {
-  const config = configWith();
-  it.each<[string, object]>([
-    ["prod", { kind: "platform", lifetime: "permanent", prod: true, highAvailability: true }],
-    ["prod-addons", { kind: "platform", lifetime: "permanent", prod: true }],
-    ["dev", { kind: "platform", lifetime: "permanent", prod: false, highAvailability: false }],
-    ["event-xmas-mega-sale", { kind: "event", lifetime: "ephemeral", prod: false, highAvailability: true }],
-    ["event-edge", { kind: "shared", lifetime: "permanent", prod: false }],
-    ["control", { kind: "shared", lifetime: "permanent", prod: false }],
-  ])("%s", (stackId, expected) => {
-    expect(policyContext(config, stackId)).toMatchObject({ stackId, syncTo: "prod", ...expected });
-  });
-});
-
 describe("the stacks of the fixture configuration", () => {
   const synthDir = synthApp();
-  const report = runPolicy({ synthDir, config: configWith() });
+  const report = runPolicy({ synthDir, ...policyInputs(configWith()) });
 
   it("pass with zero unsuppressed errors", () => {
     const errors = report.stacks.flatMap((s) => s.findings.filter((f) => !f.suppressed && f.severity === "error").map((f) => `${s.stack} ${f.resource} ${f.rule}: ${f.message}`));
@@ -88,7 +74,7 @@ describe("the stacks of the fixture configuration", () => {
   });
 
   it("list an unused config suppression", () => {
-    const withUnused = runPolicy({ synthDir, config: configWith((c) => (c.policy = { suppressions: [{ kind: "event", rule: "REDIS-SNAPSHOTS", reason: "cache rebuilt" }] })) });
+    const withUnused = runPolicy({ synthDir, ...policyInputs(configWith((c) => (c.policy = { suppressions: [{ kind: "event", rule: "REDIS-SNAPSHOTS", reason: "cache rebuilt" }] }))) });
     expect(withUnused.unusedSuppressions).toEqual([{ rule: "REDIS-SNAPSHOTS", reason: "cache rebuilt", source: "config", configIndex: 0 }]);
     expect(renderReport(withUnused)).toContain("policy.suppressions[0] REDIS-SNAPSHOTS: cache rebuilt");
   });
@@ -104,7 +90,7 @@ function synthDirWith(stack: string, json: object): string {
 
 describe("the report", () => {
   const json = stackJson((s) => new S3Bucket(s, "data", { bucket: "data", forceDestroy: true }));
-  const report = runPolicy({ synthDir: synthDirWith("event-xmas-mega-sale", json), config: configWith() });
+  const report = runPolicy({ synthDir: synthDirWith("event-xmas-mega-sale", json), ...policyInputs(configWith()) });
 
   it("fails on an unsuppressed error", () => {
     expect(report.ok).toBe(false);

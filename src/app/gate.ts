@@ -2,6 +2,7 @@ import type { FlashcrowdApp } from "./app";
 import type { Config } from "../config";
 import { renderProblems, summaryLine } from "../policy/report";
 import { runPolicy, type PolicyReport } from "../policy/run";
+import { policyInputs } from "../topology/policy-context";
 
 /**
  * Synthesizes the app, then runs the pack on what was written: unsuppressed errors and warnings are
@@ -13,7 +14,7 @@ export function synthWithPolicy(
   err: (text: string) => void,
 ): { readonly exitCode: number; readonly report: PolicyReport } {
   built.synth();
-  const report = runPolicy({ synthDir: built.app.outdir, config });
+  const report = runPolicy({ synthDir: built.app.outdir, ...policyInputs(config) });
   const problems = renderProblems(report);
   if (problems) err(problems);
   err(summaryLine(report));

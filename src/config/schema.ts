@@ -10,6 +10,7 @@ import type { NetworkProps } from "../../modules/network/network";
 import type { SubnetPrefixLength as NetworkSubnetPrefixLength } from "../../modules/network/subnet-plan";
 import { addonsSchema } from "./addons-schema";
 import type { Conforms } from "./conforms";
+import type { StackSuppression } from "../policy/types";
 import { eventWorkloadsFields } from "./event-workloads-schema";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -694,7 +695,7 @@ export type EventEdgeConfig = z.output<typeof eventEdgeSchema>;
 export type EventEntry = z.output<typeof eventSchema>;
 export type SubnetPrefixLength = Conforms<z.output<typeof subnetPrefixLengthSchema>, NetworkSubnetPrefixLength>;
 export type PolicyConfig = z.output<typeof policySchema>;
-export type PolicySuppressionConfig = z.output<typeof policySuppressionSchema>;
+export type PolicySuppressionConfig = Conforms<z.output<typeof policySuppressionSchema>, StackSuppression>;
 export type RunRoleKind = (typeof RUN_ROLE_KINDS)[number];
 export type EksConfig = z.output<typeof eksSchema>;
 export type EdgeConfig = z.output<typeof edgeSchema>;

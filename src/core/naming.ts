@@ -25,6 +25,12 @@ export const StackIds = {
 } as const;
 
 /**
+ * Name suffixes of the two Terraform Cloud run roles of a workspace, `<workspace>-tfc-plan` and
+ * `<workspace>-tfc-apply`; the apply roles' Deny statements and the policy pack match run roles by them.
+ */
+export const RunRoleSuffix = { plan: "tfc-plan", apply: "tfc-apply" } as const;
+
+/**
  * The one naming scheme: `{project}-{stack}-{component}`, lowercase, '-' separated.
  *
  * AWS caps some names (ALB and target group 32, IAM role 64, RDS identifiers 63). When a name is

@@ -4,13 +4,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../config";
-import type { PolicySuppressionConfig } from "../config/schema";
-import { policyContext } from "./context";
 import { POLICY_PACK } from "./pack";
 import { resourceSuppressions, suppressionProblem } from "./suppress";
 import { globMatch } from "./terraform";
-import type { AppliedSuppression, Finding, PolicyContext, PolicyDefinition, RuleId, TerraformJson } from "./types";
+import type { AppliedSuppression, Finding, PolicyContext, PolicyDefinition, PolicyInputs, RuleId, StackSuppression, TerraformJson } from "./types";
 
 /** Rule id of findings about the pack's own input: an invalid suppression, a rule that failed. */
 export const PACK_PROBLEM = "POLICY-PACK";
@@ -83,7 +80,7 @@ export interface StackEvaluation {
 export function evaluateStack(
   json: TerraformJson,
   context: PolicyContext,
-  configSuppressions: readonly PolicySuppressionConfig[] = [],
+  configSuppressions: readonly StackSuppression[] = [],
   pack: readonly PolicyDefinition[] = POLICY_PACK,
 ): StackEvaluation {
   const stack = context.stackId;
@@ -166,10 +163,9 @@ export function evaluateStack(
   };
 }
 
-export interface RunPolicyOptions {
+export interface RunPolicyOptions extends PolicyInputs {
   /** Folder `synth` wrote (holds `stacks/<id>/cdk.tf.json`). */
   readonly synthDir: string;
-  readonly config: Config;
   /** Only these stacks. @default every stack in the folder */
   readonly stacks?: readonly string[];
 }
@@ -179,14 +175,14 @@ export function runPolicy(options: RunPolicyOptions): PolicyReport {
   const root = join(options.synthDir, "stacks");
   const all = existsSync(root) ? readdirSync(root).filter((s) => existsSync(join(root, s, "cdk.tf.json"))).sort() : [];
   const wanted = options.stacks ? all.filter((s) => options.stacks!.includes(s)) : all;
-  const configSuppressions = options.config.policy.suppressions;
+  const configSuppressions = options.suppressions;
   const stacks: StackReport[] = [];
   const suppressions: UsedSuppression[] = [];
   const unused: UnusedSuppression[] = [];
   const usedConfig = new Set<number>();
   for (const stack of wanted) {
     const json = JSON.parse(readFileSync(join(root, stack, "cdk.tf.json"), "utf8")) as TerraformJson;
-    const evaluation = evaluateStack(json, policyContext(options.config, stack), configSuppressions);
+    const evaluation = evaluateStack(json, options.contextOf(stack), configSuppressions);
     stacks.push(evaluation.report);
     suppressions.push(...evaluation.used);
     unused.push(...evaluation.unusedResourceSuppressions);
@@ -219,7 +215,7 @@ function findSuppression(
   address: string,
   context: PolicyContext,
   declared: ReadonlyMap<string, ReturnType<typeof resourceSuppressions>>,
-  configSuppressions: readonly PolicySuppressionConfig[],
+  configSuppressions: readonly StackSuppression[],
 ): AppliedSuppression | undefined {
   const own = declared.get(address)?.find((s) => s.rule === rule && !suppressionProblem(s.rule, s.reason));
   if (own) return { source: "resource", reason: own.reason.trim() };

@@ -22,7 +22,7 @@ export interface RuleResult {
   readonly message: string;
 }
 
-/** What a rule may know about a stack beyond its Terraform JSON; built from config per stack. */
+/** What a rule may know about a stack beyond its Terraform JSON (src/topology/policy-context.ts builds it from config). */
 export interface PolicyContext {
   readonly stackId: string;
   /**
@@ -41,6 +41,26 @@ export interface PolicyContext {
   readonly syncTo: string;
   /** Config asks for data stores that survive the loss of an Availability Zone. */
   readonly highAvailability: boolean;
+}
+
+/**
+ * A suppression for whole stacks rather than one resource (the configuration's
+ * `policy.suppressions` conform to it): by stack id pattern and/or kind, optionally narrowed to
+ * resource addresses. `*` in a pattern matches any characters.
+ */
+export interface StackSuppression {
+  readonly rule: string;
+  readonly stacks?: string;
+  readonly kind?: PolicyContext["kind"];
+  readonly resources?: string;
+  /** Why the rule does not apply there; printed in every report. */
+  readonly reason: string;
+}
+
+/** What a run knows beyond the synthesized JSON: each stack's context, and the suppressions for whole stacks. */
+export interface PolicyInputs {
+  readonly contextOf: (stackId: string) => PolicyContext;
+  readonly suppressions: readonly StackSuppression[];
 }
 
 /** A rule: a pure function of one stack's synthesized Terraform JSON and its context. */

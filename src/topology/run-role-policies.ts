@@ -11,9 +11,8 @@
  *   IAM, Organizations and account actions through which a role escalates.
  */
 import type { RunRoleKind } from "../config/schema";
-import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "./stack-catalog";
 import { DMS_CLOUDWATCH_LOGS_ROLE_NAME, DMS_VPC_ROLE_NAME } from "../../modules/security/dms-account-roles";
-import { Naming, StackIds } from "../core/naming";
+import { Naming, RunRoleSuffix, StackIds } from "../core/naming";
 import type { IamPolicyDocument, IamStatement } from "../../modules/security/policy-document";
 import { READ_ONLY_ACCESS } from "../../modules/security/tfc-workload-identity";
 import { applyServicesOf, kindCreates } from "./run-role-scope";
@@ -122,7 +121,7 @@ export function projectRoleArns(project: string, account: string): string[] {
 
 /** ARN patterns of every run role of the project in an account. */
 export function runRoleArnPatterns(project: string, account: string): string[] {
-  return [PLAN_ROLE_SUFFIX, APPLY_ROLE_SUFFIX].map((suffix) => `arn:aws:iam::${account}:role/${project}-*-${suffix}`);
+  return [RunRoleSuffix.plan, RunRoleSuffix.apply].map((suffix) => `arn:aws:iam::${account}:role/${project}-*-${suffix}`);
 }
 
 /** The apply role's own policy. */

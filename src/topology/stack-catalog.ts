@@ -9,7 +9,7 @@
  * test compares the reads and providers it declares with the cross-stack references and providers
  * of the synthesized stacks.
  */
-import { fit, Naming, StackIds } from "../core/naming";
+import { fit, Naming, RunRoleSuffix, StackIds } from "../core/naming";
 import type { RunRoleKind } from "../config/schema";
 import { parseDuration } from "../config/time";
 import type { Config, ResolvedEvent } from "../config/validate";
@@ -22,10 +22,6 @@ export type StackType = "tfc" | "platform" | "addons" | "event-edge" | "control"
 
 /** Terraform providers a stack may use (local names in `required_providers`). */
 export type ProviderName = "aws" | "helm" | "kubernetes" | "tfe";
-
-/** Name suffixes of the two roles of a workspace; the apply roles' Deny statements match run roles by them. */
-export const PLAN_ROLE_SUFFIX = "tfc-plan";
-export const APPLY_ROLE_SUFFIX = "tfc-apply";
 
 /** One IAM role, by name and computed ARN. */
 export interface RoleRef {
@@ -220,5 +216,5 @@ export function runRoleFor(project: string, stackId: string, account: string, ki
     const name = `${fit(Naming.workspace(project, stackId), 64 - suffix.length - 1)}-${suffix}`;
     return { name, arn: `arn:aws:iam::${account}:role/${name}` };
   };
-  return { account, kind, plan: role(PLAN_ROLE_SUFFIX), apply: role(APPLY_ROLE_SUFFIX), policyArns };
+  return { account, kind, plan: role(RunRoleSuffix.plan), apply: role(RunRoleSuffix.apply), policyArns };
 }

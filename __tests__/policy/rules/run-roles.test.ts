@@ -4,7 +4,7 @@ import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app/app";
 import type { Config, ConfigInput } from "../../../src/config";
-import { policyContext } from "../../../src/policy/context";
+import { policyContext } from "../../../src/topology/policy-context";
 import { evaluateStack } from "../../../src/policy/run";
 import { serviceTrustPolicy } from "../../../modules/security/policy-document";
 import { synthJson } from "../../helpers/synth";

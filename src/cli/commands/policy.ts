@@ -5,6 +5,7 @@ import { loadConfig } from "../../config";
 import { POLICY_PACK } from "../../policy/pack";
 import { renderReport, reportJson } from "../../policy/report";
 import { runPolicy } from "../../policy/run";
+import { policyInputs } from "../../topology/policy-context";
 import { synthFolder } from "../synth-folder";
 
 /** `flashcrowd policy`: usage and summary in the registry (../index.ts). */
@@ -27,7 +28,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const folder = synthFolder(config, values["synth-dir"], { scratchPrefix: "flashcrowd-policy-" });
   const synthDir = folder.dir;
   try {
-    const report = runPolicy({ synthDir, config, stacks: positionals.length > 0 ? positionals : undefined });
+    const report = runPolicy({ synthDir, ...policyInputs(config), stacks: positionals.length > 0 ? positionals : undefined });
     const missing = positionals.filter((s) => !report.stacks.some((r) => r.stack === s));
     if (missing.length > 0) {
       io.err(`flashcrowd policy: unknown stack ${missing.join(", ")}`);

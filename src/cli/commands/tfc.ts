@@ -11,6 +11,7 @@ import { classifyRun, recordUploadedConfiguration, runMarker, startRun, waitForR
 import { packDirectory } from "../../tfc/tarball";
 import { renderProblems } from "../../policy/report";
 import { runPolicy } from "../../policy/run";
+import { policyInputs } from "../../topology/policy-context";
 import { synthFolder } from "../synth-folder";
 
 /** What the command needs from outside; tests replace the clock and the app. */
@@ -138,7 +139,7 @@ async function upload(ctx: Context, synthDirArg: string | undefined): Promise<nu
       return 2;
     }
     // What the scheduled spin-up will apply must pass the policy pack like any synthesis.
-    const report = runPolicy({ synthDir: folder.dir, config: ctx.config, stacks: [ctx.stack] });
+    const report = runPolicy({ synthDir: folder.dir, ...policyInputs(ctx.config), stacks: [ctx.stack] });
     if (!report.ok) {
       io.err(`${renderProblems(report)}\nflashcrowd tfc upload: ${ctx.stack} has unsuppressed policy errors; nothing was uploaded`);
       return 1;

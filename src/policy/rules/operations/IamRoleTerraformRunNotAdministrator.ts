@@ -1,4 +1,4 @@
-import { APPLY_ROLE_SUFFIX, PLAN_ROLE_SUFFIX } from "../../../topology/stack-catalog";
+import { RunRoleSuffix } from "../../../core/naming";
 import { compliant, nonCompliant } from "../../check";
 import { refersTo, resourcesOf, stringList, type TfResource } from "../../terraform";
 import type { Rule } from "../../types";
@@ -6,7 +6,7 @@ import type { Rule } from "../../types";
 /** AWS managed policies that make a role an administrator whatever else it carries. */
 const ADMIN_MANAGED_POLICIES = /^arn:[a-z-]+:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
-const RUN_ROLE_NAME = new RegExp(`-(${PLAN_ROLE_SUFFIX}|${APPLY_ROLE_SUFFIX})$`);
+const RUN_ROLE_NAME = new RegExp(`-(${RunRoleSuffix.plan}|${RunRoleSuffix.apply})$`);
 
 /**
  * No Terraform Cloud run role (`*-tfc-plan`, `*-tfc-apply`) carries AdministratorAccess,

@@ -1,6 +1,6 @@
-import { stackCatalog } from "../topology/stack-catalog";
+import { stackCatalog } from "./stack-catalog";
 import type { Config } from "../config";
-import type { PolicyContext } from "./types";
+import type { PolicyContext, PolicyInputs } from "../policy/types";
 
 /**
  * What the rules know about a stack beyond its JSON, from config and the stack catalog:
@@ -19,4 +19,9 @@ export function policyContext(config: Config, stackId: string): PolicyContext {
     return { stackId, kind: "event", lifetime: "ephemeral", prod: false, syncTo, highAvailability: config.events.platform.highAvailability };
   }
   return { stackId, kind: "shared", lifetime: "permanent", prod: false, syncTo, highAvailability: false };
+}
+
+/** The policy pack's inputs for a configuration: each stack's context and the configured suppressions. */
+export function policyInputs(config: Config): PolicyInputs {
+  return { contextOf: (stackId) => policyContext(config, stackId), suppressions: config.policy.suppressions };
 }
