@@ -60,13 +60,13 @@ export class ControlStack extends AwsStack {
     const key = new KmsKey(this, "key", { alias: naming.name("lifecycle"), description: "Encrypts the event lifecycle's secrets, logs and queues" });
     this.tfcToken = new Secret(this, "tfc-token", {
       name: `${project}/${naming.stack}/tfc-token`,
-      description: "Terraform Cloud team token with apply rights on the event workspaces; set the value outside Terraform (README, Event lifecycle)",
+      description: "Terraform Cloud team token with apply rights on the event workspaces; set the value outside Terraform (docs/operations.md, Once, before the first sale)",
       key,
       issuer: "Terraform Cloud (a team API token; regenerate it in the team's settings and put the new value here)",
     });
     this.slackWebhook = new Secret(this, "slack-webhook", {
       name: `${project}/${naming.stack}/slack-webhook`,
-      description: "Slack incoming-webhook URL for lifecycle notifications; set the value outside Terraform (README, Event lifecycle)",
+      description: "Slack incoming-webhook URL for lifecycle notifications; set the value outside Terraform (docs/operations.md, Once, before the first sale)",
       key,
       issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
     });

@@ -90,7 +90,7 @@ export class PlatformStack extends AwsStack {
   /**
    * Credentials of the DMS user on this environment's writer, which the event stacks' DMS target
    * endpoints read; only in the environment events synchronize into (`events.platform.syncTo`).
-   * The value is set outside Terraform (README, "Event data flow and runbook").
+   * The value is set outside Terraform (docs/operations.md, "Once, before the first sale").
    */
   readonly dmsTargetSecret?: Secret;
   /**
@@ -271,7 +271,7 @@ export class PlatformStack extends AwsStack {
         name: `${props.config.project.name}/${this.naming.stack}/dms-target`,
         description:
           `DMS target credentials on the writer of ${this.naming.workspace}, read by the event stacks' DMS tasks: JSON with username, password, host, port; ` +
-          "set the value outside Terraform (README, Event data flow and runbook)",
+          "set the value outside Terraform (docs/operations.md, Once, before the first sale)",
         key: this.dataKey,
         issuer:
           "the database administrators (a MySQL user they create on the writer with SQL, without DROP, ALTER or CREATE on the prod schema; they change its password and this value together)",
@@ -287,7 +287,7 @@ export class PlatformStack extends AwsStack {
         name: `${props.config.project.name}/${this.naming.stack}/verify-reader`,
         description:
           `Read-only verification user on the writer of ${this.naming.workspace} (SELECT on the event target tables), read by the event stacks' data checks: ` +
-          "JSON with username, password, host, port; set the value outside Terraform (README, Event data flow and runbook)",
+          "JSON with username, password, host, port; set the value outside Terraform (docs/operations.md, Once, before the first sale)",
         key: this.dataKey,
         issuer: "the database administrators (a MySQL user with SELECT on the event target tables only; they change its password and this value together)",
       });
@@ -480,13 +480,13 @@ export class PlatformStack extends AwsStack {
     // ------------------------------------------------------------------------------------------
     this.grafanaAdminSecret = new Secret(this, "grafana-admin-secret", {
       name: `${props.config.project.name}/${this.naming.stack}/grafana-admin`,
-      description: `Grafana admin credentials of ${this.naming.workspace} as JSON (keys ${Object.values(GRAFANA_ADMIN_SECRET_KEYS).join(", ")}); set the value outside Terraform (README, Kubernetes add-ons)`,
+      description: `Grafana admin credentials of ${this.naming.workspace} as JSON (keys ${Object.values(GRAFANA_ADMIN_SECRET_KEYS).join(", ")}); set the value outside Terraform (docs/kubernetes-addons.md, How secrets reach Grafana and Alertmanager)`,
       key: this.dataKey,
       issuer: "the platform team (a credential chosen by people; change it in Secrets Manager and External Secrets syncs it)",
     });
     this.alertmanagerSlackSecret = new Secret(this, "alertmanager-slack-secret", {
       name: `${props.config.project.name}/${this.naming.stack}/alertmanager-slack-webhook`,
-      description: `Slack incoming-webhook URL Alertmanager of ${this.naming.workspace} posts to; set the value outside Terraform (README, Kubernetes add-ons)`,
+      description: `Slack incoming-webhook URL Alertmanager of ${this.naming.workspace} posts to; set the value outside Terraform (docs/kubernetes-addons.md, How secrets reach Grafana and Alertmanager)`,
       key: this.dataKey,
       issuer: "Slack (an incoming-webhook URL; regenerate it in the Slack app's settings and put the new value here)",
     });

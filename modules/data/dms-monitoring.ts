@@ -99,7 +99,7 @@ export class DmsMonitoring extends ModuleConstruct {
         alarmName: naming.name(`dms-${metric.toLowerCase()}`, 255),
         alarmDescription:
           `${what} has been more than ${threshold} s behind for ${minutes} minutes. ` +
-          "Orders reach prod late and teardown waits; see the README runbook (DMS latency).",
+          'Orders reach prod late and teardown waits; see docs/operations.md, "During the sale".',
         namespace: "AWS/DMS",
         metricName: metric,
         dimensions,
@@ -116,7 +116,7 @@ export class DmsMonitoring extends ModuleConstruct {
     const rows = (metric: "ValidationFailedOverallCount" | "ValidationSuspendedOverallCount", what: string) =>
       new CloudwatchMetricAlarm(this, metric, {
         alarmName: naming.name(`dms-${metric.toLowerCase().replace("overallcount", "")}`, 255),
-        alarmDescription: `${what} Teardown will not destroy the event until this is resolved; see the README runbook (DMS validation failures).`,
+        alarmDescription: `${what} Teardown will not destroy the event until this is resolved; see docs/operations.md, "If the data is not verified".`,
         namespace: "AWS/DMS",
         metricName: metric,
         dimensions,

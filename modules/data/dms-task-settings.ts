@@ -1,8 +1,8 @@
 /**
  * DMS replication task settings, written out in full rather than left to defaults: the API's
  * defaults drop target tables and log-and-continue on data errors, which in a task writing into
- * the prod database means silent data loss. The README's "DMS safety settings" section explains
- * each choice.
+ * the prod database means silent data loss. docs/event-environments.md, "DMS safety settings, and
+ * why", explains each choice.
  */
 
 export type DmsLobMode = "none" | "limited" | "full";

@@ -19,7 +19,7 @@ export function synthWithPolicy(
   if (problems) err(problems);
   err(summaryLine(report));
   if (!report.ok) {
-    err('Fix the errors above, or suppress one with a written reason (README "Policy pack"). `npx flashcrowd policy` shows the full report.');
+    err('Fix the errors above, or suppress one with a written reason (docs/policy-rules.md, "Suppressing a rule"). `npx flashcrowd policy` shows the full report.');
   }
   return { exitCode: report.ok ? 0 : 1, report };
 }

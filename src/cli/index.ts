@@ -33,7 +33,7 @@ export const commands: Record<string, Command> = {
     summary: "Run the policy pack over every stack: a table per stack, JSON for the PR comment; exit 1 on unsuppressed errors",
     usage:
       "flashcrowd policy [<stack> ...] [--json FILE] [--synth-dir DIR] [--rules]\n" +
-      '  --json FILE      also write the report as JSON (shape: README "Policy pack")\n' +
+      '  --json FILE      also write the report as JSON (shape: docs/policy-rules.md)\n' +
       "  --synth-dir DIR  check an existing synth output instead of synthesizing\n" +
       "  --rules          list the rules (id, severity, title) and exit",
     load: () => import("./commands/policy.js"),
@@ -70,7 +70,7 @@ export const commands: Record<string, Command> = {
       "  --base DIR  cdktf.out of the base (a folder without stacks/ counts as empty: every stack is new)\n" +
       "  --head DIR  cdktf.out of the head\n" +
       "  --json      print { changed, added, removed, permanent, ephemeral, unknown } as JSON\n" +
-      'Exits 1 when an event the base has was removed while its environment may be up (see README "Retiring and removing an event").',
+      'Exits 1 when an event the base has was removed while its environment may be up (see docs/operations.md, "Retiring and removing an event").',
     load: () => import("./commands/changed-stacks.js"),
   },
   rehearse: {

@@ -55,7 +55,7 @@ export interface StackReport {
   readonly findings: readonly ReportedFinding[];
 }
 
-/** The JSON the `policy` command writes (`--json`); its shape is documented in the README and kept stable. */
+/** The JSON the `policy` command writes (`--json`); its shape is documented in docs/policy-rules.md and kept stable. */
 export interface PolicyReport {
   readonly version: 1;
   /** No unsuppressed error in any stack. */

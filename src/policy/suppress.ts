@@ -24,7 +24,7 @@ export function suppress(resource: TerraformResource, rule: RuleId, reason: stri
 
 /** Why a suppression is invalid, or undefined when it is fine. */
 export function suppressionProblem(rule: string, reason: unknown): string | undefined {
-  if (!isRuleId(rule)) return `unknown policy rule "${rule}"${suggestion(rule)}; the rules are listed in README "Policy pack"`;
+  if (!isRuleId(rule)) return `unknown policy rule "${rule}"${suggestion(rule)}; the rules are listed in docs/policy-rules.md`;
   if (typeof reason !== "string" || reason.trim() === "") return `suppressing ${rule} needs a written reason`;
   return undefined;
 }

@@ -44,7 +44,7 @@ export function secretReader(client: SecretsManagerClient, ttlMs = 5 * 60_000, n
     } catch (error) {
       classifyAwsError(error);
     }
-    if (!value) throw new Error(`secret ${secretId} has no value yet; set it (see README, Event lifecycle)`);
+    if (!value) throw new Error(`secret ${secretId} has no value yet; set it (see docs/operations.md, "Once, before the first sale")`);
     cache.set(secretId, { value: value.trim(), until: now() + ttlMs });
     return value.trim();
   };
