@@ -225,7 +225,7 @@ export class PlatformStack extends AwsStack {
     const topicArns = [this.alerts.topicArn];
     const t = monitoring.thresholds;
     new AuroraAlarms(this, "aurora-alarms", {
-      clusterIdentifier: this.aurora.identifier,
+      cluster: this.aurora,
       readers: env.aurora.readers,
       thresholds: {
         cpuPercent: t.auroraCpuPercent,
@@ -236,16 +236,16 @@ export class PlatformStack extends AwsStack {
       topicArns,
     });
     new RedisAlarms(this, "redis-alarms", {
-      memberClusterIds: this.redis.memberClusterIds,
+      cache: this.redis,
       thresholds: { cpuPercent: t.redisCpuPercent, memoryPercent: t.redisMemoryPercent, evictions: t.redisEvictions },
       topicArns,
     });
-    const natGateways = this.network.natGateways.map((nat, i) => ({ name: this.network.subnets.public[i]!.az.slice(-1), id: nat.id }));
+    const natGateways = this.network.natGatewayMetrics();
     new NatGatewayAlarms(this, "nat-alarms", { natGateways, packetsDroppedThreshold: t.natPacketsDropped, topicArns });
     this.dashboard = new PlatformDashboard(this, "dashboard", {
       dashboardName: naming.workspace,
-      aurora: { clusterIdentifier: this.aurora.identifier },
-      redis: { memberClusterIds: this.redis.memberClusterIds },
+      aurora: this.aurora,
+      redis: this.redis,
       natGateways,
     });
 
@@ -456,13 +456,12 @@ export class PlatformStack extends AwsStack {
       });
     }
     new AlbAlarms(this, "alb-alarms", {
-      loadBalancerArnSuffix: this.alb.arnSuffix,
-      targetGroups: Object.entries(this.alb.targetGroups).map(([name, tg]) => ({ name, arnSuffix: tg.arnSuffix })),
+      loadBalancer: this.alb,
       fiveXxPerMinute: t.alb5xxPerMinute,
       latencyP99Seconds: t.albLatencyP99Seconds,
       topicArns,
     });
-    this.dashboard.addLoadBalancer({ arnSuffix: this.alb.arnSuffix });
+    this.dashboard.addLoadBalancer(this.alb);
     if (this.offHours) {
       const group = env.eks.systemNodeGroup;
       this.offHours.addEksNodeGroup({

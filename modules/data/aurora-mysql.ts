@@ -12,6 +12,7 @@ import { Connections, Port, type IConnectable } from "../core/connections";
 import { ModuleConstruct } from "../core/environment";
 import { Grant, type IGrantable } from "../core/grant";
 import type { SubnetPlacement } from "../network/placement";
+import { auroraMetric, type AuroraMetricName, type AuroraMetrics, type Metric } from "../observability/metric";
 import { KmsKey } from "../security/kms-key";
 import { serviceTrustPolicy } from "../security/policy-document";
 import { sid } from "../security/sid";
@@ -165,7 +166,7 @@ const IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
  * `deletionProtectionReleasedOutOfBand`). Its security group has no rules until a peer is let in
  * through {@link connections} (`aurora.connections.allowDefaultPortFrom(peer, ...)`).
  */
-export class AuroraMysql extends ModuleConstruct implements IConnectable {
+export class AuroraMysql extends ModuleConstruct implements IConnectable, AuroraMetrics {
   readonly cluster: RdsCluster;
   readonly instances: readonly RdsClusterInstance[];
   readonly securityGroup: SecurityGroup;
@@ -377,6 +378,11 @@ export class AuroraMysql extends ModuleConstruct implements IConnectable {
 
   get securityGroupId(): string {
     return this.securityGroup.id;
+  }
+
+  /** A CloudWatch metric of this cluster (`DBClusterIdentifier`), for alarms and dashboards. */
+  metric(name: AuroraMetricName): Metric {
+    return auroraMetric(this.identifier, name);
   }
 
   /**

@@ -1,10 +1,10 @@
-import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DmsEventSubscription } from "@cdktf/provider-aws/lib/dms-event-subscription";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { ModuleConstruct } from "../core/environment";
+import type { DmsTaskMetricName } from "../observability/metric";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import type { DmsReplication } from "./dms-replication";
@@ -41,9 +41,6 @@ export const DMS_EVENT_CATEGORIES = {
   "replication-task": ["failure", "state change"],
   "replication-instance": ["failure", "failover", "low storage", "maintenance"],
 } as const;
-
-/** CloudWatch metrics (namespace AWS/DMS, per instance and task) with an alarm, and their thresholds' meaning. */
-export const DMS_ALARM_METRICS = ["CDCLatencySource", "CDCLatencyTarget", "ValidationFailedOverallCount", "ValidationSuspendedOverallCount"] as const;
 
 /**
  * Where DMS problems go: an encrypted SNS topic receiving the task's failure and state-change
@@ -86,23 +83,16 @@ export class DmsMonitoring extends ModuleConstruct {
       enabled: true,
     });
 
-    // Task metrics carry the task's resource id (the last part of its ARN), not its identifier.
-    const dimensions = {
-      ReplicationInstanceIdentifier: replication.instance.replicationInstanceId,
-      ReplicationTaskIdentifier: Fn.element(Fn.split(":", replication.task.replicationTaskArn), 6),
-    };
     const actions = { alarmActions: [this.topicArn], okActions: [this.topicArn] };
     const threshold = props.cdcLatencyThresholdSeconds ?? 300;
     const minutes = props.latencyEvaluationMinutes ?? 5;
-    const latency = (metric: "CDCLatencySource" | "CDCLatencyTarget", what: string) =>
+    const latency = (metric: Extract<DmsTaskMetricName, `CDCLatency${string}`>, what: string) =>
       new CloudwatchMetricAlarm(this, metric, {
         alarmName: naming.name(`dms-${metric.toLowerCase()}`, 255),
         alarmDescription:
           `${what} has been more than ${threshold} s behind for ${minutes} minutes. ` +
           'Orders reach prod late and teardown waits; see docs/operations.md, "During the sale".',
-        namespace: "AWS/DMS",
-        metricName: metric,
-        dimensions,
+        ...replication.metric(metric),
         statistic: "Maximum",
         period: 60,
         evaluationPeriods: minutes,
@@ -113,13 +103,11 @@ export class DmsMonitoring extends ModuleConstruct {
         treatMissingData: "notBreaching",
         ...actions,
       });
-    const rows = (metric: "ValidationFailedOverallCount" | "ValidationSuspendedOverallCount", what: string) =>
+    const rows = (metric: Extract<DmsTaskMetricName, `Validation${string}`>, what: string) =>
       new CloudwatchMetricAlarm(this, metric, {
         alarmName: naming.name(`dms-${metric.toLowerCase().replace("overallcount", "")}`, 255),
         alarmDescription: `${what} Teardown will not destroy the event until this is resolved; see docs/operations.md, "If the data is not verified".`,
-        namespace: "AWS/DMS",
-        metricName: metric,
-        dimensions,
+        ...replication.metric(metric),
         statistic: "Maximum",
         period: 60,
         evaluationPeriods: 1,

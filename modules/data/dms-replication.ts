@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { DmsEndpoint } from "@cdktf/provider-aws/lib/dms-endpoint";
 import { DmsReplicationInstance } from "@cdktf/provider-aws/lib/dms-replication-instance";
@@ -10,6 +11,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Connections, Peer, Port, type IConnectable } from "../core/connections";
 import { ModuleConstruct } from "../core/environment";
+import { dmsTaskMetric, type DmsTaskMetricName, type Metric } from "../observability/metric";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument } from "../security/policy-document";
 import { buildTableMappings, type DmsTableMapping } from "./dms-table-mappings";
@@ -275,5 +277,11 @@ export class DmsReplication extends ModuleConstruct implements IConnectable {
 
   get securityGroupId(): string {
     return this.securityGroup.id;
+  }
+
+  /** A CloudWatch metric of the task, for alarms and dashboards. */
+  metric(name: DmsTaskMetricName): Metric {
+    // Task metrics carry the task's resource id (the last part of its ARN), not its identifier.
+    return dmsTaskMetric(this.instance.replicationInstanceId, Fn.element(Fn.split(":", this.task.replicationTaskArn), 6), name);
   }
 }

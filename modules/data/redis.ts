@@ -9,6 +9,7 @@ import { Connections, Port, type IConnectable } from "../core/connections";
 import { ModuleConstruct } from "../core/environment";
 import { Grant, type IGrantable } from "../core/grant";
 import type { SubnetPlacement } from "../network/placement";
+import { redisMetric, type Metric, type RedisMetricName, type RedisMetrics } from "../observability/metric";
 import type { KmsKey } from "../security/kms-key";
 
 /** A Redis user that signs in with an IAM authentication token (no password exists). */
@@ -84,7 +85,7 @@ const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
  * switched off, daily snapshots, Multi-AZ with automatic failover. Its security group has no
  * rules until a peer is let in through {@link connections}.
  */
-export class Redis extends ModuleConstruct implements IConnectable {
+export class Redis extends ModuleConstruct implements IConnectable, RedisMetrics {
   readonly replicationGroup: ElasticacheReplicationGroup;
   readonly securityGroup: SecurityGroup;
   readonly userGroup: ElasticacheUserGroup;
@@ -209,6 +210,11 @@ export class Redis extends ModuleConstruct implements IConnectable {
 
   get securityGroupId(): string {
     return this.securityGroup.id;
+  }
+
+  /** A CloudWatch metric of one node (`node` is one of {@link memberClusterIds}), for alarms and dashboards. */
+  metric(name: RedisMetricName, node: string): Metric {
+    return redisMetric(node, name);
   }
 
   /**

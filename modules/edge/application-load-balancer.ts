@@ -10,6 +10,7 @@ import { ModuleConstruct } from "../core/environment";
 import { Grant, type IGrantable } from "../core/grant";
 import { S3Bucket } from "../data/s3-bucket";
 import type { SubnetPlacement } from "../network/placement";
+import { loadBalancerMetric, type LoadBalancerMetricName, type LoadBalancerMetrics, type Metric } from "../observability/metric";
 import type { PolicyStatement } from "../security/policy-document";
 
 /**
@@ -120,7 +121,7 @@ export interface ApplicationLoadBalancerProps {
  *   (TargetGroupBinding); the controller's role is granted registration with
  *   {@link grantTargetRegistration}.
  */
-export class ApplicationLoadBalancer extends ModuleConstruct implements IConnectable {
+export class ApplicationLoadBalancer extends ModuleConstruct implements IConnectable, LoadBalancerMetrics {
   readonly loadBalancer: Lb;
   /** Security group admitting HTTPS from CloudFront; also the source the targets admit. */
   readonly securityGroup: SecurityGroup;
@@ -255,6 +256,14 @@ export class ApplicationLoadBalancer extends ModuleConstruct implements IConnect
   /** `app/<name>/<id>`, the CloudWatch dimension of the load balancer. */
   get arnSuffix(): string {
     return this.loadBalancer.arnSuffix;
+  }
+
+  /** A CloudWatch metric of the load balancer, or with `targetGroup` (a service name) of that target group. */
+  metric(name: LoadBalancerMetricName, targetGroup?: string): Metric {
+    if (targetGroup === undefined) return loadBalancerMetric(this.arnSuffix, name);
+    const group = this.targetGroups[targetGroup];
+    if (!group) throw new Error(`${this.node.path}: no target group "${targetGroup}"; target groups are ${Object.keys(this.targetGroups).join(", ")}`);
+    return loadBalancerMetric(this.arnSuffix, name, group.arnSuffix);
   }
 
   get dnsName(): string {

@@ -18,6 +18,7 @@ import { Connections, Peer, Port } from "../core/connections";
 import { ModuleConstruct } from "../core/environment";
 import { KmsKey } from "../security/kms-key";
 import { policyDocument, serviceTrustPolicy } from "../security/policy-document";
+import { natGatewayMetric, type NatGatewayMetrics } from "../observability/metric";
 import type { InterfaceEndpointService } from "./interface-endpoints";
 import type { SubnetPlacement } from "./placement";
 import { SUBNET_TIERS, planSubnets, type SubnetPrefixLength, type SubnetTier } from "./subnet-plan";
@@ -252,6 +253,14 @@ export class Network extends ModuleConstruct {
   /** The VPC and the subnets of a tier, for a module placed there. */
   placement(tier: SubnetTier): SubnetPlacement {
     return { vpcId: this.vpc.id, subnetIds: this.subnetIds(tier) };
+  }
+
+  /** The NAT gateways as the alarms and the dashboard read them, each named by the letter of its AZ. */
+  natGatewayMetrics(): NatGatewayMetrics[] {
+    return this.natGateways.map((nat, i) => ({
+      name: this.subnets.public[i]!.az.slice(-1),
+      metric: (name) => natGatewayMetric(nat.id, name),
+    }));
   }
 
   private associate(id: string, subnetId: string, routeTableId: string): void {

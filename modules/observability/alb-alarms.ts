@@ -1,21 +1,12 @@
 import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ModuleConstruct } from "../core/environment";
+import type { LoadBalancerMetrics } from "./metric";
 import { metricAlarm } from "./metric-alarm";
 
-/** A target group to watch. */
-export interface WatchedTargetGroup {
-  /** Short stable name for alarm names and construct ids (e.g. `web`). */
-  readonly name: string;
-  /** `targetgroup/<name>/<id>`: the target group's `arn_suffix` (the `TargetGroup` dimension). */
-  readonly arnSuffix: string;
-}
-
 export interface AlbAlarmsProps {
-  /** `app/<name>/<id>`: the load balancer's `arn_suffix` (the `LoadBalancer` dimension). */
-  readonly loadBalancerArnSuffix: string;
-  /** Target groups whose unhealthy targets alarm. @default - none */
-  readonly targetGroups?: readonly WatchedTargetGroup[];
+  /** The load balancer (an `ApplicationLoadBalancer`); each of its target groups alarms on unhealthy targets. */
+  readonly loadBalancer: LoadBalancerMetrics;
   /** 5xx responses per minute, counted separately for the load balancer and for the targets. */
   readonly fiveXxPerMinute: number;
   /** TargetResponseTime p99 in seconds. */
@@ -35,10 +26,8 @@ export class AlbAlarms extends ModuleConstruct {
   constructor(scope: Construct, id: string, props: AlbAlarmsProps) {
     super(scope, id);
     const { naming } = this;
-    const { topicArns, loadBalancerArnSuffix: lb } = props;
+    const { topicArns, loadBalancer: lb } = props;
     const base = {
-      namespace: "AWS/ApplicationELB",
-      dimensions: { LoadBalancer: lb },
       periodSeconds: 60,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
@@ -49,7 +38,7 @@ export class AlbAlarms extends ModuleConstruct {
         id: "elb-5xx",
         name: naming.name("alb-elb-5xx", 255),
         description: `The load balancer itself answered 5xx more than ${props.fiveXxPerMinute} times a minute: targets missing, unhealthy or timing out`,
-        metricName: "HTTPCode_ELB_5XX_Count",
+        metric: lb.metric("HTTPCode_ELB_5XX_Count"),
         statistic: "Sum",
         comparison: "GreaterThanThreshold",
         threshold: props.fiveXxPerMinute,
@@ -59,7 +48,7 @@ export class AlbAlarms extends ModuleConstruct {
         id: "target-5xx",
         name: naming.name("alb-target-5xx", 255),
         description: `Targets answered 5xx more than ${props.fiveXxPerMinute} times a minute: application errors`,
-        metricName: "HTTPCode_Target_5XX_Count",
+        metric: lb.metric("HTTPCode_Target_5XX_Count"),
         statistic: "Sum",
         comparison: "GreaterThanThreshold",
         threshold: props.fiveXxPerMinute,
@@ -69,21 +58,20 @@ export class AlbAlarms extends ModuleConstruct {
         id: "latency-p99",
         name: naming.name("alb-latency-p99", 255),
         description: `p99 target response time above ${props.latencyP99Seconds} s`,
-        metricName: "TargetResponseTime",
+        metric: lb.metric("TargetResponseTime"),
         statistic: "p99",
         comparison: "GreaterThanThreshold",
         threshold: props.latencyP99Seconds,
       }, topicArns),
     ];
-    for (const tg of props.targetGroups ?? []) {
+    for (const name of Object.keys(lb.targetGroups)) {
       alarms.push(
         metricAlarm(this, {
           ...base,
-          id: `unhealthy-${tg.name}`,
-          name: naming.name(`alb-unhealthy-${tg.name}`, 255),
-          description: `Target group ${tg.name} has unhealthy targets`,
-          dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix },
-          metricName: "UnHealthyHostCount",
+          id: `unhealthy-${name}`,
+          name: naming.name(`alb-unhealthy-${name}`, 255),
+          description: `Target group ${name} has unhealthy targets`,
+          metric: lb.metric("UnHealthyHostCount", name),
           statistic: "Maximum",
           comparison: "GreaterThanThreshold",
           threshold: 0,

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ModuleConstruct } from "../core/environment";
+import type { AuroraMetrics } from "./metric";
 import { metricAlarm } from "./metric-alarm";
 
 export interface AuroraAlarmThresholds {
@@ -15,8 +16,8 @@ export interface AuroraAlarmThresholds {
 }
 
 export interface AuroraAlarmsProps {
-  /** The cluster's identifier (the `DBClusterIdentifier` dimension). */
-  readonly clusterIdentifier: string;
+  /** The cluster (an `AuroraMysql`). */
+  readonly cluster: AuroraMetrics;
   /** Reader count: the replica-lag alarm exists only with readers. */
   readonly readers: number;
   readonly thresholds: AuroraAlarmThresholds;
@@ -31,35 +32,32 @@ export class AuroraAlarms extends ModuleConstruct {
   constructor(scope: Construct, id: string, props: AuroraAlarmsProps) {
     super(scope, id);
     const { naming } = this;
-    const { clusterIdentifier, thresholds: t, topicArns } = props;
-    const base = { namespace: "AWS/RDS", dimensions: { DBClusterIdentifier: clusterIdentifier } };
+    const { cluster, thresholds: t, topicArns } = props;
+    const clusterIdentifier = cluster.identifier;
     const alarms = [
       metricAlarm(this, {
-        ...base,
         id: "cpu",
         name: naming.name("aurora-cpu", 255),
         description: `Aurora ${clusterIdentifier} CPU above ${t.cpuPercent}% for 15 minutes: check Performance Insights for the top SQL, or scale the instance class`,
-        metricName: "CPUUtilization",
+        metric: cluster.metric("CPUUtilization"),
         statistic: "Average",
         comparison: "GreaterThanThreshold",
         threshold: t.cpuPercent,
       }, topicArns),
       metricAlarm(this, {
-        ...base,
         id: "connections",
         name: naming.name("aurora-connections", 255),
         description: `Aurora ${clusterIdentifier} above ${t.connections} connections for 15 minutes: look for connection leaks or pool sizes`,
-        metricName: "DatabaseConnections",
+        metric: cluster.metric("DatabaseConnections"),
         statistic: "Maximum",
         comparison: "GreaterThanThreshold",
         threshold: t.connections,
       }, topicArns),
       metricAlarm(this, {
-        ...base,
         id: "freeable-memory",
         name: naming.name("aurora-freeable-memory", 255),
         description: `An instance of Aurora ${clusterIdentifier} has less than ${t.freeableMemoryMiB} MiB freeable memory: risk of swapping or restarts`,
-        metricName: "FreeableMemory",
+        metric: cluster.metric("FreeableMemory"),
         statistic: "Minimum",
         comparison: "LessThanThreshold",
         threshold: t.freeableMemoryMiB * 1024 * 1024,
@@ -68,11 +66,10 @@ export class AuroraAlarms extends ModuleConstruct {
     if (props.readers > 0) {
       alarms.push(
         metricAlarm(this, {
-          ...base,
-          id: "replica-lag",
+            id: "replica-lag",
           name: naming.name("aurora-replica-lag", 255),
           description: `Aurora ${clusterIdentifier} readers lag the writer by more than ${t.replicaLagMs} ms: readers serve stale data`,
-          metricName: "AuroraReplicaLagMaximum",
+          metric: cluster.metric("AuroraReplicaLagMaximum"),
           statistic: "Maximum",
           comparison: "GreaterThanThreshold",
           threshold: t.replicaLagMs,

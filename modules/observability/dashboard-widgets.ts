@@ -4,11 +4,10 @@
  * hand-edited string.
  */
 
+import type { Metric } from "./metric";
+
 /** One metric of a graph. */
-export interface MetricSpec {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions?: Readonly<Record<string, string>>;
+export interface MetricSpec extends Metric {
   /** Statistic for this metric (overrides the widget's). */
   readonly stat?: string;
   /** Legend label. */
@@ -78,7 +77,7 @@ export function textWidget(markdown: string, height = 1): UnplacedWidget {
 
 /** `[namespace, name, dim, value, ..., {stat, label}]`: the array form CloudWatch expects. */
 function metricRow(m: MetricSpec): unknown[] {
-  const dims = Object.entries(m.dimensions ?? {}).flat();
+  const dims = Object.entries(m.dimensions).flat();
   const options = { ...(m.stat ? { stat: m.stat } : {}), ...(m.label ? { label: m.label } : {}) };
   return [m.namespace, m.metricName, ...dims, ...(Object.keys(options).length > 0 ? [options] : [])];
 }

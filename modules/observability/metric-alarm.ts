@@ -4,6 +4,7 @@
  */
 import type { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { Metric } from "./metric";
 
 export type AlarmComparison =
   | "GreaterThanThreshold"
@@ -18,9 +19,8 @@ export interface AlarmSpec {
   readonly name: string;
   /** What it means and what to look at first. */
   readonly description: string;
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Readonly<Record<string, string>>;
+  /** The metric, from its resource: `aurora.metric("CPUUtilization")`. */
+  readonly metric: Metric;
   /** A statistic, or a percentile such as `p99`. */
   readonly statistic: "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount" | `p${number}`;
   readonly comparison: AlarmComparison;
@@ -41,9 +41,9 @@ export function metricAlarm(scope: Construct, spec: AlarmSpec, topicArns: readon
   return new CloudwatchMetricAlarm(scope, spec.id, {
     alarmName: spec.name,
     alarmDescription: spec.description,
-    namespace: spec.namespace,
-    metricName: spec.metricName,
-    dimensions: { ...spec.dimensions },
+    namespace: spec.metric.namespace,
+    metricName: spec.metric.metricName,
+    dimensions: { ...spec.metric.dimensions },
     statistic: percentile ? undefined : spec.statistic,
     extendedStatistic: percentile ? spec.statistic : undefined,
     comparisonOperator: spec.comparison,

@@ -1,18 +1,12 @@
 import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ModuleConstruct } from "../core/environment";
+import type { NatGatewayMetrics } from "./metric";
 import { metricAlarm } from "./metric-alarm";
 
-/** A NAT gateway to watch. */
-export interface WatchedNatGateway {
-  /** Short stable name for alarm names and construct ids (the AZ letter, e.g. `a`). */
-  readonly name: string;
-  /** The gateway id (the `NatGatewayId` dimension). */
-  readonly id: string;
-}
-
 export interface NatGatewayAlarmsProps {
-  readonly natGateways: readonly WatchedNatGateway[];
+  /** The gateways to watch (`network.natGatewayMetrics()`). */
+  readonly natGateways: readonly NatGatewayMetrics[];
   /** PacketsDropCount summed over 5 minutes; more than this alarms. */
   readonly packetsDroppedThreshold: number;
   /** Topics notified on alarm and on recovery. */
@@ -32,14 +26,14 @@ export class NatGatewayAlarms extends ModuleConstruct {
     const { naming } = this;
     const { topicArns } = props;
     this.alarms = props.natGateways.flatMap((nat) => {
-      const base = { namespace: "AWS/NATGateway", dimensions: { NatGatewayId: nat.id }, statistic: "Sum" as const };
+      const base = { statistic: "Sum" as const };
       return [
         metricAlarm(this, {
           ...base,
           id: `port-allocation-${nat.name}`,
           name: naming.name(`nat-port-allocation-${nat.name}`, 255),
           description: `NAT gateway ${nat.name} could not allocate a source port: new outbound connections are failing; spread traffic over more destinations or add an IP to the gateway`,
-          metricName: "ErrorPortAllocation",
+          metric: nat.metric("ErrorPortAllocation"),
           comparison: "GreaterThanThreshold",
           threshold: 0,
           evaluationPeriods: 1,
@@ -49,7 +43,7 @@ export class NatGatewayAlarms extends ModuleConstruct {
           id: `packets-dropped-${nat.name}`,
           name: naming.name(`nat-packets-dropped-${nat.name}`, 255),
           description: `NAT gateway ${nat.name} dropped more than ${props.packetsDroppedThreshold} packets in 5 minutes, twice in 15 minutes`,
-          metricName: "PacketsDropCount",
+          metric: nat.metric("PacketsDropCount"),
           comparison: "GreaterThanThreshold",
           threshold: props.packetsDroppedThreshold,
           evaluationPeriods: 3,

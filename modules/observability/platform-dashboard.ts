@@ -3,43 +3,23 @@ import type { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { ModuleConstruct } from "../core/environment";
 import { layoutRows, metricWidget, renderDashboard, type MetricSpec, type UnplacedWidget } from "./dashboard-widgets";
+import type { AuroraMetricName, AuroraMetrics, LoadBalancerMetricName, LoadBalancerMetrics, NatGatewayMetricName, NatGatewayMetrics, RedisMetricName, RedisMetrics } from "./metric";
 
 /** The themed rows of the dashboard, top to bottom. */
 export const DASHBOARD_ROWS = ["CPU", "Memory", "Network", "Requests", "Errors", "Database", "Cache"] as const;
 export type PlatformDashboardRow = (typeof DASHBOARD_ROWS)[number];
 
-export interface DashboardAurora {
-  /** `DBClusterIdentifier`. */
-  readonly clusterIdentifier: string;
-}
-
-export interface DashboardRedis {
-  /** `CacheClusterId` of each node. */
-  readonly memberClusterIds: readonly string[];
-}
-
-export interface DashboardNatGateway {
-  /** Legend label (the AZ letter). */
-  readonly name: string;
-  readonly id: string;
-}
-
-export interface DashboardLoadBalancer {
-  /** `app/<name>/<id>`: the load balancer's `arn_suffix`. */
-  readonly arnSuffix: string;
-}
-
 export interface PlatformDashboardProps {
   /** Dashboard name, e.g. `{project}-{stack}`. */
   readonly dashboardName: string;
-  /** @default - no database widgets */
-  readonly aurora?: DashboardAurora;
-  /** @default - no cache widgets */
-  readonly redis?: DashboardRedis;
-  /** @default - no NAT widgets */
-  readonly natGateways?: readonly DashboardNatGateway[];
-  /** @default - no load-balancer widgets; {@link PlatformDashboard.addLoadBalancer} adds them later */
-  readonly loadBalancer?: DashboardLoadBalancer;
+  /** The database (an `AuroraMysql`). @default - no database widgets */
+  readonly aurora?: AuroraMetrics;
+  /** The cache (a `Redis`). @default - no cache widgets */
+  readonly redis?: RedisMetrics;
+  /** The NAT gateways (`network.natGatewayMetrics()`). @default - no NAT widgets */
+  readonly natGateways?: readonly NatGatewayMetrics[];
+  /** The load balancer (an `ApplicationLoadBalancer`). @default - no load-balancer widgets; {@link PlatformDashboard.addLoadBalancer} adds them later */
+  readonly loadBalancer?: LoadBalancerMetrics;
 }
 
 /**
@@ -72,23 +52,16 @@ export class PlatformDashboard extends ModuleConstruct {
   }
 
   /** Requests and errors of an Application Load Balancer. */
-  addLoadBalancer(lb: DashboardLoadBalancer): void {
-    const dims = { LoadBalancer: lb.arnSuffix };
-    const alb = (metricName: string, label: string, stat?: string): MetricSpec => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: dims, label, stat });
+  addLoadBalancer(lb: LoadBalancerMetrics): void {
+    const alb = (name: LoadBalancerMetricName, label: string, stat?: string): MetricSpec => ({ ...lb.metric(name), label, stat });
     this.addWidgets("Requests", this.graph("ALB requests", [alb("RequestCount", "requests")], { stat: "Sum", period: 60 }));
     this.addWidgets("Requests", this.graph("ALB response time", [alb("TargetResponseTime", "p50", "p50"), alb("TargetResponseTime", "p99", "p99")], { period: 60, unit: "seconds" }));
     this.addWidgets("Errors", this.graph("ALB 5xx", [alb("HTTPCode_ELB_5XX_Count", "load balancer"), alb("HTTPCode_Target_5XX_Count", "targets")], { stat: "Sum", period: 60 }));
     this.addWidgets("Errors", this.graph("ALB 4xx", [alb("HTTPCode_ELB_4XX_Count", "load balancer"), alb("HTTPCode_Target_4XX_Count", "targets")], { stat: "Sum", period: 60 }));
   }
 
-  private addAurora(aurora: DashboardAurora): void {
-    const rds = (metricName: string, label: string, stat?: string): MetricSpec => ({
-      namespace: "AWS/RDS",
-      metricName,
-      dimensions: { DBClusterIdentifier: aurora.clusterIdentifier },
-      label,
-      stat,
-    });
+  private addAurora(aurora: AuroraMetrics): void {
+    const rds = (name: AuroraMetricName, label: string, stat?: string): MetricSpec => ({ ...aurora.metric(name), label, stat });
     this.addWidgets("CPU", this.graph("Aurora CPU", [rds("CPUUtilization", "average"), rds("CPUUtilization", "maximum", "Maximum")], { unit: "%" }));
     this.addWidgets("Memory", this.graph("Aurora freeable memory", [rds("FreeableMemory", "lowest instance", "Minimum")], { unit: "bytes" }));
     this.addWidgets("Network", this.graph("Aurora network throughput", [rds("NetworkThroughput", "throughput")], { unit: "bytes/s" }));
@@ -102,9 +75,8 @@ export class PlatformDashboard extends ModuleConstruct {
     );
   }
 
-  private addRedis(redis: DashboardRedis): void {
-    const perNode = (metricName: string, stat?: string): MetricSpec[] =>
-      redis.memberClusterIds.map((node) => ({ namespace: "AWS/ElastiCache", metricName, dimensions: { CacheClusterId: node }, label: node, stat }));
+  private addRedis(redis: RedisMetrics): void {
+    const perNode = (name: RedisMetricName, stat?: string): MetricSpec[] => redis.memberClusterIds.map((node) => ({ ...redis.metric(name, node), label: node, stat }));
     this.addWidgets("CPU", this.graph("Redis engine CPU", perNode("EngineCPUUtilization"), { unit: "%" }));
     this.addWidgets("Memory", this.graph("Redis memory used", perNode("DatabaseMemoryUsagePercentage", "Maximum"), { unit: "%" }));
     this.addWidgets("Network", this.graph("Redis network in", perNode("NetworkBytesIn", "Sum"), { unit: "bytes" }));
@@ -116,9 +88,8 @@ export class PlatformDashboard extends ModuleConstruct {
     );
   }
 
-  private addNatGateways(nats: readonly DashboardNatGateway[]): void {
-    const perNat = (metricName: string): MetricSpec[] =>
-      nats.map((n) => ({ namespace: "AWS/NATGateway", metricName, dimensions: { NatGatewayId: n.id }, label: `NAT ${n.name}`, stat: "Sum" }));
+  private addNatGateways(nats: readonly NatGatewayMetrics[]): void {
+    const perNat = (name: NatGatewayMetricName): MetricSpec[] => nats.map((n) => ({ ...n.metric(name), label: `NAT ${n.name}`, stat: "Sum" }));
     this.addWidgets("Network", this.graph("NAT bytes out", perNat("BytesOutToDestination"), { stat: "Sum", unit: "bytes" }));
     this.addWidgets(
       "Errors",

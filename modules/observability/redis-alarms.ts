@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ModuleConstruct } from "../core/environment";
+import type { RedisMetrics } from "./metric";
 import { metricAlarm } from "./metric-alarm";
 
 export interface RedisAlarmThresholds {
@@ -13,8 +14,8 @@ export interface RedisAlarmThresholds {
 }
 
 export interface RedisAlarmsProps {
-  /** Member cluster ids of the replication group (the `CacheClusterId` dimension), one per node. */
-  readonly memberClusterIds: readonly string[];
+  /** The replication group (a `Redis`): every node is watched. */
+  readonly cache: RedisMetrics;
   readonly thresholds: RedisAlarmThresholds;
   /** Topics notified on alarm and on recovery. */
   readonly topicArns: readonly string[];
@@ -27,37 +28,33 @@ export class RedisAlarms extends ModuleConstruct {
   constructor(scope: Construct, id: string, props: RedisAlarmsProps) {
     super(scope, id);
     const { naming } = this;
-    const { thresholds: t, topicArns } = props;
-    this.alarms = props.memberClusterIds.flatMap((node) => {
+    const { cache, thresholds: t, topicArns } = props;
+    this.alarms = cache.memberClusterIds.flatMap((node) => {
       const suffix = node.slice(-3);
-      const base = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: node } };
       return [
         metricAlarm(this, {
-          ...base,
           id: `cpu-${suffix}`,
           name: naming.name(`redis-cpu-${suffix}`, 255),
           description: `Redis node ${node} engine CPU above ${t.cpuPercent}% for 15 minutes: Redis is single-threaded, look for slow commands (SLOWLOG) or hot keys`,
-          metricName: "EngineCPUUtilization",
+          metric: cache.metric("EngineCPUUtilization", node),
           statistic: "Average",
           comparison: "GreaterThanThreshold",
           threshold: t.cpuPercent,
         }, topicArns),
         metricAlarm(this, {
-          ...base,
           id: `memory-${suffix}`,
           name: naming.name(`redis-memory-${suffix}`, 255),
           description: `Redis node ${node} uses more than ${t.memoryPercent}% of its memory: evictions follow; check TTLs or scale the node type`,
-          metricName: "DatabaseMemoryUsagePercentage",
+          metric: cache.metric("DatabaseMemoryUsagePercentage", node),
           statistic: "Maximum",
           comparison: "GreaterThanThreshold",
           threshold: t.memoryPercent,
         }, topicArns),
         metricAlarm(this, {
-          ...base,
           id: `evictions-${suffix}`,
           name: naming.name(`redis-evictions-${suffix}`, 255),
           description: `Redis node ${node} evicted more than ${t.evictions} keys in 5 minutes: the cache is too small for its working set`,
-          metricName: "Evictions",
+          metric: cache.metric("Evictions", node),
           statistic: "Sum",
           comparison: "GreaterThanThreshold",
           threshold: t.evictions,

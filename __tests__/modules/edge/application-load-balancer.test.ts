@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Peer, Port } from "../../../modules/core/connections";
 import { RolePrincipal } from "../../../modules/core/grant";
 import { S3Bucket } from "../../../modules/data/s3-bucket";
+import { AlbAlarms } from "../../../modules/observability/alb-alarms";
 import { ApplicationLoadBalancer, DEFAULT_SSL_POLICY, elbLogDeliveryStatement, type ApplicationLoadBalancerProps } from "../../../modules/edge/application-load-balancer";
 import { listOf, parseJsonAttribute, resourcesOf, synthJson, type TerraformJson } from "../../helpers/synth";
 import { ACCOUNT, REGION, moduleStack, type PolicyJson } from "../../helpers/stack";
@@ -157,6 +158,26 @@ describe("ApplicationLoadBalancer options", () => {
     [[{ ...SERVICES[0]!, pathPatterns: ["/a", "/b", "/c", "/d", "/e"] }], /needs 1 to 4 path patterns/],
   ])("rejects services %j", (services, error) => {
     expect(() => synthAlb({ services })).toThrow(error);
+  });
+});
+
+describe("ApplicationLoadBalancer metrics", () => {
+  const { stack } = moduleStack();
+  const alb = new ApplicationLoadBalancer(stack, "alb", { ...baseProps(), originVerifyHeader: { name: "X-Origin-Verify", value: "secret" }, services: SERVICES, accessLogsBucket: { bucketName: "logs" } });
+  new AlbAlarms(stack, "alarms", { loadBalancer: alb, fiveXxPerMinute: 10, latencyP99Seconds: 2, topicArns: [] });
+  const alarms = Object.fromEntries(listOf(synthJson(stack), "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name as string, a]));
+
+  it("are the load balancer's, by its arn_suffix, and each target group's, by both", () => {
+    expect(alarms["flashcrowd-test-alb-elb-5xx"]).toMatchObject({ namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: expect.stringMatching(/^\$\{aws_lb\.[^.]+\.arn_suffix\}$/) } });
+    expect(Object.keys(alarms).filter((name) => name.includes("unhealthy")).sort()).toEqual(["flashcrowd-test-alb-unhealthy-api", "flashcrowd-test-alb-unhealthy-web"]);
+    expect(alarms["flashcrowd-test-alb-unhealthy-web"]!.dimensions).toEqual({
+      LoadBalancer: expect.stringMatching(/^\$\{aws_lb\.[^.]+\.arn_suffix\}$/),
+      TargetGroup: expect.stringMatching(/^\$\{aws_lb_target_group\.[^.]*web[^.]*\.arn_suffix\}$/),
+    });
+  });
+
+  it("refuses a target group it does not have", () => {
+    expect(() => alb.metric("UnHealthyHostCount", "shop")).toThrow(/no target group "shop"; target groups are api, web/);
   });
 });
 

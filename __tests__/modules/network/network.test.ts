@@ -112,6 +112,13 @@ describe("Network options", () => {
     expect(new Set(natRoutes.map((r) => r.nat_gateway_id)).size).toBe(1);
   });
 
+  it("names each NAT gateway's metrics by the letter of its AZ", () => {
+    const perAz = synthNetwork().network.natGatewayMetrics();
+    expect(perAz.map((n) => n.name)).toEqual(["a", "b", "c"]);
+    expect(perAz[1]!.metric("PacketsDropCount")).toMatchObject({ namespace: "AWS/NATGateway", metricName: "PacketsDropCount", dimensions: { NatGatewayId: expect.any(String) } });
+    expect(synthNetwork({ natGateways: "single" }).network.natGatewayMetrics().map((n) => n.name)).toEqual(["a"]);
+  });
+
   it("keeps existing subnets where they are when an AZ is added", () => {
     const two = subnetsByTier(synthNetwork({ availabilityZones: AZS.slice(0, 2) }).json);
     const three = subnetsByTier(synthNetwork().json);

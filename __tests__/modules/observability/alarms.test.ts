@@ -5,6 +5,7 @@ import { NatGatewayAlarms } from "../../../modules/observability/nat-gateway-ala
 import { RedisAlarms } from "../../../modules/observability/redis-alarms";
 import { listOf, synthJson } from "../../helpers/synth";
 import { moduleStack } from "../../helpers/stack";
+import { auroraSource, loadBalancerSource, natSource, redisSource } from "../../helpers/metric-sources";
 
 const TOPIC = "arn:aws:sns:ap-northeast-2:123456789012:alerts";
 type Alarm = Record<string, unknown>;
@@ -21,7 +22,7 @@ const auroraThresholds = { cpuPercent: 80, connections: 1000, replicaLagMs: 1000
 describe("AuroraAlarms", () => {
   it("watches CPU, connections and freeable memory of the cluster, notifying on alarm and recovery", () => {
     const alarms = byName(
-      synthAlarms(({ stack }) => new AuroraAlarms(stack, "a", { clusterIdentifier: "db", readers: 0, thresholds: auroraThresholds, topicArns: [TOPIC] })),
+      synthAlarms(({ stack }) => new AuroraAlarms(stack, "a", { cluster: auroraSource("db"), readers: 0, thresholds: auroraThresholds, topicArns: [TOPIC] })),
     );
     expect(Object.keys(alarms).sort()).toEqual(["flashcrowd-test-aurora-connections", "flashcrowd-test-aurora-cpu", "flashcrowd-test-aurora-freeable-memory"]);
     expect(alarms["flashcrowd-test-aurora-cpu"]).toMatchObject({
@@ -46,7 +47,7 @@ describe("AuroraAlarms", () => {
 
   it("adds a replica-lag alarm when the cluster has readers", () => {
     const alarms = byName(
-      synthAlarms(({ stack }) => new AuroraAlarms(stack, "a", { clusterIdentifier: "db", readers: 1, thresholds: { ...auroraThresholds, replicaLagMs: 500 }, topicArns: [TOPIC] })),
+      synthAlarms(({ stack }) => new AuroraAlarms(stack, "a", { cluster: auroraSource("db"), readers: 1, thresholds: { ...auroraThresholds, replicaLagMs: 500 }, topicArns: [TOPIC] })),
     );
     expect(alarms["flashcrowd-test-aurora-replica-lag"]).toMatchObject({ metric_name: "AuroraReplicaLagMaximum", statistic: "Maximum", threshold: 500 });
   });
@@ -56,7 +57,7 @@ describe("RedisAlarms", () => {
   it("watches engine CPU, memory and evictions of every node", () => {
     const alarms = byName(
       synthAlarms(({ stack }) =>
-        new RedisAlarms(stack, "r", { memberClusterIds: ["cache-001", "cache-002"], thresholds: { cpuPercent: 75, memoryPercent: 80, evictions: 0 }, topicArns: [TOPIC] }),
+        new RedisAlarms(stack, "r", { cache: redisSource(["cache-001", "cache-002"]), thresholds: { cpuPercent: 75, memoryPercent: 80, evictions: 0 }, topicArns: [TOPIC] }),
       ),
     );
     expect(Object.keys(alarms)).toHaveLength(6);
@@ -70,7 +71,7 @@ describe("NatGatewayAlarms", () => {
   it("alarms on any port-allocation error and on dropped packets above the threshold, per gateway", () => {
     const alarms = byName(
       synthAlarms(({ stack }) =>
-        new NatGatewayAlarms(stack, "n", { natGateways: [{ name: "a", id: "nat-1" }, { name: "c", id: "nat-2" }], packetsDroppedThreshold: 100, topicArns: [TOPIC] }),
+        new NatGatewayAlarms(stack, "n", { natGateways: [natSource("a", "nat-1"), natSource("c", "nat-2")], packetsDroppedThreshold: 100, topicArns: [TOPIC] }),
       ),
     );
     expect(Object.keys(alarms)).toHaveLength(4);
@@ -90,8 +91,7 @@ describe("AlbAlarms", () => {
   const alarms = byName(
     synthAlarms(({ stack }) =>
       new AlbAlarms(stack, "alb", {
-        loadBalancerArnSuffix: "app/flashcrowd-test/abc",
-        targetGroups: [{ name: "web", arnSuffix: "targetgroup/web/123" }],
+        loadBalancer: loadBalancerSource("app/flashcrowd-test/abc", { web: "targetgroup/web/123" }),
         fiveXxPerMinute: 10,
         latencyP99Seconds: 2,
         topicArns: [TOPIC],

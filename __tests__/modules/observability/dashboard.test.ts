@@ -3,6 +3,7 @@ import { layoutRows, metricWidget, renderDashboard, textWidget } from "../../../
 import { PlatformDashboard, type PlatformDashboardProps } from "../../../modules/observability/platform-dashboard";
 import { listOf, parseJsonAttribute, synthJson } from "../../helpers/synth";
 import { moduleStack } from "../../helpers/stack";
+import { auroraSource, loadBalancerSource, natSource, redisSource } from "../../helpers/metric-sources";
 
 interface Body {
   widgets: { type: string; x: number; y: number; width: number; height: number; properties: { title?: string; markdown?: string; metrics?: unknown[][] } }[];
@@ -60,10 +61,10 @@ const graphTitles = (body: Body) => body.widgets.filter((w) => w.type === "metri
 describe("PlatformDashboard", () => {
   it("has CPU, memory, network, requests, errors, database and cache rows for a full platform", () => {
     const body = synthDashboard({
-      aurora: { clusterIdentifier: "db" },
-      redis: { memberClusterIds: ["cache-001", "cache-002"] },
-      natGateways: [{ name: "a", id: "nat-1" }],
-      loadBalancer: { arnSuffix: "app/lb/1" },
+      aurora: auroraSource("db"),
+      redis: redisSource(["cache-001", "cache-002"]),
+      natGateways: [natSource("a", "nat-1")],
+      loadBalancer: loadBalancerSource("app/lb/1"),
     });
     expect(titles(body)).toEqual(["## CPU", "## Memory", "## Network", "## Requests", "## Errors", "## Database", "## Cache"]);
     const redisCpu = body.widgets.find((w) => w.properties.title === "Redis engine CPU")!;
@@ -75,14 +76,14 @@ describe("PlatformDashboard", () => {
   });
 
   it("leaves out rows with nothing to show", () => {
-    const body = synthDashboard({ aurora: { clusterIdentifier: "db" } });
+    const body = synthDashboard({ aurora: auroraSource("db") });
     expect(titles(body)).toEqual(["## CPU", "## Memory", "## Network", "## Requests", "## Database"]);
     expect(graphTitles(body)).not.toContain("ALB requests");
   });
 
   it("takes a load balancer and extra widgets after construction", () => {
     const body = synthDashboard({}, (d) => {
-      d.addLoadBalancer({ arnSuffix: "app/lb/1" });
+      d.addLoadBalancer(loadBalancerSource("app/lb/1"));
       d.addWidgets("CPU", metricWidget("ap-northeast-2", { title: "EKS node CPU", metrics: [{ namespace: "ContainerInsights", metricName: "node_cpu_utilization", dimensions: { ClusterName: "eks" } }] }));
     });
     expect(titles(body)).toEqual(["## CPU", "## Requests", "## Errors"]);
