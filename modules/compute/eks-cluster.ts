@@ -153,9 +153,7 @@ export class EksCluster extends ModuleConstruct implements IConnectable {
       description: `Encrypts the Kubernetes secrets and logs of ${clusterName}`,
     });
     const logGroupName = `/aws/eks/${clusterName}/cluster`;
-    this.key.allowService("CloudWatchLogsControlPlane", `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}` },
-    });
+    this.key.allowLogGroup("CloudWatchLogsControlPlane", logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 90,

@@ -185,10 +185,7 @@ export class FargateService extends ModuleConstruct implements IConnectable {
 
     // Logs.
     const logGroupName = `/${naming.project}/${naming.stack}/ecs/${svc}`;
-    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
-    props.logKey.allowService(`CloudWatchLogsEcs${pascal(svc)}`, `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn },
-    });
+    const logGroupArn = props.logKey.allowLogGroup(`CloudWatchLogsEcs${pascal(svc)}`, logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 30,

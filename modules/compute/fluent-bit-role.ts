@@ -33,13 +33,9 @@ export class FluentBitRole extends ModuleConstruct {
 
   constructor(scope: Construct, id: string, props: FluentBitRoleProps) {
     super(scope, id);
-    const { region, account: accountId } = this;
     const { cluster } = props;
     const groupName = `/aws/eks/${cluster.clusterName}/containers`;
-    const groupArn = `arn:aws:logs:${region}:${accountId}:log-group:${groupName}`;
-    cluster.key.allowService("CloudWatchLogsContainers", `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-    });
+    const groupArn = cluster.key.allowLogGroup("CloudWatchLogsContainers", groupName);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: groupName,
       retentionInDays: props.logRetentionDays ?? 90,

@@ -81,10 +81,7 @@ export class NodeFunction extends ModuleConstruct implements IConnectable, IGran
     const { naming, region } = this;
     this.name = naming.name(props.component, 64);
     const logGroupName = `/aws/lambda/${this.name}`;
-    const logGroupArn = `arn:aws:logs:${region}:${this.account}:log-group:${logGroupName}`;
-    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn },
-    });
+    const logGroupArn = props.key.allowLogGroup(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}`, logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 90,

@@ -47,12 +47,10 @@ export class StateMachine extends ModuleConstruct {
   constructor(scope: Construct, id: string, props: StateMachineProps) {
     super(scope, id);
     this.component = props.component;
-    const { naming, account, region } = this;
+    const { naming, account } = this;
     const name = naming.name(props.component, 80);
     const logGroupName = `/aws/vendedlogs/states/${name}`;
-    props.key.allowService(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}StateMachine`, `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${account}:log-group:${logGroupName}` },
-    });
+    props.key.allowLogGroup(`Logs${props.component.replace(/[^a-zA-Z0-9]/g, "")}StateMachine`, logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays ?? 90, kmsKeyId: props.key.arn });
 
     const invokable = [...props.invokes, ...props.invokes.map((arn) => `${arn}:*`), ...(props.invokePatterns ?? [])];

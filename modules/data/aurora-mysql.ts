@@ -250,9 +250,7 @@ export class AuroraMysql extends ModuleConstruct implements IConnectable, Aurora
     // RDS writes exported logs to /aws/rds/cluster/<id>/<type>. Creating the groups first gives
     // them retention and encryption; otherwise RDS creates them unencrypted and kept forever.
     const logGroupPrefix = `/aws/rds/cluster/${identifier}`;
-    logKey.allowService(sid("RdsLogs", identifier), `logs.${this.region}.amazonaws.com`, {
-      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${this.region}:${this.account}:log-group:${logGroupPrefix}/*` },
-    });
+    logKey.allowLogGroup(sid("RdsLogs", identifier), `${logGroupPrefix}/*`);
     const logGroups: Partial<Record<AuroraLogType, CloudwatchLogGroup>> = {};
     for (const type of logExports) {
       logGroups[type] = new CloudwatchLogGroup(this, `log-${type}`, {

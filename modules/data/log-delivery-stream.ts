@@ -70,10 +70,7 @@ export class LogDeliveryStream extends ModuleConstruct {
     const name = naming.name(props.component);
 
     const groupName = `/aws/kinesisfirehose/${name}`;
-    const groupArn = `arn:aws:logs:${region}:${accountId}:log-group:${groupName}`;
-    props.kmsKey.allowService(`CloudWatchLogsFirehose${props.component.replace(/-/g, "")}`, `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-    });
+    const groupArn = props.kmsKey.allowLogGroup(`CloudWatchLogsFirehose${props.component.replace(/-/g, "")}`, groupName);
     this.errorLogGroup = new CloudwatchLogGroup(this, "error-logs", {
       name: groupName,
       retentionInDays: props.errorLogRetentionDays ?? 30,

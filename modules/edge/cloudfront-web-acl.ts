@@ -96,9 +96,7 @@ export class CloudFrontWebAcl extends ModuleConstruct {
       alias: naming.name(`${name}-waf-logs`),
       description: `Encrypts the WAF logs of ${naming.workspace}`,
     });
-    key.allowService("CloudWatchLogsWaf", `logs.${this.region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${this.region}:${this.account}:log-group:${logGroupName}` },
-    });
+    key.allowLogGroup("CloudWatchLogsWaf", logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       provider,
       name: logGroupName,

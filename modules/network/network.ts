@@ -268,18 +268,15 @@ export class Network extends ModuleConstruct {
   }
 
   private flowLogs(props: NetworkProps): CloudwatchLogGroup {
-    const { naming, account: accountId, region } = this;
+    const { naming, account: accountId } = this;
     const groupName = `/${naming.project}/${naming.stack}/vpc-flow-logs`;
-    const groupArn = `arn:aws:logs:${region}:${accountId}:log-group:${groupName}`;
     const key =
       props.flowLogKey ??
       new KmsKey(this, "flow-log-key", {
         alias: naming.name("vpc-flow-logs"),
         description: `Encrypts the VPC flow logs of ${naming.workspace}`,
       });
-    key.allowService("CloudWatchLogsFlowLogs", `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-    });
+    const groupArn = key.allowLogGroup("CloudWatchLogsFlowLogs", groupName);
     const group = new CloudwatchLogGroup(this, "flow-log-group", {
       name: groupName,
       retentionInDays: props.flowLogRetentionDays ?? 365,

@@ -109,10 +109,7 @@ export class AuditTrail extends ModuleConstruct {
     });
 
     const groupName = naming.pathName("cloudtrail");
-    const groupArn = `arn:aws:logs:${region}:${accountId}:log-group:${groupName}`;
-    this.kmsKey.allowService("CloudWatchLogsTrailGroup", `logs.${region}.amazonaws.com`, {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn },
-    });
+    const groupArn = this.kmsKey.allowLogGroup("CloudWatchLogsTrailGroup", groupName);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: groupName,
       retentionInDays: props.cloudWatchRetentionDays ?? 365,

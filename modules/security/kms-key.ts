@@ -19,8 +19,9 @@ export interface KmsKeyProps {
 /**
  * A customer-managed KMS key with yearly rotation and an alias, administered by the root principal
  * of its stack's account (IAM policies then delegate use). Services are granted use by the
- * owner of the key ({@link allowService}), which adds a statement to the key policy; the policy is
- * rendered when the stack is synthesized.
+ * owner of the key ({@link allowService}; CloudWatch Logs for one log group with
+ * {@link allowLogGroup}), which adds a statement to the key policy; the policy is rendered when the
+ * stack is synthesized.
  */
 export class KmsKey extends ModuleConstruct {
   readonly key: KmsKeyResource;
@@ -84,6 +85,19 @@ export class KmsKey extends ModuleConstruct {
       resources: ["*"],
       conditions,
     });
+  }
+
+  /**
+   * Lets CloudWatch Logs of the key's region encrypt log group `logGroupName` with this key, and
+   * no other group (the encryption-context condition); a name ending in `/*` allows every group
+   * under that prefix. Returns the group's ARN (`arn:aws:logs:<region>:<account>:log-group:<name>`).
+   */
+  allowLogGroup(sid: string, logGroupName: string): string {
+    const arn = `arn:aws:logs:${this.region}:${this.account}:log-group:${logGroupName}`;
+    this.allowService(sid, `logs.${this.region}.amazonaws.com`, {
+      [logGroupName.endsWith("/*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn },
+    });
+    return arn;
   }
 
   /**
