@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CostEstimate } from "../../../src/ci/cost";
 import { HOURS_PER_MONTH, PRICE_TABLES } from "../../../src/ci/prices";
-import { main, type Io } from "../../../src/cli/index";
+import { main } from "../../../src/cli/index";
 import { synthApp } from "../../helpers/app";
+import { captureIo } from "../../helpers/cli-io";
 
 // The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
 vi.mock("../../../src/config/events", async (importOriginal) => ({
@@ -10,19 +11,13 @@ vi.mock("../../../src/config/events", async (importOriginal) => ({
   calendar: (await vi.importActual<typeof import("../../helpers/fixture-calendar")>("../../helpers/fixture-calendar")).fixtureCalendar(),
 }));
 
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {} };
-}
-
 describe("flashcrowd cost", () => {
   const synthDir = synthApp();
 
   it("prints each permanent stack per month, event-edge as idle cost, and each event per hour and for its life", async () => {
-    const io = capture();
+    const { io, out } = captureIo();
     expect(await main(["cost", "--synth-dir", synthDir], io)).toBe(0);
-    const text = io.stdout.join("\n");
+    const text = out.join("\n");
     for (const stack of ["prod", "dev", "control"]) expect(text).toMatch(new RegExp(`^${stack}\\s+permanent\\s+\\$[\\d,]+\\.\\d\\d per month$`, "m"));
     expect(text).toMatch(/^event-edge\s+idle\s+\$[\d,]+\.\d\d per month idle/m);
     // The calendar: opens 2031-12-04 20:00 KST with 3 h lead time, closes 2031-12-06 00:00 with 1 h grace.
@@ -33,9 +28,9 @@ describe("flashcrowd cost", () => {
   });
 
   it("gives the same figures as JSON, consistent with each other", async () => {
-    const io = capture();
+    const { io, out } = captureIo();
     expect(await main(["cost", "--synth-dir", synthDir, "--json"], io)).toBe(0);
-    const costs = JSON.parse(io.stdout.join("\n")) as CostEstimate[];
+    const costs = JSON.parse(out.join("\n")) as CostEstimate[];
     expect(costs.map((c) => c.stack)).toEqual(["prod", "prod-addons", "dev", "dev-addons", "event-edge", "control", "event-xmas-mega-sale", "event-stadium-show-tickets"]);
     const prod = costs.find((c) => c.stack === "prod")!;
     expect(prod.perMonth).toBeCloseTo(prod.items.reduce((s, i) => s + i.perHour * HOURS_PER_MONTH + i.perMonth, 0), 6);
@@ -51,16 +46,16 @@ describe("flashcrowd cost", () => {
   });
 
   it("estimates only the named stacks and lists items with --items", async () => {
-    const io = capture();
+    const { io, out } = captureIo();
     expect(await main(["cost", "event-edge", "--synth-dir", synthDir, "--items"], io)).toBe(0);
-    const text = io.stdout.join("\n");
+    const text = out.join("\n");
     expect(text).not.toMatch(/^prod\s/m);
     expect(text).toMatch(/WAF web ACL\s+1\s+us-east-1/);
   });
 
   it("rejects an unknown stack", async () => {
-    const io = capture();
+    const { io, err } = captureIo();
     expect(await main(["cost", "staging", "--synth-dir", synthDir], io)).toBe(2);
-    expect(io.stderr.join("\n")).toContain("unknown stack staging; stacks are: tfc, prod");
+    expect(err.join("\n")).toContain("unknown stack staging; stacks are: tfc, prod");
   });
 });

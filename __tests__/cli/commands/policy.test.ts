@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { main, type Io } from "../../../src/cli/index";
+import { main } from "../../../src/cli/index";
 import { synthApp } from "../../helpers/app";
+import { captureIo } from "../../helpers/cli-io";
 
 // The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
 vi.mock("../../../src/config/events", async (importOriginal) => ({
@@ -11,20 +12,14 @@ vi.mock("../../../src/config/events", async (importOriginal) => ({
   calendar: (await vi.importActual<typeof import("../../helpers/fixture-calendar")>("../../helpers/fixture-calendar")).fixtureCalendar(),
 }));
 
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {} };
-}
-
 describe("flashcrowd policy", () => {
   const synthDir = synthApp();
 
   it("prints a table per stack, writes the JSON report and exits 0 on the fixture configuration's stacks", async () => {
-    const io = capture();
+    const { io, out } = captureIo();
     const jsonFile = join(mkdtempSync(join(tmpdir(), "flashcrowd-policy-cli-")), "policy.json");
     expect(await main(["policy", "--synth-dir", synthDir, "--json", jsonFile], io)).toBe(0);
-    const text = io.stdout.join("\n");
+    const text = out.join("\n");
     for (const stack of ["prod", "dev", "event-xmas-mega-sale", "event-stadium-show-tickets"]) expect(text).toMatch(new RegExp(`^${stack} \\(`, "m"));
     const report = JSON.parse(readFileSync(jsonFile, "utf8"));
     expect(report).toMatchObject({ version: 1, ok: true, totals: { errors: 0 } });
@@ -34,26 +29,26 @@ describe("flashcrowd policy", () => {
     const dir = mkdtempSync(join(tmpdir(), "flashcrowd-policy-cli-"));
     mkdirSync(join(dir, "stacks", "prod"), { recursive: true });
     writeFileSync(join(dir, "stacks", "prod", "cdk.tf.json"), JSON.stringify({ resource: { aws_vpc: { vpc: { cidr_block: "10.0.0.0/16" } } } }));
-    const io = capture();
+    const { io, out } = captureIo();
     expect(await main(["policy", "--synth-dir", dir], io)).toBe(1);
-    expect(io.stdout.join("\n")).toMatch(/error\s+VPC-FLOW-LOGS\s+aws_vpc\.vpc/);
+    expect(out.join("\n")).toMatch(/error\s+VPC-FLOW-LOGS\s+aws_vpc\.vpc/);
   });
 
   it("checks only the named stacks", async () => {
-    const io = capture();
+    const { io, out } = captureIo();
     expect(await main(["policy", "prod", "--synth-dir", synthDir], io)).toBe(0);
-    expect(io.stdout.join("\n")).not.toMatch(/^dev \(/m);
+    expect(out.join("\n")).not.toMatch(/^dev \(/m);
   });
 
   it("rejects an unknown stack", async () => {
-    const io = capture();
+    const { io, err } = captureIo();
     expect(await main(["policy", "staging", "--synth-dir", synthDir], io)).toBe(2);
-    expect(io.stderr.join("\n")).toContain("unknown stack staging");
+    expect(err.join("\n")).toContain("unknown stack staging");
   });
 
   it("lists the rules", async () => {
-    const io = capture();
+    const { io, out } = captureIo();
     expect(await main(["policy", "--rules"], io)).toBe(0);
-    expect(io.stdout.join("\n")).toMatch(/DMS-TARGET-PREP-DO-NOTHING\s+error\s+data-safety/);
+    expect(out.join("\n")).toMatch(/DMS-TARGET-PREP-DO-NOTHING\s+error\s+data-safety/);
   });
 });

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Io } from "../../../src/cli/index";
 import { main, runCommand } from "../../../src/cli/index";
 import { createTfcCommand, type TfcCommandDeps } from "../../../src/cli/commands/tfc";
 import { UPLOADED_CONFIGURATION_VARIABLE } from "../../../src/tfc/runs";
 import { FakeTfc, TOKEN, type FakeWorkspace } from "../../helpers/fake-tfc";
+import { captureIo } from "../../helpers/cli-io";
 
 // The CLI loads the repository's configuration itself: here its calendar is the fixture calendar.
 vi.mock("../../../src/config/events", async (importOriginal) => ({
@@ -22,17 +22,6 @@ let tfc: FakeTfc;
 let ws: FakeWorkspace;
 let now: number;
 
-interface Captured {
-  readonly io: Io;
-  readonly out: string[];
-  readonly err: string[];
-}
-
-function capture(env: NodeJS.ProcessEnv): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t) => out.push(t), err: (t) => err.push(t), env }, out, err };
-}
 
 const fastDeps = (): TfcCommandDeps => ({
   stackIds: () => ["prod", "dev", STACK, "control"],
@@ -46,7 +35,7 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 async function tfcCli(args: string[], e: NodeJS.ProcessEnv = env(), deps: TfcCommandDeps = fastDeps()) {
-  const c = capture(e);
+  const c = captureIo(e);
   const code = await runCommand("tfc", createTfcCommand(deps), args, c.io);
   return { code, out: c.out.join("\n"), err: c.err.join("\n") };
 }
@@ -87,7 +76,7 @@ describe("flashcrowd tfc: arguments", () => {
   });
 
   it("is registered in the CLI as `tfc`", async () => {
-    const c = capture(env());
+    const c = captureIo(env());
     expect(await main(["tfc", "--help"], c.io)).toBe(0);
     expect(c.out.join("\n")).toContain("flashcrowd tfc run <stack> [--destroy] [--auto-apply] [--message TEXT] [--no-wait] [--timeout SECONDS]");
   });
