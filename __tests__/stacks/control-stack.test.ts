@@ -127,13 +127,13 @@ describe("control stack: state machine", () => {
 describe("control stack: functions", () => {
   const functions = listOf(json, "aws_lambda_function");
 
-  it("has the six lifecycle functions on Node 20, from the bundled zips", () => {
+  it("has the six lifecycle functions on Node 22, from the bundled zips", () => {
     const bundles = lambdaBundles();
     expect(functions.map((f) => f.function_name).sort()).toEqual(
       ["dms-check", "event-database", "notify", "quiesce", "smoke-check", "tfc-run"].map((c) => `flashcrowd-control-${c}`),
     );
     for (const f of functions) {
-      expect(f.runtime).toBe("nodejs20.x");
+      expect(f.runtime).toBe("nodejs22.x");
       expect(f.handler).toBe("index.handler");
       expect(f.filename).toMatch(/^assets\/.+\.zip$/);
     }

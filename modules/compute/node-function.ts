@@ -12,6 +12,7 @@ import { PolicyStatements, type IGrantable, type IPrincipal } from "../core/gran
 import type { DeadLetterQueue } from "../messaging/dead-letter-queue";
 import type { KmsKey } from "../security/kms-key";
 import { policyDocument, type PolicyStatement } from "../security/policy-document";
+import { LAMBDA_NODE_RUNTIME } from "./lambda-runtime";
 
 /** A bundled handler: a zip holding `index.js`. */
 export interface FunctionCode {
@@ -56,11 +57,11 @@ export interface NodeFunctionProps {
 }
 
 /**
- * A Node.js 20 Lambda function from a bundled zip, with its own role (which starts with only its
- * log group, X-Ray and its dead-letter queue; resources grant it more, `queue.grantSend(fn)`, into
- * its one policy, and {@link addToPolicy} adds what no resource of this app grants), a
- * KMS-encrypted log group with retention, active X-Ray tracing, a dead-letter queue and reserved
- * concurrency. Outside any VPC unless `vpc` is given: the lifecycle's functions call public
+ * A Node.js Lambda function ({@link LAMBDA_NODE_RUNTIME}) from a bundled zip, with its own role
+ * (which starts with only its log group, X-Ray and its dead-letter queue; resources grant it more,
+ * `queue.grantSend(fn)`, into its one policy, and {@link addToPolicy} adds what no resource of this
+ * app grants), a KMS-encrypted log group with retention, active X-Ray tracing, a dead-letter queue
+ * and reserved concurrency. Outside any VPC unless `vpc` is given: the lifecycle's functions call public
  * endpoints (Terraform Cloud, Slack, the sale's edge) and AWS APIs only; an event's post-apply
  * step runs in the event VPC to reach its database.
  */
@@ -143,7 +144,7 @@ export class NodeFunction extends ModuleConstruct implements IConnectable, IGran
       functionName: this.name,
       description: props.description,
       role: this.role.arn,
-      runtime: "nodejs20.x",
+      runtime: LAMBDA_NODE_RUNTIME.runtime,
       architectures: ["arm64"],
       handler: "index.handler",
       filename: asset.path,

@@ -13,6 +13,7 @@ import { join, relative, sep } from "node:path";
 import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
 import { PROJECT_ROOT } from "../core/project-root";
+import { LAMBDA_NODE_RUNTIME } from "../../modules/compute/lambda-runtime";
 
 /** Handler entry files under src/lifecycle/handlers, by the key the control stack uses. */
 export const HANDLERS = {
@@ -52,7 +53,7 @@ const ZIP_TIME = new Date("1980-01-01T00:00:00Z");
 const BUILD_OPTIONS = {
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: LAMBDA_NODE_RUNTIME.esbuildTarget,
   format: "cjs",
   minify: true,
   // Error class names are what Step Functions matches in Retry/Catch: keep them through minification.
