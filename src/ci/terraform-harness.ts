@@ -110,9 +110,10 @@ export async function runOfflineChecks(options: HarnessOptions): Promise<StackCh
   const env = offlineEnv(cliConfig);
   const results: StackCheck[] = [];
   const queue = [...stacks];
+  const initOneAtATime = oneAtATime();
   const worker = async () => {
     for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) {
-      const result = await checkStack(stack, terraform, env, options, workDir);
+      const result = await checkStack(stack, terraform, env, options, workDir, initOneAtATime);
       log(
         `${stack}: ${result.error ? "FAILED" : "ok"} (validated: ${result.validated}, planned: ${result.planned}` +
           `${result.plannedResources !== undefined ? `, ${result.plannedResources} resources` : ""}, ${result.seconds.toFixed(1)} s)`,
@@ -124,12 +125,28 @@ export async function runOfflineChecks(options: HarnessOptions): Promise<StackCh
   return results.sort((a, b) => a.stack.localeCompare(b.stack));
 }
 
+/**
+ * Runs the tasks it is given one after another, in the order given, whatever their outcome.
+ * Terraform's plugin cache is not safe for concurrent installs: two `terraform init`s filling it at
+ * once fail with "mkdir ...: file exists" (hashicorp/terraform#31964). So the inits of the stacks
+ * take turns; validate and plan, which only read the installed providers, still run in parallel.
+ */
+export function oneAtATime(): <T>(task: () => Promise<T>) => Promise<T> {
+  let turn: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const result = turn.then(task, task);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+}
+
 async function checkStack(
   stack: string,
   terraform: string,
   env: NodeJS.ProcessEnv,
   options: HarnessOptions,
   workDir: string,
+  initOneAtATime: ReturnType<typeof oneAtATime>,
 ): Promise<StackCheck> {
   const started = Date.now();
   const dir = join(workDir, "stacks", stack);
@@ -137,7 +154,7 @@ async function checkStack(
   let validated = false;
   try {
     prepareStack(options.synthDir, stack, dir);
-    await run(terraform, ["init", "-input=false", "-no-color"], dir, env);
+    await initOneAtATime(() => run(terraform, ["init", "-input=false", "-no-color"], dir, env));
     await run(terraform, ["validate", "-no-color"], dir, env);
     validated = true;
     if (options.plan === false) return { stack, validated, planned: false, seconds: seconds() };
