@@ -1,4 +1,4 @@
-import { stackCatalog } from "./stack-catalog";
+import { stackCatalog, type StackCatalog } from "./stack-catalog";
 import type { Config } from "../config";
 import type { PolicyContext, PolicyInputs } from "../policy/types";
 
@@ -8,9 +8,9 @@ import type { PolicyContext, PolicyInputs } from "../policy/types";
  * ephemeral, anything else (control, tfc, event-edge, or a stack the catalog does not know) is a
  * permanent shared stack. The environment events sync into is "prod".
  */
-export function policyContext(config: Config, stackId: string): PolicyContext {
+export function policyContext(config: Config, stackId: string, catalog: StackCatalog = stackCatalog(config)): PolicyContext {
   const syncTo = config.events.platform.syncTo;
-  const entry = stackCatalog(config).find(stackId);
+  const entry = catalog.find(stackId);
   const environment = entry?.type === "platform" || entry?.type === "addons" ? config.environments[entry.environment] : undefined;
   if (entry && environment) {
     return { stackId, kind: "platform", lifetime: "permanent", prod: entry.environment === syncTo, syncTo, highAvailability: environment.highAvailability };
@@ -23,5 +23,6 @@ export function policyContext(config: Config, stackId: string): PolicyContext {
 
 /** The policy pack's inputs for a configuration: each stack's context and the configured suppressions. */
 export function policyInputs(config: Config): PolicyInputs {
-  return { contextOf: (stackId) => policyContext(config, stackId), suppressions: config.policy.suppressions };
+  const catalog = stackCatalog(config);
+  return { contextOf: (stackId) => policyContext(config, stackId, catalog), suppressions: config.policy.suppressions };
 }
